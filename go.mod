@@ -1,0 +1,3 @@
+module github.com/seminarkit/seminar
+
+go 1.26

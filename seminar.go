@@ -1,0 +1,304 @@
+// Package seminar keeps the talks of a seminar series: the event model and its
+// validation, and a Calendar that creates, edits, cancels and lists talks on
+// a pluggable Store.
+//
+// # Getting started
+//
+// A service holds one *Calendar, made by New on a Store: store/sqlite is the
+// embedded default, store/memstore keeps everything in memory, and any type
+// that passes store/storetest will do.
+//
+//	store, err := sqlite.Open("talks.db", nil)
+//	...
+//	cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu"})
+//	talk, err := cal.Create(ctx, &seminar.Event{Title: "...", ...})
+//
+// # Times
+//
+// Start and End are instants; TimeZone names the IANA zone the talk is
+// announced in, and pages show wall times in that zone with a note such as
+// "all times are in the Eastern Time Zone". WallTime builds an instant from a
+// wall clock reading and refuses readings that a daylight-saving transition
+// skips or repeats, rather than shifting them silently.
+//
+// # Edits and conflicts
+//
+// Every write raises Version. Update takes the event as the caller read it
+// and fails with ErrConflict if someone else wrote in between, so no edit is
+// lost. Changes to time, place or status also raise Sequence, the iCalendar
+// SEQUENCE that tells subscribed calendars to replace their copy.
+//
+// # Errors
+//
+// Errors wrap the sentinels ErrNotFound, ErrConflict, ErrExists, ErrInvalid
+// and ErrCancelled; test them with errors.Is. Invalid input gives a
+// *ValidationError listing every problem with a path such as
+// "speakers[0].email", and never stores anything.
+package seminar
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Options configures a Calendar. The zero value, and a nil *Options, mean the
+// defaults written on each field.
+type Options struct {
+	// Domain is the right-hand side of generated iCalendar UIDs
+	// (ID@Domain). Default "seminar.invalid".
+	Domain string
+	// TimeZone is the IANA zone that decides which month an event falls in
+	// for Month. Default "UTC".
+	TimeZone string
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// Logger receives a record for each write. Default: discard.
+	Logger *slog.Logger
+}
+
+// Calendar is the seminar calendar a service holds. It validates, versions
+// and stores events. It is safe for concurrent use; several Calendars in
+// several processes may share one Store that supports it.
+type Calendar struct {
+	store  Store
+	domain string
+	loc    *time.Location
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// New returns a Calendar keeping its events in store.
+func New(store Store, opts *Options) (*Calendar, error) {
+	if store == nil {
+		return nil, fmt.Errorf("seminar: new calendar: %w: store is nil", ErrInvalid)
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	c := &Calendar{store: store, domain: o.Domain, now: o.Now, log: o.Logger, loc: time.UTC}
+	if c.domain == "" {
+		c.domain = "seminar.invalid"
+	}
+	if strings.ContainsAny(c.domain, "@<> \t\r\n") {
+		return nil, fmt.Errorf("seminar: new calendar: %w: domain %q is not a host name", ErrInvalid, c.domain)
+	}
+	if o.TimeZone != "" {
+		loc, err := loadZone(o.TimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("seminar: new calendar: %w: %w", ErrInvalid, err)
+		}
+		c.loc = loc
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
+
+// Store returns the Store the calendar was made with.
+func (c *Calendar) Store() Store { return c.store }
+
+// Create validates e and stores a copy of it as a new event, which it
+// returns. It assigns ID, CreatedAt, UpdatedAt, Version 1 and Sequence 0, and
+// UID unless e.UID is set; Status defaults to scheduled. e is not modified.
+func (c *Calendar) Create(ctx context.Context, e *Event) (*Event, error) {
+	events, err := c.CreateMany(ctx, []*Event{e})
+	if err != nil {
+		return nil, err
+	}
+	return events[0], nil
+}
+
+// CreateMany validates every event and then stores all of them in one atomic
+// step, or none: a bulk import path. A *ValidationError names each problem
+// with the index of its event ("events[3].title").
+func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, error) {
+	now := c.clock()
+	out := make([]*Event, len(events))
+	v := &validator{}
+	for i, e := range events {
+		if e == nil {
+			v.add(fmt.Sprintf("events[%d]", i), "is nil")
+			continue
+		}
+		if err := e.Validate(); err != nil {
+			if len(events) == 1 {
+				return nil, fmt.Errorf("seminar: create event: %w", err)
+			}
+			for _, f := range err.(*ValidationError).Fields {
+				v.add(fmt.Sprintf("events[%d].%s", i, f.Path), "%s", f.Message)
+			}
+			continue
+		}
+		out[i] = c.prepareNew(e, now)
+	}
+	if err := v.err(); err != nil {
+		return nil, fmt.Errorf("seminar: create events: %w", err)
+	}
+	if err := c.store.Create(ctx, out...); err != nil {
+		return nil, fmt.Errorf("seminar: create events: %w", err)
+	}
+	for _, e := range out {
+		c.log.LogAttrs(ctx, slog.LevelInfo, "event created", slog.String("id", e.ID), slog.String("title", e.Title))
+	}
+	return c.cloneAll(out), nil
+}
+
+func (c *Calendar) prepareNew(in *Event, now time.Time) *Event {
+	e := in.Clone()
+	e.ID = newID()
+	if e.UID == "" {
+		e.UID = e.ID + "@" + c.domain
+	}
+	normalize(e)
+	e.Status = e.status()
+	e.Sequence = 0
+	e.Version = 1
+	e.CreatedAt = now
+	e.UpdatedAt = now
+	return e
+}
+
+// Get returns the event with the given ID, or an error matching ErrNotFound.
+func (c *Calendar) Get(ctx context.Context, id string) (*Event, error) {
+	e, err := c.store.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: get event %q: %w", id, err)
+	}
+	return c.present(e), nil
+}
+
+// Update stores e as the new state of the event e.ID. e.Version must be the
+// Version the caller read: if the stored event has moved on, Update returns
+// an error matching ErrConflict and changes nothing. Update raises Version,
+// and raises Sequence when the time, zone, place or status changed. ID, UID,
+// CreatedAt and CreatedBy keep their stored values. It returns the stored
+// event.
+func (c *Calendar) Update(ctx context.Context, e *Event) (*Event, error) {
+	if e == nil {
+		return nil, fmt.Errorf("seminar: update event: %w: event is nil", ErrInvalid)
+	}
+	if err := e.Validate(); err != nil {
+		return nil, fmt.Errorf("seminar: update event %q: %w", e.ID, err)
+	}
+	cur, err := c.store.Get(ctx, e.ID)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: update event %q: %w", e.ID, err)
+	}
+	if cur.Version != e.Version {
+		return nil, fmt.Errorf("seminar: update event %q: %w: it is at version %d, the edit was made on version %d",
+			e.ID, ErrConflict, cur.Version, e.Version)
+	}
+	next := e.Clone()
+	normalize(next)
+	next.Status = next.status()
+	if next.Status != StatusCancelled {
+		next.CancelReason = ""
+	}
+	return c.write(ctx, cur, next, "event updated")
+}
+
+// Cancel marks the event cancelled with the given reason and raises its
+// Sequence; the event stays in the calendar so that feeds can tell
+// subscribers. Cancelling a cancelled event returns an error matching
+// ErrCancelled.
+func (c *Calendar) Cancel(ctx context.Context, id, reason string) (*Event, error) {
+	cur, err := c.store.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: cancel event %q: %w", id, err)
+	}
+	if cur.Cancelled() {
+		return nil, fmt.Errorf("seminar: cancel event %q: %w", id, ErrCancelled)
+	}
+	next := cur.Clone()
+	next.Status = StatusCancelled
+	next.CancelReason = reason
+	v := &validator{}
+	v.text("cancelReason", reason)
+	if err := v.err(); err != nil {
+		return nil, fmt.Errorf("seminar: cancel event %q: %w", id, err)
+	}
+	return c.write(ctx, cur, next, "event cancelled")
+}
+
+// write stores next over cur, keeping the fields the Calendar owns.
+func (c *Calendar) write(ctx context.Context, cur, next *Event, msg string) (*Event, error) {
+	next.ID = cur.ID
+	next.UID = cur.UID
+	next.CreatedAt = cur.CreatedAt
+	next.CreatedBy = cur.CreatedBy
+	next.Sequence = cur.Sequence
+	changed := significantChange(cur, next)
+	if len(changed) > 0 {
+		next.Sequence++
+	}
+	next.Version = cur.Version + 1
+	next.UpdatedAt = c.clock()
+	if err := c.store.Update(ctx, next, cur.Version); err != nil {
+		return nil, fmt.Errorf("seminar: %s %q: %w", strings.TrimPrefix(msg, "event "), cur.ID, err)
+	}
+	c.log.LogAttrs(ctx, slog.LevelInfo, msg, slog.String("id", next.ID),
+		slog.Int64("version", next.Version), slog.Int("sequence", next.Sequence),
+		slog.Any("changed", changed))
+	return c.present(next.Clone()), nil
+}
+
+// Delete removes the event for good. Subscribed calendars are not told:
+// prefer Cancel for a talk that was announced.
+func (c *Calendar) Delete(ctx context.Context, id string) error {
+	if err := c.store.Delete(ctx, id); err != nil {
+		return fmt.Errorf("seminar: delete event %q: %w", id, err)
+	}
+	c.log.LogAttrs(ctx, slog.LevelInfo, "event deleted", slog.String("id", id))
+	return nil
+}
+
+// clock returns the current time at the precision every Store keeps.
+func (c *Calendar) clock() time.Time {
+	return c.now().UTC().Truncate(time.Microsecond)
+}
+
+// present moves an event's times into its own zone, as pages show them.
+func (c *Calendar) present(e *Event) *Event {
+	loc := e.location()
+	e.Start = e.Start.In(loc)
+	e.End = e.End.In(loc)
+	e.CreatedAt = e.CreatedAt.In(loc)
+	e.UpdatedAt = e.UpdatedAt.In(loc)
+	return e
+}
+
+func (c *Calendar) cloneAll(events []*Event) []*Event {
+	out := make([]*Event, len(events))
+	for i, e := range events {
+		out[i] = c.present(e.Clone())
+	}
+	return out
+}
+
+// normalize brings times to the resolution iCalendar carries (seconds) and
+// strips monotonic clock readings, so that what is stored is what comes back.
+func normalize(e *Event) {
+	e.Start = e.Start.UTC().Truncate(time.Second)
+	e.End = e.End.UTC().Truncate(time.Second)
+}
+
+// idEncoding is lowercase base32 without padding: IDs are safe in URLs, file
+// names and email Message-IDs.
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// newID returns 128 random bits as 26 characters.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return idEncoding.EncodeToString(b[:])
+}
