@@ -1,0 +1,172 @@
+package seminar
+
+import (
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+	"unicode/utf8"
+)
+
+// View is what page and reminder templates are executed with: the event
+// itself (its fields are promoted, so {{.Title}} works) and the derived text
+// the page shows, formatted in the event's own zone.
+type View struct {
+	*Event
+
+	// ShortTitle is the title cut to 30 characters for menus.
+	ShortTitle string
+	// Date is "Monday, June 12, 2017", or a range for a talk that runs
+	// over several days.
+	Date string
+	// Time is "4:00 PM to 5:00 PM".
+	Time string
+	// ZoneName is "Eastern Time Zone"; ZoneNote is
+	// "all times are in the Eastern Time Zone".
+	ZoneName, ZoneNote string
+	// MonthName is the month the talk starts in, "June 2017".
+	MonthName string
+	// Where joins the room, building, address and online URL.
+	Where string
+	// HostLine is "Name, Affiliation"; ContactLine is "Name, email".
+	HostLine, ContactLine string
+	// SpeakerURLs and SpeakerPhotos list the speakers' URLs that are set.
+	SpeakerURLs, SpeakerPhotos []string
+	// AbstractText is the abstract with line breaks as LF and no trailing
+	// blank lines.
+	AbstractText string
+	// LinkGroups gathers the links by label, in order of first appearance:
+	// "arXiv: url1, url2".
+	LinkGroups []LinkGroup
+	// Bio is the speaker's bio; with several speakers, each bio is prefixed
+	// by the speaker's name.
+	Bio string
+	// Subject is the reminder subject, rendered.
+	Subject string
+	// Created is "Friday, June 09, 2017 at 10:10 AM".
+	Created string
+}
+
+// LinkGroup is the URLs of the links that share a label.
+type LinkGroup struct {
+	Label string
+	URLs  []string
+}
+
+// NewView derives the page text of e. It fails only when the reminder
+// subject template does not execute.
+func NewView(e *Event) (*View, error) {
+	loc := e.location()
+	start, end := e.Start.In(loc), e.End.In(loc)
+	v := &View{
+		Event:        e,
+		ShortTitle:   shorten(e.Title, 30),
+		Date:         start.Format("Monday, January 2, 2006"),
+		Time:         start.Format("3:04 PM") + " to " + end.Format("3:04 PM"),
+		ZoneName:     ZoneName(e.TimeZone),
+		MonthName:    start.Format("January 2006"),
+		Where:        joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address, e.Location.URL),
+		HostLine:     joinSet(", ", e.Host.Name, e.Host.Affiliation),
+		ContactLine:  joinSet(", ", e.Contact.Name, e.Contact.Email),
+		AbstractText: cleanText(e.Abstract),
+		LinkGroups:   groupLinks(e.Links),
+		Created:      e.CreatedAt.In(loc).Format("Monday, January 02, 2006 at 3:04 PM"),
+	}
+	v.ZoneNote = ZoneNote(e.TimeZone)
+	if lastDay := end.Add(-time.Nanosecond); !sameDate(start, lastDay) {
+		v.Date += " to " + lastDay.Format("Monday, January 2, 2006")
+	}
+	var bios []string
+	for _, s := range e.Speakers {
+		if s.URL != "" {
+			v.SpeakerURLs = append(v.SpeakerURLs, s.URL)
+		}
+		if s.PhotoURL != "" {
+			v.SpeakerPhotos = append(v.SpeakerPhotos, s.PhotoURL)
+		}
+		if bio := cleanText(s.Bio); bio != "" {
+			if len(e.Speakers) > 1 {
+				bio = s.Name + ": " + bio
+			}
+			bios = append(bios, bio)
+		}
+	}
+	v.Bio = strings.Join(bios, "\n")
+	subject, err := renderSubject(v)
+	if err != nil {
+		return nil, err
+	}
+	v.Subject = subject
+	return v, nil
+}
+
+// renderSubject executes the reminder subject template. The result is one
+// line: validation keeps line breaks out of the template and of the fields,
+// and any that still appear are folded into spaces so they never reach a
+// mail header.
+func renderSubject(v *View) (string, error) {
+	src := v.Reminders.Subject
+	if src == "" {
+		src = DefaultSubject
+	}
+	t, err := template.New("subject").Option("missingkey=error").Parse(src)
+	if err != nil {
+		return "", fmt.Errorf("seminar: reminder subject of event %q: %w: %w", v.ID, ErrInvalid, err)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, v); err != nil {
+		return "", fmt.Errorf("seminar: reminder subject of event %q: %w: %w", v.ID, ErrInvalid, err)
+	}
+	return strings.Join(strings.Fields(b.String()), " "), nil
+}
+
+func shorten(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max-3]) + "..."
+}
+
+func joinSet(sep string, parts ...string) string {
+	var set []string
+	for _, p := range parts {
+		if p != "" {
+			set = append(set, p)
+		}
+	}
+	return strings.Join(set, sep)
+}
+
+// cleanText turns CRLF and CR into LF and trims trailing white space, so
+// text pasted from any system renders the same.
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.TrimRight(s, " \t\n")
+}
+
+func groupLinks(links []Link) []LinkGroup {
+	var groups []LinkGroup
+	index := map[string]int{}
+	for _, l := range links {
+		label := l.Label
+		if label == "" {
+			label = "Link"
+		}
+		i, ok := index[label]
+		if !ok {
+			i = len(groups)
+			index[label] = i
+			groups = append(groups, LinkGroup{Label: label})
+		}
+		groups[i].URLs = append(groups[i].URLs, l.URL)
+	}
+	return groups
+}
+
+func sameDate(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
