@@ -1,0 +1,224 @@
+package sqlite
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/seminarkit/seminar"
+)
+
+// columns are the columns of the events table in the order that eventArgs
+// writes them and scanEvent reads them.
+var columns = []string{
+	"id", "uid", "title", "type", "series", "speakers",
+	"host_name", "host_affiliation", "host_email", "host_url", "host_photo_url", "host_bio",
+	"contact_name", "contact_affiliation", "contact_email", "contact_url", "contact_photo_url", "contact_bio",
+	"start_ns", "end_ns", "time_zone",
+	"location_room", "location_building", "location_address", "location_url",
+	"room_description", "public", "abstract", "links", "research_areas", "impact_areas",
+	"reminder_lists", "reminder_subject", "reminder_schedule",
+	"status", "cancel_reason", "sequence", "version", "created_by", "created_ns", "updated_ns",
+}
+
+var (
+	selectSQL = "SELECT " + strings.Join(columns, ", ") + " FROM events"
+	insertSQL = "INSERT INTO events (" + strings.Join(columns, ", ") + ") VALUES (?" +
+		strings.Repeat(", ?", len(columns)-1) + ")"
+	// updateSQL sets every column but id from eventArgs(e)[1:], then takes
+	// the id and the expected version: the version check and the write are
+	// one statement.
+	updateSQL = "UPDATE events SET " + strings.Join(columns[1:], " = ?, ") + " = ? WHERE id = ? AND version = ?"
+)
+
+// zeroNS stands for the zero time.Time, which is outside the range of
+// int64 nanoseconds; it sorts before every other instant, as the zero time
+// does.
+const zeroNS = math.MinInt64
+
+// The instants that fit in int64 nanoseconds, zeroNS excepted.
+var (
+	minTime = time.Unix(0, math.MinInt64+1)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+// toNS encodes t for an INTEGER column.
+func toNS(t time.Time) (int64, error) {
+	if t.IsZero() {
+		return zeroNS, nil
+	}
+	if t.Before(minTime) || t.After(maxTime) {
+		return 0, fmt.Errorf("%w: time %s is outside the years 1678 to 2261 that the store keeps",
+			seminar.ErrInvalid, t.Format(time.RFC3339))
+	}
+	return t.UnixNano(), nil
+}
+
+// boundNS encodes t for a query bound, clamping an instant outside the
+// stored range to its nearest end.
+func boundNS(t time.Time) int64 {
+	switch {
+	case t.IsZero():
+		return zeroNS
+	case t.Before(minTime):
+		return math.MinInt64 + 1
+	case t.After(maxTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+func fromNS(ns int64) time.Time {
+	if ns == zeroNS {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+// The JSON forms of list elements. Their keys are part of the file format,
+// so they are spelled here and do not follow the Go field names.
+type (
+	personJSON struct {
+		Name        string `json:"name"`
+		Affiliation string `json:"affiliation,omitempty"`
+		Email       string `json:"email,omitempty"`
+		URL         string `json:"url,omitempty"`
+		PhotoURL    string `json:"photoUrl,omitempty"`
+		Bio         string `json:"bio,omitempty"`
+	}
+	linkJSON struct {
+		Label string `json:"label,omitempty"`
+		URL   string `json:"url"`
+	}
+)
+
+// eventArgs returns the values of e for the columns, in order.
+func eventArgs(e *seminar.Event) ([]any, error) {
+	start, err := toNS(e.Start)
+	if err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	end, err := toNS(e.End)
+	if err != nil {
+		return nil, fmt.Errorf("end: %w", err)
+	}
+	created, err := toNS(e.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("created at: %w", err)
+	}
+	updated, err := toNS(e.UpdatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("updated at: %w", err)
+	}
+	var speakers []personJSON
+	if e.Speakers != nil {
+		speakers = make([]personJSON, len(e.Speakers))
+		for i, p := range e.Speakers {
+			speakers[i] = personJSON(p)
+		}
+	}
+	var links []linkJSON
+	if e.Links != nil {
+		links = make([]linkJSON, len(e.Links))
+		for i, l := range e.Links {
+			links[i] = linkJSON(l)
+		}
+	}
+	public := int64(0)
+	if e.Public {
+		public = 1
+	}
+	return []any{
+		e.ID, e.UID, e.Title, e.Type, e.Series, jsonList(speakers),
+		e.Host.Name, e.Host.Affiliation, e.Host.Email, e.Host.URL, e.Host.PhotoURL, e.Host.Bio,
+		e.Contact.Name, e.Contact.Affiliation, e.Contact.Email, e.Contact.URL, e.Contact.PhotoURL, e.Contact.Bio,
+		start, end, e.TimeZone,
+		e.Location.Room, e.Location.Building, e.Location.Address, e.Location.URL,
+		e.RoomDescription, public, e.Abstract, jsonList(links), jsonList(e.ResearchAreas), jsonList(e.ImpactAreas),
+		jsonList(e.Reminders.Lists), e.Reminders.Subject, jsonList(e.Reminders.Schedule),
+		string(e.Status), e.CancelReason, int64(e.Sequence), e.Version, e.CreatedBy, created, updated,
+	}, nil
+}
+
+// jsonList encodes a list column: NULL for a nil list, so that nil comes
+// back as nil and empty as empty.
+func jsonList[T any](list []T) any {
+	if list == nil {
+		return nil
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		panic(err) // strings, numbers and structs of strings always encode
+	}
+	return string(b)
+}
+
+// scanEvent reads the columns of the current row of rows.
+func scanEvent(rows *sql.Rows) (*seminar.Event, error) {
+	var (
+		e                                    seminar.Event
+		speakers, links, research, impact    sql.RawBytes
+		lists, schedule                      sql.RawBytes
+		start, end, created, updated, seqnum int64
+		status                               string
+	)
+	err := rows.Scan(
+		&e.ID, &e.UID, &e.Title, &e.Type, &e.Series, &speakers,
+		&e.Host.Name, &e.Host.Affiliation, &e.Host.Email, &e.Host.URL, &e.Host.PhotoURL, &e.Host.Bio,
+		&e.Contact.Name, &e.Contact.Affiliation, &e.Contact.Email, &e.Contact.URL, &e.Contact.PhotoURL, &e.Contact.Bio,
+		&start, &end, &e.TimeZone,
+		&e.Location.Room, &e.Location.Building, &e.Location.Address, &e.Location.URL,
+		&e.RoomDescription, &e.Public, &e.Abstract, &links, &research, &impact,
+		&lists, &e.Reminders.Subject, &schedule,
+		&status, &e.CancelReason, &seqnum, &e.Version, &e.CreatedBy, &created, &updated,
+	)
+	if err != nil {
+		return nil, err
+	}
+	e.Start, e.End, e.CreatedAt, e.UpdatedAt = fromNS(start), fromNS(end), fromNS(created), fromNS(updated)
+	e.Status = seminar.Status(status)
+	e.Sequence = int(seqnum)
+	var ps []personJSON
+	var ls []linkJSON
+	for _, c := range []struct {
+		name string
+		data sql.RawBytes
+		into any
+	}{
+		{"speakers", speakers, &ps},
+		{"links", links, &ls},
+		{"research_areas", research, &e.ResearchAreas},
+		{"impact_areas", impact, &e.ImpactAreas},
+		{"reminder_lists", lists, &e.Reminders.Lists},
+		{"reminder_schedule", schedule, &e.Reminders.Schedule},
+	} {
+		if err := decodeList(c.data, c.into); err != nil {
+			return nil, fmt.Errorf("event %q: column %s: %w", e.ID, c.name, err)
+		}
+	}
+	if ps != nil {
+		e.Speakers = make([]seminar.Person, len(ps))
+		for i, p := range ps {
+			e.Speakers[i] = seminar.Person(p)
+		}
+	}
+	if ls != nil {
+		e.Links = make([]seminar.Link, len(ls))
+		for i, l := range ls {
+			e.Links[i] = seminar.Link(l)
+		}
+	}
+	return &e, nil
+}
+
+// decodeList decodes a list column into the slice that into points to,
+// leaving it nil for NULL.
+func decodeList(data []byte, into any) error {
+	if data == nil {
+		return nil
+	}
+	return json.Unmarshal(data, into)
+}

@@ -1,0 +1,123 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/seminarkit/seminar"
+)
+
+// Create stores all events in one transaction, or none of them. It returns
+// an error matching seminar.ErrExists when an event's ID or UID is taken,
+// by a stored event or by another of events.
+func (s *Store) Create(ctx context.Context, events ...*seminar.Event) (err error) {
+	if len(events) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(events))
+	for i, e := range events {
+		if e == nil {
+			return fmt.Errorf("sqlite: create event %d: %w: event is nil", i, seminar.ErrInvalid)
+		}
+		if rows[i], err = eventArgs(e); err != nil {
+			return fmt.Errorf("sqlite: create event %q: %w", e.ID, err)
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: create events: %w", dbError(ctx, err))
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback() // the error that made us stop is the one to report
+		}
+	}()
+	insert := tx.StmtContext(ctx, s.insert)
+	for i, args := range rows {
+		if _, err := insert.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("sqlite: create event %q: %w", events[i].ID, dbError(ctx, err))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: create events: %w", dbError(ctx, err))
+	}
+	return nil
+}
+
+// Get returns the event with the given ID, or an error matching
+// seminar.ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
+	rows, err := s.get.QueryContext(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get event %q: %w", id, dbError(ctx, err))
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite: get event %q: %w", id, dbError(ctx, err))
+		}
+		return nil, fmt.Errorf("sqlite: get event %q: %w", id, seminar.ErrNotFound)
+	}
+	e, err := scanEvent(rows)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get event %q: %w", id, dbError(ctx, err))
+	}
+	return e, nil
+}
+
+// Update replaces the event e.ID by e if its stored Version is prevVersion.
+// It returns an error matching seminar.ErrNotFound when there is no such
+// event, seminar.ErrConflict when the Version differs, and
+// seminar.ErrExists when e.UID belongs to another event.
+func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64) error {
+	if e == nil {
+		return fmt.Errorf("sqlite: update event: %w: event is nil", seminar.ErrInvalid)
+	}
+	args, err := eventArgs(e)
+	if err != nil {
+		return fmt.Errorf("sqlite: update event %q: %w", e.ID, err)
+	}
+	res, err := s.update.ExecContext(ctx, append(args[1:], e.ID, prevVersion)...)
+	if err != nil {
+		return fmt.Errorf("sqlite: update event %q: %w", e.ID, dbError(ctx, err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: update event %q: %w", e.ID, dbError(ctx, err))
+	}
+	if n == 1 {
+		return nil
+	}
+	// Nothing changed, so the reason can be read outside the update's
+	// transaction: if the event is deleted or updated in between, the
+	// answer is still one that was true when this call was running.
+	var stored int64
+	err = s.version.QueryRowContext(ctx, e.ID).Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("sqlite: update event %q: %w", e.ID, seminar.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("sqlite: update event %q: %w", e.ID, dbError(ctx, err))
+	}
+	return fmt.Errorf("sqlite: update event %q: %w: it is at version %d, not %d",
+		e.ID, seminar.ErrConflict, stored, prevVersion)
+}
+
+// Delete removes the event with the given ID, or returns an error matching
+// seminar.ErrNotFound.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	res, err := s.remove.ExecContext(ctx, id)
+	if err != nil {
+		return fmt.Errorf("sqlite: delete event %q: %w", id, dbError(ctx, err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: delete event %q: %w", id, dbError(ctx, err))
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlite: delete event %q: %w", id, seminar.ErrNotFound)
+	}
+	return nil
+}

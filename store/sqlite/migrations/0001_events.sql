@@ -1,0 +1,50 @@
+-- One row per event. Instants are INTEGER nanoseconds since the Unix epoch,
+-- UTC; the zero time.Time is stored as the smallest INTEGER
+-- (-9223372036854775808) so that it sorts first, as it does in Go. Lists are
+-- JSON arrays; NULL stands for a nil list and '[]' for an empty one.
+CREATE TABLE events (
+    id                  TEXT    NOT NULL PRIMARY KEY,
+    uid                 TEXT    NOT NULL UNIQUE,
+    title               TEXT    NOT NULL,
+    type                TEXT    NOT NULL,
+    series              TEXT    NOT NULL,
+    speakers            TEXT,
+    host_name           TEXT    NOT NULL,
+    host_affiliation    TEXT    NOT NULL,
+    host_email          TEXT    NOT NULL,
+    host_url            TEXT    NOT NULL,
+    host_photo_url      TEXT    NOT NULL,
+    host_bio            TEXT    NOT NULL,
+    contact_name        TEXT    NOT NULL,
+    contact_affiliation TEXT    NOT NULL,
+    contact_email       TEXT    NOT NULL,
+    contact_url         TEXT    NOT NULL,
+    contact_photo_url   TEXT    NOT NULL,
+    contact_bio         TEXT    NOT NULL,
+    start_ns            INTEGER NOT NULL,
+    end_ns              INTEGER NOT NULL,
+    time_zone           TEXT    NOT NULL,
+    location_room       TEXT    NOT NULL,
+    location_building   TEXT    NOT NULL,
+    location_address    TEXT    NOT NULL,
+    location_url        TEXT    NOT NULL,
+    room_description    TEXT    NOT NULL,
+    public              INTEGER NOT NULL,
+    abstract            TEXT    NOT NULL,
+    links               TEXT,
+    research_areas      TEXT,
+    impact_areas        TEXT,
+    reminder_lists      TEXT,
+    reminder_subject    TEXT    NOT NULL,
+    reminder_schedule   TEXT,
+    status              TEXT    NOT NULL,
+    cancel_reason       TEXT    NOT NULL,
+    sequence            INTEGER NOT NULL,
+    version             INTEGER NOT NULL,
+    created_by          TEXT    NOT NULL,
+    created_ns          INTEGER NOT NULL,
+    updated_ns          INTEGER NOT NULL
+) STRICT;
+
+-- Every listing is ordered by (start, id) and bounded on start: see List.
+CREATE INDEX events_start ON events (start_ns, id);

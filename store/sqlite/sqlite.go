@@ -1,0 +1,222 @@
+// Package sqlite is the embedded default seminar.Store: one SQLite database
+// file, or an in-memory database, through modernc.org/sqlite (pure Go, no
+// cgo).
+//
+// # Usage
+//
+// Open a file (it is created if missing) and hand the store to the Calendar:
+//
+//	store, err := sqlite.Open("talks.db", nil)
+//	if err != nil {
+//		return err
+//	}
+//	defer store.Close()
+//	cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu"})
+//
+// Open(":memory:", nil) gives a database that lives as long as the Store, for
+// tests and demos.
+//
+// # Concurrency
+//
+// A Store is safe for concurrent use by many goroutines, and several
+// processes may open the same file at once (not over a network file system:
+// SQLite's locks need a local one). The database runs in WAL mode, so readers
+// never wait for the writer; writers take the write lock when their
+// transaction begins (BEGIN IMMEDIATE) and wait for it up to
+// Options.BusyTimeout, so two writers never deadlock on a lock upgrade.
+//
+// # Schema
+//
+// Open creates the schema in a new file and migrates a file made by an older
+// version of this package, each migration in its own transaction; the
+// schema version is kept in PRAGMA user_version. A file whose schema is newer
+// than this package knows is refused with an error matching ErrNewerSchema,
+// rather than risk writing rows an old program does not understand.
+//
+// Events are rows of the table events, one column per scalar field and JSON
+// arrays for the lists; instants are INTEGER nanoseconds since the Unix epoch
+// in UTC, which limits them to the years 1678 to 2261.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/seminarkit/seminar"
+	"modernc.org/sqlite"
+)
+
+var _ seminar.Store = (*Store)(nil)
+
+// Memory is the path that Open takes for an in-memory database.
+const Memory = ":memory:"
+
+// Options configures a Store. The zero value, and a nil *Options, mean the
+// defaults written on each field.
+type Options struct {
+	// BusyTimeout is how long a write waits for the write lock held by
+	// another connection or process before it fails. Default 5s.
+	BusyTimeout time.Duration
+	// MaxOpenConns caps the connections to a database file; reads run in
+	// parallel on up to that many. Default: the larger of 4 and
+	// GOMAXPROCS. An in-memory database always has exactly one.
+	MaxOpenConns int
+}
+
+// Store is a seminar.Store kept in SQLite. Make one with Open; it is safe
+// for concurrent use.
+type Store struct {
+	db *sql.DB
+
+	get, insert, update, version, remove *sql.Stmt
+
+	// lists caches one prepared statement per shape of list query (which
+	// bounds and filters it has), made on first use.
+	listMu sync.Mutex
+	lists  [listShapes]atomic.Pointer[sql.Stmt]
+}
+
+// Open opens the SQLite database at path, creating the file if it does not
+// exist, and brings its schema up to date. Path is a file path, not a URI;
+// Memory (":memory:") opens an empty in-memory database instead.
+func Open(path string, opts *Options) (*Store, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	switch {
+	case path == "":
+		return nil, fmt.Errorf("sqlite: open: %w: path is empty", seminar.ErrInvalid)
+	case o.BusyTimeout < 0:
+		return nil, fmt.Errorf("sqlite: open: %w: busy timeout %s is negative", seminar.ErrInvalid, o.BusyTimeout)
+	case o.MaxOpenConns < 0:
+		return nil, fmt.Errorf("sqlite: open: %w: max open conns %d is negative", seminar.ErrInvalid, o.MaxOpenConns)
+	}
+	if o.BusyTimeout == 0 {
+		o.BusyTimeout = 5 * time.Second
+	}
+	if o.MaxOpenConns == 0 {
+		o.MaxOpenConns = max(4, runtime.GOMAXPROCS(0))
+	}
+	dsn, err := dsnFor(path, o.BusyTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	connector, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db := sql.OpenDB(connector)
+	if path == Memory {
+		// An in-memory database lives inside its connection, so the pool
+		// must hold exactly one and never let it go. One connection is
+		// also the simplest correct way to share it: SQLite runs one
+		// writer at a time anyway, there is no I/O for readers to
+		// overlap, and the alternative, a named shared-cache database,
+		// replaces WAL's readers-never-wait with table locks.
+		o.MaxOpenConns = 1
+	}
+	db.SetMaxOpenConns(o.MaxOpenConns)
+	// Keep every connection: opening one runs the PRAGMAs again and
+	// forgets its prepared statements.
+	db.SetMaxIdleConns(o.MaxOpenConns)
+	s, err := newStore(context.Background(), db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// dsnFor returns the modernc.org/sqlite data source name for path. The
+// PRAGMAs go in the DSN so that every connection the pool opens gets them,
+// busy_timeout first so that switching to WAL waits for other processes
+// too; _txlock=immediate makes every transaction BEGIN IMMEDIATE.
+func dsnFor(path string, busy time.Duration) (string, error) {
+	params := url.Values{}
+	params.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", max(1, busy.Milliseconds())))
+	params.Add("_pragma", "journal_mode(WAL)")
+	params.Add("_pragma", "synchronous(NORMAL)")
+	params.Add("_pragma", "foreign_keys(1)")
+	params.Set("_txlock", "immediate")
+	if path == Memory {
+		return Memory + "?" + params.Encode(), nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	// A file: URI, with the path escaped, so that a '?', '#' or '%' in a
+	// file name is taken literally.
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive letter: file:/C:/...
+	}
+	return "file:" + (&url.URL{Path: p}).EscapedPath() + "?" + params.Encode(), nil
+}
+
+func newStore(ctx context.Context, db *sql.DB) (*Store, error) {
+	if err := db.PingContext(ctx); err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, db, migrations()); err != nil {
+		return nil, err
+	}
+	s := &Store{db: db}
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&s.get, selectSQL + " WHERE id = ?"},
+		{&s.insert, insertSQL},
+		{&s.update, updateSQL},
+		{&s.version, "SELECT version FROM events WHERE id = ?"},
+		{&s.remove, "DELETE FROM events WHERE id = ?"},
+	} {
+		stmt, err := db.PrepareContext(ctx, p.query)
+		if err != nil {
+			s.closeStmts()
+			return nil, fmt.Errorf("prepare %q: %w", p.query, err)
+		}
+		*p.stmt = stmt
+	}
+	return s, nil
+}
+
+// Close closes the database. Calls made after Close fail.
+func (s *Store) Close() error {
+	err := s.closeStmts()
+	if cerr := s.db.Close(); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) closeStmts() error {
+	var errs []error
+	for _, stmt := range []*sql.Stmt{s.get, s.insert, s.update, s.version, s.remove} {
+		if stmt != nil {
+			errs = append(errs, stmt.Close())
+		}
+	}
+	s.listMu.Lock()
+	defer s.listMu.Unlock()
+	for i := range s.lists {
+		if stmt := s.lists[i].Swap(nil); stmt != nil {
+			errs = append(errs, stmt.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
