@@ -57,6 +57,8 @@ import (
 
 var _ seminar.Store = (*Store)(nil)
 
+const defaultBusyTimeout = 5 * time.Second
+
 // Memory is the path that Open takes for an in-memory database.
 const Memory = ":memory:"
 
@@ -102,7 +104,7 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open: %w: max open conns %d is negative", seminar.ErrInvalid, o.MaxOpenConns)
 	}
 	if o.BusyTimeout == 0 {
-		o.BusyTimeout = 5 * time.Second
+		o.BusyTimeout = defaultBusyTimeout
 	}
 	if o.MaxOpenConns == 0 {
 		o.MaxOpenConns = max(4, runtime.GOMAXPROCS(0))
