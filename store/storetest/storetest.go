@@ -1,0 +1,74 @@
+// Package storetest checks that a seminar.Store keeps the contract written on
+// the interface: what Create, Get, Update, Delete and List must return, which
+// calls are atomic, and how listings are ordered, bounded and paged.
+//
+// Every check is a named subtest, and every failure message states the rule
+// that was broken, such as "a Store must return ErrNotFound from Get for a
+// missing ID", so that a failing store's author knows what to fix without
+// reading the suite.
+//
+// # Usage
+//
+// Call Run from a test in the store's package, with a function that returns
+// a new, empty store:
+//
+//	func TestStore(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) seminar.Store {
+//			s, err := mystore.Open(filepath.Join(t.TempDir(), "talks.db"))
+//			require.NoError(t, err)
+//			t.Cleanup(func() { s.Close() })
+//			return s
+//		})
+//	}
+//
+// Run calls newStore once for each subtest, and the subtests run one after
+// another, so a store backed by a shared server may empty one database in
+// newStore instead of creating a new one each time. Run the suite with -race:
+// several subtests call the store from many goroutines at once.
+//
+// A single subtest can be run on its own with -run, for example
+// -run 'TestStore/Update/StaleVersion'.
+package storetest
+
+import (
+	"testing"
+
+	"github.com/seminarkit/seminar"
+)
+
+// Run checks that the stores made by newStore keep the contract of
+// seminar.Store. newStore must return a store holding no events; it is called
+// once for each subtest, with that subtest's t, so it may register clean-up
+// with t.Cleanup and report set-up failures with t.Fatal.
+func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
+	t.Helper()
+	groups := []struct {
+		name  string
+		cases []testCase
+	}{
+		{"RoundTrip", roundTripCases},
+		{"Aliasing", aliasingCases},
+		{"Create", createCases},
+		{"NotFound", notFoundCases},
+		{"Update", updateCases},
+		{"List", listCases},
+		{"Filter", filterCases},
+		{"Paging", pagingCases},
+		{"Concurrency", concurrencyCases},
+	}
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) {
+			for _, c := range g.cases {
+				t.Run(c.name, func(t *testing.T) {
+					c.run(t, newStore(t))
+				})
+			}
+		})
+	}
+}
+
+// testCase is one subtest of the suite. run gets a new, empty store.
+type testCase struct {
+	name string
+	run  func(t *testing.T, s seminar.Store)
+}
