@@ -1,0 +1,236 @@
+// Package memstore is the in-memory reference implementation of
+// seminar.Store: what every other Store is measured against, and a store for
+// tests and demos that need no set-up.
+//
+// Events live in the process and are gone when it exits. A Store is safe for
+// concurrent use by many goroutines; it cannot be shared between processes.
+// Its errors wrap the seminar sentinels (ErrNotFound, ErrConflict,
+// ErrExists) with no prefix of their own: the Calendar names the operation
+// and the event. A method called with a done context returns ctx.Err().
+//
+// # Cost
+//
+// Create, Update and Delete take O(n) time for n stored events, to keep an
+// index ordered by (Start, ID); a batch given to one Create is merged into it
+// in one pass. Get takes O(1). List takes O(log n) plus the events it visits:
+// those starting from seminar.MaxDuration before From (no event lasts
+// longer, so none starting earlier can overlap the range) until To, or until
+// Limit events have matched.
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/seminarkit/seminar"
+)
+
+var _ seminar.Store = (*Store)(nil)
+
+// Store keeps events in memory. Make one with New.
+type Store struct {
+	mu sync.RWMutex
+	// byID and byUID index the stored events; ordered holds the same
+	// events sorted by seminar.Compare. Stored events are private copies
+	// that are never modified: an Update replaces the pointer.
+	byID    map[string]*seminar.Event
+	byUID   map[string]string // UID to ID
+	ordered []*seminar.Event
+}
+
+// New returns an empty Store.
+func New() *Store {
+	return &Store{
+		byID:  make(map[string]*seminar.Event),
+		byUID: make(map[string]string),
+	}
+}
+
+// mergeThreshold is the batch size from which Create merges a sorted batch
+// into the index rather than inserting event by event.
+const mergeThreshold = 16
+
+// Create stores copies of all events, or none of them if any ID or UID is
+// already stored or appears twice among events.
+func (s *Store) Create(ctx context.Context, events ...*seminar.Event) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	batch := make([]*seminar.Event, len(events))
+	ids := make(map[string]bool, len(events))
+	uids := make(map[string]bool, len(events))
+	for i, e := range events {
+		switch {
+		case e == nil:
+			return fmt.Errorf("%w: events[%d] is nil", seminar.ErrInvalid, i)
+		case ids[e.ID]:
+			return fmt.Errorf("%w: ID %q appears twice among the events", seminar.ErrExists, e.ID)
+		case uids[e.UID]:
+			return fmt.Errorf("%w: UID %q appears twice among the events", seminar.ErrExists, e.UID)
+		}
+		ids[e.ID], uids[e.UID] = true, true
+		batch[i] = e.Clone()
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range batch {
+		if _, ok := s.byID[e.ID]; ok {
+			return fmt.Errorf("%w: event %q", seminar.ErrExists, e.ID)
+		}
+		if other, ok := s.byUID[e.UID]; ok {
+			return fmt.Errorf("%w: UID %q belongs to event %q", seminar.ErrExists, e.UID, other)
+		}
+	}
+	for _, e := range batch {
+		s.byID[e.ID] = e
+		s.byUID[e.UID] = e.ID
+	}
+	s.insert(batch)
+	return nil
+}
+
+// Get returns a copy of the event with the given ID.
+func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.byID[id]
+	if !ok {
+		return nil, seminar.ErrNotFound
+	}
+	return e.Clone(), nil
+}
+
+// Update replaces the event e.ID by a copy of e if its stored Version is
+// prevVersion.
+func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if e == nil {
+		return fmt.Errorf("%w: event is nil", seminar.ErrInvalid)
+	}
+	next := e.Clone()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.byID[next.ID]
+	switch {
+	case !ok:
+		return seminar.ErrNotFound
+	case cur.Version != prevVersion:
+		return fmt.Errorf("%w: stored version is %d, not %d", seminar.ErrConflict, cur.Version, prevVersion)
+	}
+	if other, ok := s.byUID[next.UID]; ok && other != next.ID {
+		return fmt.Errorf("%w: UID %q belongs to event %q", seminar.ErrExists, next.UID, other)
+	}
+	delete(s.byUID, cur.UID)
+	s.byUID[next.UID] = next.ID
+	s.byID[next.ID] = next
+	if cur.Start.Equal(next.Start) {
+		s.ordered[s.index(cur)] = next
+		return nil
+	}
+	s.remove(cur)
+	s.insert([]*seminar.Event{next})
+	return nil
+}
+
+// Delete removes the event with the given ID.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.byID[id]
+	if !ok {
+		return seminar.ErrNotFound
+	}
+	delete(s.byID, id)
+	delete(s.byUID, cur.UID)
+	s.remove(cur)
+	return nil
+}
+
+// List returns copies of up to q.Limit events matching q, ordered by Start
+// and then by ID.
+func (s *Store) List(ctx context.Context, q seminar.ListQuery) ([]*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []*seminar.Event
+	for _, e := range s.ordered[s.lowerBound(q):] {
+		if len(out) >= q.Limit || (!q.To.IsZero() && !e.Start.Before(q.To)) {
+			break
+		}
+		if q.Match(e) {
+			out = append(out, e.Clone())
+		}
+	}
+	return out, nil
+}
+
+// lowerBound returns the index of the first event that can match q: none
+// before it starts late enough to reach q.From, or comes after q.After.
+func (s *Store) lowerBound(q seminar.ListQuery) int {
+	lo := 0
+	if !q.From.IsZero() {
+		earliest := q.From.Add(-seminar.MaxDuration)
+		lo = sort.Search(len(s.ordered), func(i int) bool { return s.ordered[i].Start.After(earliest) })
+	}
+	if q.After != nil {
+		after := *q.After
+		lo = max(lo, sort.Search(len(s.ordered), func(i int) bool {
+			return after.Less(s.ordered[i].Start, s.ordered[i].ID)
+		}))
+	}
+	return lo
+}
+
+// index returns the position of the stored event e in s.ordered.
+func (s *Store) index(e *seminar.Event) int {
+	i, found := slices.BinarySearchFunc(s.ordered, e, seminar.Compare)
+	if !found {
+		panic(fmt.Sprintf("memstore: event %q is missing from the ordered index", e.ID))
+	}
+	return i
+}
+
+// remove takes the stored event e out of s.ordered.
+func (s *Store) remove(e *seminar.Event) {
+	i := s.index(e)
+	s.ordered = slices.Delete(s.ordered, i, i+1)
+}
+
+// insert adds batch to s.ordered, keeping it sorted. A few events are
+// inserted one by one; a larger batch is sorted and merged in one pass, so
+// loading many events at once does not take quadratic time.
+func (s *Store) insert(batch []*seminar.Event) {
+	if len(batch) < mergeThreshold {
+		for _, e := range batch {
+			i, _ := slices.BinarySearchFunc(s.ordered, e, seminar.Compare)
+			s.ordered = slices.Insert(s.ordered, i, e)
+		}
+		return
+	}
+	slices.SortFunc(batch, seminar.Compare)
+	merged := make([]*seminar.Event, 0, len(s.ordered)+len(batch))
+	old := s.ordered
+	for len(old) > 0 && len(batch) > 0 {
+		if seminar.Compare(old[0], batch[0]) < 0 {
+			merged, old = append(merged, old[0]), old[1:]
+		} else {
+			merged, batch = append(merged, batch[0]), batch[1:]
+		}
+	}
+	merged = append(merged, old...)
+	s.ordered = append(merged, batch...)
+}

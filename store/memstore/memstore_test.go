@@ -1,0 +1,115 @@
+package memstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/memstore"
+	"github.com/seminarkit/seminar/store/storetest"
+)
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(*testing.T) seminar.Store { return memstore.New() })
+}
+
+func TestStore_doneContext(t *testing.T) {
+	s := memstore.New()
+	e := event(0, time.Date(2026, time.June, 1, 12, 0, 0, 0, time.UTC))
+	require.NoError(t, s.Create(t.Context(), e))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+
+	assert.ErrorIs(t, s.Create(ctx, event(1, e.Start)), context.Canceled, "Create")
+	_, err := s.Get(ctx, e.ID)
+	assert.ErrorIs(t, err, context.Canceled, "Get")
+	assert.ErrorIs(t, s.Update(ctx, e, e.Version), context.Canceled, "Update")
+	assert.ErrorIs(t, s.Delete(ctx, e.ID), context.Canceled, "Delete")
+	_, err = s.List(ctx, seminar.ListQuery{Limit: 10})
+	assert.ErrorIs(t, err, context.Canceled, "List")
+
+	got, err := s.List(t.Context(), seminar.ListQuery{Limit: 10})
+	require.NoError(t, err)
+	assert.Len(t, got, 1, "a call with a done context must change nothing")
+}
+
+// benchEvents is how many events the benchmarks store: one every 50 minutes,
+// about 860 a month over nearly ten years.
+const benchEvents = 100000
+
+var benchStart = time.Date(2020, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+func event(i int, start time.Time) *seminar.Event {
+	return &seminar.Event{
+		ID:        fmt.Sprintf("ev%06d", i),
+		UID:       fmt.Sprintf("ev%06d@bench.invalid", i),
+		Title:     fmt.Sprintf("Talk %d", i),
+		Speakers:  []seminar.Person{{Name: "Speaker", Affiliation: "MIT"}},
+		Start:     start,
+		End:       start.Add(time.Hour),
+		TimeZone:  "America/New_York",
+		Public:    true,
+		Status:    seminar.StatusScheduled,
+		Reminders: seminar.Reminders{Lists: []string{"seminars@example.org"}, Schedule: []time.Duration{24 * time.Hour}},
+		Version:   1,
+	}
+}
+
+func benchStore(b *testing.B) *memstore.Store {
+	b.Helper()
+	events := make([]*seminar.Event, benchEvents)
+	for i := range events {
+		events[i] = event(i, benchStart.Add(time.Duration(i)*50*time.Minute))
+	}
+	s := memstore.New()
+	require.NoError(b, s.Create(b.Context(), events...))
+	return s
+}
+
+func BenchmarkStore_Get(b *testing.B) {
+	s := benchStore(b)
+	i := 0
+	for b.Loop() {
+		if _, err := s.Get(b.Context(), fmt.Sprintf("ev%06d", i%benchEvents)); err != nil {
+			b.Fatal(err)
+		}
+		i += 7919
+	}
+}
+
+// BenchmarkStore_ListMonth lists every event of June 2022, about 860 of
+// 100,000.
+func BenchmarkStore_ListMonth(b *testing.B) {
+	s := benchStore(b)
+	q := seminar.ListQuery{
+		From:  time.Date(2022, time.June, 1, 0, 0, 0, 0, time.UTC),
+		To:    time.Date(2022, time.July, 1, 0, 0, 0, 0, time.UTC),
+		Limit: 10000,
+	}
+	for b.Loop() {
+		events, err := s.List(b.Context(), q)
+		if err != nil || len(events) < 800 {
+			b.Fatalf("listed %d events, err %v", len(events), err)
+		}
+	}
+}
+
+// BenchmarkStore_ListMonthPage lists the first page of 20 events of June 2022.
+func BenchmarkStore_ListMonthPage(b *testing.B) {
+	s := benchStore(b)
+	q := seminar.ListQuery{
+		From:  time.Date(2022, time.June, 1, 0, 0, 0, 0, time.UTC),
+		To:    time.Date(2022, time.July, 1, 0, 0, 0, 0, time.UTC),
+		Limit: 20,
+	}
+	for b.Loop() {
+		if events, err := s.List(b.Context(), q); err != nil || len(events) != 20 {
+			b.Fatalf("listed %d events, err %v", len(events), err)
+		}
+	}
+}
