@@ -48,24 +48,32 @@ func shapeOf(q *seminar.ListQuery) listShape {
 	return sh
 }
 
-// maxDurationNS is seminar.MaxDuration in nanoseconds: no event starts more
-// than that before it ends, so an event that ends after From starts after
-// From - MaxDuration. That lower bound on start_ns is what lets a range
-// query walk the (start_ns, id) index from a point near From instead of from
-// the beginning of time.
+// maxDurationNS is seminar.MaxDuration in nanoseconds. No event starts
+// more than that before it ends (Store implementations may rely on it), so
+// an event that ends after From starts after From - MaxDuration: a lower
+// bound on start_ns that lets a range query walk the (start_ns, id) index
+// from near From instead of from the beginning of time.
 const maxDurationNS = int64(seminar.MaxDuration / time.Nanosecond)
 
 // sql returns the query text of the shape. Its parameters are the ones
 // listArgs returns, in that order.
+//
+// The lower bound on start_ns is one parameter, the larger of From -
+// MaxDuration and After.Start: SQLite starts an index range at one lower
+// bound and, not knowing the parameters, might pick the looser of two.
 func (sh listShape) sql() string {
-	var b strings.Builder
-	b.WriteString(selectSQL)
 	var conds []string
+	if sh&(hasFrom|hasAfter) != 0 {
+		conds = append(conds, "start_ns >= ?")
+	}
 	if sh&hasTo != 0 {
 		conds = append(conds, "start_ns < ?")
 	}
 	if sh&hasFrom != 0 {
-		conds = append(conds, "end_ns > ?", "start_ns > ?")
+		conds = append(conds, "end_ns > ?")
+	}
+	if sh&hasAfter != 0 {
+		conds = append(conds, "(start_ns > ? OR (start_ns = ? AND id > ?))")
 	}
 	if sh&hasSeries != 0 {
 		conds = append(conds, "series = ?")
@@ -76,11 +84,8 @@ func (sh listShape) sql() string {
 	if sh&excludeCancelled != 0 {
 		conds = append(conds, "status <> '"+string(seminar.StatusCancelled)+"'")
 	}
-	if sh&hasAfter != 0 {
-		// The first condition repeats what the second implies, in a form
-		// that starts the index scan at the position.
-		conds = append(conds, "start_ns >= ?", "(start_ns > ? OR (start_ns = ? AND id > ?))")
-	}
+	var b strings.Builder
+	b.WriteString(selectSQL)
 	if len(conds) > 0 {
 		b.WriteString(" WHERE ")
 		b.WriteString(strings.Join(conds, " AND "))
@@ -91,20 +96,33 @@ func (sh listShape) sql() string {
 
 // listArgs returns the parameters of q for the SQL of its shape.
 func listArgs(q *seminar.ListQuery, sh listShape) []any {
+	var from, after int64
+	lower := int64(zeroNS)
+	if sh&hasFrom != 0 {
+		from = boundNS(q.From)
+		// An event that ends after From starts after From - MaxDuration,
+		// at From - MaxDuration + 1ns or later.
+		lower = max(from, minTimeNS+maxDurationNS) - maxDurationNS + 1
+	}
+	if sh&hasAfter != 0 {
+		after = boundNS(q.After.Start)
+		lower = max(lower, after)
+	}
 	args := make([]any, 0, 9)
+	if sh&(hasFrom|hasAfter) != 0 {
+		args = append(args, lower)
+	}
 	if sh&hasTo != 0 {
 		args = append(args, boundNS(q.To))
 	}
 	if sh&hasFrom != 0 {
-		from := boundNS(q.From)
-		args = append(args, from, max(from, minTimeNS+maxDurationNS)-maxDurationNS)
+		args = append(args, from)
+	}
+	if sh&hasAfter != 0 {
+		args = append(args, after, after, q.After.ID)
 	}
 	if sh&hasSeries != 0 {
 		args = append(args, q.Series)
-	}
-	if sh&hasAfter != 0 {
-		at := boundNS(q.After.Start)
-		args = append(args, at, at, at, q.After.ID)
 	}
 	return append(args, q.Limit)
 }
