@@ -1,0 +1,28 @@
+package sqlite_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/sqlite"
+	"github.com/seminarkit/seminar/store/storetest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestStore_Conformance(t *testing.T) {
+	for name, path := range map[string]func(t *testing.T) string{
+		"file":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "talks.db") },
+		"memory": func(*testing.T) string { return sqlite.Memory },
+	} {
+		t.Run(name, func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T) seminar.Store {
+				s, err := sqlite.Open(path(t), nil)
+				require.NoError(t, err)
+				t.Cleanup(func() { assert.NoError(t, s.Close()) })
+				return s
+			})
+		})
+	}
+}
