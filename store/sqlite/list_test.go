@@ -108,11 +108,11 @@ func describe(q seminar.ListQuery) string {
 
 func TestStore_List_SelectsWhatMatchSelects(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	events := varied(rng, 600)
+	events := varied(rng, 400)
 	for kind, s := range stores(t) {
 		t.Run(kind, func(t *testing.T) {
 			require.NoError(t, s.Create(t.Context(), events...))
-			for range 1000 {
+			for range 500 {
 				q := randomQuery(rng, events)
 				got, err := s.List(t.Context(), q)
 				require.NoError(t, err)
