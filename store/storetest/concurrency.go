@@ -41,7 +41,7 @@ func race(n int, f func(i int)) {
 // that it knows exactly what a listing of that series must hold while the
 // others write.
 func testConcurrencyCreateGetList(t *testing.T, s seminar.Store) {
-	const workers, perWorker = 16, 20
+	const workers, perWorker = 10, 12
 	race(workers, func(w int) {
 		series := fmt.Sprintf("Series %02d", w)
 		var mine []*seminar.Event

@@ -41,7 +41,7 @@ func newEvent(id string, start time.Time, d time.Duration) *seminar.Event {
 func fullEvent(t *testing.T, id string) *seminar.Event {
 	t.Helper()
 	ny, chatham, kolkata := zone(t, "America/New_York"), zone(t, "Pacific/Chatham"), zone(t, "Asia/Kolkata")
-	start := time.Date(2026, time.June, 12, 16, 0, 0, 0, ny)
+	start := time.Date(2026, time.June, 12, 16, 0, 59, 0, ny) // whole seconds, not minutes
 	e := &seminar.Event{
 		ID:     id,
 		UID:    "exposé-" + id + "@seminaire.exämple.org",
