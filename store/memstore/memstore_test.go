@@ -73,12 +73,16 @@ func benchStore(b *testing.B) *memstore.Store {
 
 func BenchmarkStore_Get(b *testing.B) {
 	s := benchStore(b)
+	ids := make([]string, 1024)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("ev%06d", i*7919%benchEvents)
+	}
 	i := 0
 	for b.Loop() {
-		if _, err := s.Get(b.Context(), fmt.Sprintf("ev%06d", i%benchEvents)); err != nil {
+		if _, err := s.Get(b.Context(), ids[i%len(ids)]); err != nil {
 			b.Fatal(err)
 		}
-		i += 7919
+		i++
 	}
 }
 

@@ -28,6 +28,31 @@
 //
 // A single subtest can be run on its own with -run, for example
 // -run 'TestStore/Update/StaleVersion'.
+//
+// # What it checks
+//
+// The suite hands a store only what the Calendar would: events that pass
+// Validate, with Start and End in whole seconds and the other times in whole
+// microseconds, written in zones such as America/New_York, Asia/Kolkata and
+// Pacific/Chatham. IDs are short lowercase ASCII, like the Calendar's; UIDs
+// and every other string may hold any UTF-8 text.
+//
+//   - RoundTrip: every field comes back, from Get and from List, after
+//     Create and after Update; times as the same instants.
+//   - Aliasing: returned events share no memory with the store or with the
+//     arguments of Create and Update.
+//   - Create: a batch is stored whole or not at all, with ErrExists for an
+//     ID or UID already stored or repeated in the batch.
+//   - NotFound: Get, Update and Delete of a missing or deleted ID.
+//   - Update: the Version check, ErrConflict, ErrExists for a taken UID, and
+//     listings that follow a moved event.
+//   - List: the (Start, ID) order, the edges of [From, To), open ranges,
+//     events lasting seminar.MaxDuration, and Limit.
+//   - Filter: Series, PublicOnly and IncludeCancelled alone and combined.
+//   - Paging: walking a listing with After and Limit while events are
+//     created, so that none is skipped or repeated.
+//   - Concurrency: concurrent Create, Get, List, Update and Delete, with
+//     exactly one winner where the contract allows only one.
 package storetest
 
 import (
