@@ -11,8 +11,8 @@ import (
 	"github.com/seminarkit/seminar"
 )
 
-// columns are the columns of the events table in the order that eventArgs
-// writes them and scanEvent reads them.
+// columns are the columns of the events table in the order that
+// appendEventArgs writes them and scanEvent reads them.
 var columns = []string{
 	"id", "uid", "title", "type", "series", "speakers",
 	"host_name", "host_affiliation", "host_email", "host_url", "host_photo_url", "host_bio",
@@ -28,7 +28,7 @@ var (
 	selectSQL = "SELECT " + strings.Join(columns, ", ") + " FROM events"
 	insertSQL = "INSERT INTO events (" + strings.Join(columns, ", ") + ") VALUES (?" +
 		strings.Repeat(", ?", len(columns)-1) + ")"
-	// updateSQL sets every column but id from eventArgs(e)[1:], then takes
+	// updateSQL sets every column but id from appendEventArgs(nil, e)[1:], then takes
 	// the id and the expected version: the version check and the write are
 	// one statement.
 	updateSQL = "UPDATE events SET " + strings.Join(columns[1:], " = ?, ") + " = ? WHERE id = ? AND version = ?"
@@ -95,8 +95,9 @@ type (
 	}
 )
 
-// eventArgs returns the values of e for the columns, in order.
-func eventArgs(e *seminar.Event) ([]any, error) {
+// appendEventArgs appends the values of e for the columns, in order, to
+// args.
+func appendEventArgs(args []any, e *seminar.Event) ([]any, error) {
 	start, err := toNS(e.Start)
 	if err != nil {
 		return nil, fmt.Errorf("start: %w", err)
@@ -131,7 +132,7 @@ func eventArgs(e *seminar.Event) ([]any, error) {
 	if e.Public {
 		public = 1
 	}
-	return []any{
+	return append(args,
 		e.ID, e.UID, e.Title, e.Type, e.Series, jsonList(speakers),
 		e.Host.Name, e.Host.Affiliation, e.Host.Email, e.Host.URL, e.Host.PhotoURL, e.Host.Bio,
 		e.Contact.Name, e.Contact.Affiliation, e.Contact.Email, e.Contact.URL, e.Contact.PhotoURL, e.Contact.Bio,
@@ -140,7 +141,7 @@ func eventArgs(e *seminar.Event) ([]any, error) {
 		e.RoomDescription, public, e.Abstract, jsonList(links), jsonList(e.ResearchAreas), jsonList(e.ImpactAreas),
 		jsonList(e.Reminders.Lists), e.Reminders.Subject, jsonList(e.Reminders.Schedule),
 		string(e.Status), e.CancelReason, int64(e.Sequence), e.Version, e.CreatedBy, created, updated,
-	}, nil
+	), nil
 }
 
 // jsonList encodes a list column: NULL for a nil list, so that nil comes

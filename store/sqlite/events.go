@@ -16,13 +16,9 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) (err error
 	if len(events) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(events))
 	for i, e := range events {
 		if e == nil {
 			return fmt.Errorf("sqlite: create event %d: %w: event is nil", i, seminar.ErrInvalid)
-		}
-		if rows[i], err = eventArgs(e); err != nil {
-			return fmt.Errorf("sqlite: create event %q: %w", e.ID, err)
 		}
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -35,9 +31,15 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) (err error
 		}
 	}()
 	insert := tx.StmtContext(ctx, s.insert)
-	for i, args := range rows {
+	// Each row is encoded just before it is written, into one reused
+	// slice, so that a large batch never holds all its rows encoded.
+	args := make([]any, 0, len(columns))
+	for _, e := range events {
+		if args, err = appendEventArgs(args[:0], e); err != nil {
+			return fmt.Errorf("sqlite: create event %q: %w", e.ID, err)
+		}
 		if _, err := insert.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("sqlite: create event %q: %w", events[i].ID, dbError(ctx, err))
+			return fmt.Errorf("sqlite: create event %q: %w", e.ID, dbError(ctx, err))
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -75,7 +77,7 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 	if e == nil {
 		return fmt.Errorf("sqlite: update event: %w: event is nil", seminar.ErrInvalid)
 	}
-	args, err := eventArgs(e)
+	args, err := appendEventArgs(make([]any, 0, len(columns)+2), e)
 	if err != nil {
 		return fmt.Errorf("sqlite: update event %q: %w", e.ID, err)
 	}
