@@ -16,13 +16,17 @@ import (
 //
 // Times must come back as the same instants to at least microsecond
 // precision; their time.Location does not matter (the Calendar moves them to
-// the event's zone). A nil slice may come back as nil or empty, but a non-empty
-// slice must come back with the same elements in the same order. Returned
-// events must not share memory with the store or with arguments.
+// the event's zone). A nil or empty slice may come back as nil or empty, but a
+// non-empty slice must come back with the same elements in the same order.
+// Strings compare exactly (Series "Vision" is not "vision"), and IDs order as
+// Go strings do, byte by byte: SQL stores need a binary collation. Returned
+// events must not share memory with the store or with arguments. A method
+// called with a done context returns an error wrapping ctx.Err().
 type Store interface {
 	// Create stores all events or none. It returns an error matching
 	// ErrExists, and stores nothing, when an event's ID or UID is already
-	// stored or appears twice among events.
+	// stored or appears twice among events. Create with no events stores
+	// nothing and returns nil.
 	Create(ctx context.Context, events ...*Event) error
 
 	// Get returns the event with the given ID, or an error matching
