@@ -182,44 +182,27 @@ func scanEvent(rows *sql.Rows) (*seminar.Event, error) {
 	e.Start, e.End, e.CreatedAt, e.UpdatedAt = fromNS(start), fromNS(end), fromNS(created), fromNS(updated)
 	e.Status = seminar.Status(status)
 	e.Sequence = int(seqnum)
-	var ps []personJSON
-	var ls []linkJSON
+	if e.Speakers, err = decodePeople(speakers); err != nil {
+		return nil, fmt.Errorf("event %q: column speakers: %w", e.ID, err)
+	}
+	if e.Links, err = decodeLinks(links); err != nil {
+		return nil, fmt.Errorf("event %q: column links: %w", e.ID, err)
+	}
 	for _, c := range []struct {
 		name string
 		data sql.RawBytes
-		into any
+		into *[]string
 	}{
-		{"speakers", speakers, &ps},
-		{"links", links, &ls},
 		{"research_areas", research, &e.ResearchAreas},
 		{"impact_areas", impact, &e.ImpactAreas},
 		{"reminder_lists", lists, &e.Reminders.Lists},
-		{"reminder_schedule", schedule, &e.Reminders.Schedule},
 	} {
-		if err := decodeList(c.data, c.into); err != nil {
+		if *c.into, err = decodeStrings(c.data); err != nil {
 			return nil, fmt.Errorf("event %q: column %s: %w", e.ID, c.name, err)
 		}
 	}
-	if ps != nil {
-		e.Speakers = make([]seminar.Person, len(ps))
-		for i, p := range ps {
-			e.Speakers[i] = seminar.Person(p)
-		}
-	}
-	if ls != nil {
-		e.Links = make([]seminar.Link, len(ls))
-		for i, l := range ls {
-			e.Links[i] = seminar.Link(l)
-		}
+	if e.Reminders.Schedule, err = decodeDurations(schedule); err != nil {
+		return nil, fmt.Errorf("event %q: column reminder_schedule: %w", e.ID, err)
 	}
 	return &e, nil
-}
-
-// decodeList decodes a list column into the slice that into points to,
-// leaving it nil for NULL.
-func decodeList(data []byte, into any) error {
-	if data == nil {
-		return nil
-	}
-	return json.Unmarshal(data, into)
 }
