@@ -13,6 +13,9 @@ import (
 // an error matching seminar.ErrExists when an event's ID or UID is taken,
 // by a stored event or by another of events.
 func (s *Store) Create(ctx context.Context, events ...*seminar.Event) (err error) {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlite: create events: %w", err)
+	}
 	if len(events) == 0 {
 		return nil
 	}
@@ -51,6 +54,9 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) (err error
 // Get returns the event with the given ID, or an error matching
 // seminar.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: get event %q: %w", id, err)
+	}
 	rows, err := s.get.QueryContext(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: get event %q: %w", id, dbError(ctx, err))
@@ -74,6 +80,9 @@ func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
 // event, seminar.ErrConflict when the Version differs, and
 // seminar.ErrExists when e.UID belongs to another event.
 func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlite: update event: %w", err)
+	}
 	if e == nil {
 		return fmt.Errorf("sqlite: update event: %w: event is nil", seminar.ErrInvalid)
 	}
@@ -110,6 +119,9 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 // Delete removes the event with the given ID, or returns an error matching
 // seminar.ErrNotFound.
 func (s *Store) Delete(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlite: delete event %q: %w", id, err)
+	}
 	res, err := s.remove.ExecContext(ctx, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete event %q: %w", id, dbError(ctx, err))

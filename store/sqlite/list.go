@@ -134,6 +134,9 @@ const minTimeNS = zeroNS + 1
 // by ID. It reads them with one indexed range query; see the package
 // documentation.
 func (s *Store) List(ctx context.Context, q seminar.ListQuery) ([]*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list events: %w", err)
+	}
 	if q.Limit <= 0 {
 		return nil, fmt.Errorf("sqlite: list events: %w: limit %d is not positive", seminar.ErrInvalid, q.Limit)
 	}

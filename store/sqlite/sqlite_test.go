@@ -278,6 +278,7 @@ func TestStore_CancelledContext(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			e := sampleEvent(1, time.Hour)
 			assert.ErrorIs(t, s.Create(ctx, e), context.Canceled)
+			assert.ErrorIs(t, s.Create(ctx), context.Canceled, "a done context wins over an empty batch")
 			_, err := s.Get(ctx, e.ID)
 			assert.ErrorIs(t, err, context.Canceled)
 			_, err = s.List(ctx, seminar.ListQuery{Limit: 10})
