@@ -124,7 +124,8 @@ func Open(path string, opts *Options) (*Store, error) {
 		// also the simplest correct way to share it: SQLite runs one
 		// writer at a time anyway, there is no I/O for readers to
 		// overlap, and the alternative, a named shared-cache database,
-		// replaces WAL's readers-never-wait with table locks.
+		// has table-level locks that SQLite reports as SQLITE_LOCKED
+		// instead of waiting out busy_timeout.
 		o.MaxOpenConns = 1
 	}
 	db.SetMaxOpenConns(o.MaxOpenConns)
