@@ -132,12 +132,8 @@ func (e *Event) Validate() error {
 }
 
 func (v *validator) times(e *Event) {
-	if e.Start.IsZero() {
-		v.add("start", "is required")
-	}
-	if e.End.IsZero() {
-		v.add("end", "is required")
-	}
+	v.instant("start", e.Start)
+	v.instant("end", e.End)
 	if !e.Start.IsZero() && !e.End.IsZero() {
 		switch d := e.End.Sub(e.Start); {
 		case d <= 0:
@@ -150,6 +146,22 @@ func (v *validator) times(e *Event) {
 		v.add("timeZone", "is required (an IANA name such as America/New_York)")
 	} else if _, err := loadZone(e.TimeZone); err != nil {
 		v.add("timeZone", "%v", err)
+	}
+}
+
+// Years outside [MinYear, MaxYear] are refused: no talk is announced there,
+// and stores keep instants as 64-bit nanoseconds, which end in 2262.
+const (
+	MinYear = 1900
+	MaxYear = 2199
+)
+
+func (v *validator) instant(path string, t time.Time) {
+	switch {
+	case t.IsZero():
+		v.add(path, "is required")
+	case t.UTC().Year() < MinYear || t.UTC().Year() > MaxYear:
+		v.add(path, "is in the year %d, outside the years %d to %d", t.UTC().Year(), MinYear, MaxYear)
 	}
 }
 

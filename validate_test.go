@@ -29,6 +29,8 @@ func TestEvent_Validate(t *testing.T) {
 		{"title too long", func(e *seminar.Event) { e.Title = strings.Repeat("x", seminar.MaxLineLen+1) }, []string{"title"}},
 		{"title not UTF-8", func(e *seminar.Event) { e.Title = "caf\xe9" }, []string{"title"}},
 		{"start and end required", func(e *seminar.Event) { e.Start, e.End = time.Time{}, time.Time{} }, []string{"start", "end"}},
+		{"year 2300", func(e *seminar.Event) { e.Start = e.Start.AddDate(283, 0, 0); e.End = e.Start.Add(time.Hour) }, []string{"start", "end"}},
+		{"year 1800", func(e *seminar.Event) { e.Start = e.Start.AddDate(-217, 0, 0); e.End = e.Start.Add(time.Hour) }, []string{"start", "end"}},
 		{"end before start", func(e *seminar.Event) { e.End = e.Start.Add(-time.Minute) }, []string{"end"}},
 		{"end equal to start", func(e *seminar.Event) { e.End = e.Start }, []string{"end"}},
 		{"too long a talk", func(e *seminar.Event) { e.End = e.Start.Add(seminar.MaxDuration + time.Second) }, []string{"end"}},
