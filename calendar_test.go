@@ -365,3 +365,26 @@ func TestCalendar_List_paging(t *testing.T) {
 	_, ok := ve.Field("to")
 	assert.True(t, ok)
 }
+
+func TestCalendar_Changes(t *testing.T) {
+	ctx := context.Background()
+	cal, _ := newCalendar(t)
+	assert.Equal(t, uint64(0), cal.Changes())
+	e, err := cal.Create(ctx, seedEvent(t))
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), cal.Changes(), "a create is a change")
+	_, err = cal.Get(ctx, e.ID)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), cal.Changes(), "a read is not")
+	stale := e.Clone()
+	e.Title = "New"
+	e, err = cal.Update(ctx, e)
+	require.NoError(t, err)
+	_, err = cal.Update(ctx, stale)
+	require.ErrorIs(t, err, seminar.ErrConflict)
+	assert.Equal(t, uint64(2), cal.Changes(), "a refused write is not a change")
+	_, err = cal.Cancel(ctx, e.ID, "")
+	require.NoError(t, err)
+	require.NoError(t, cal.Delete(ctx, e.ID))
+	assert.Equal(t, uint64(4), cal.Changes())
+}

@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -70,6 +71,8 @@ type Calendar struct {
 	loc    *time.Location
 	now    func() time.Time
 	log    *slog.Logger
+
+	changes atomic.Uint64 // writes made through this Calendar
 }
 
 // New returns a Calendar keeping its events in store.
@@ -103,6 +106,14 @@ func New(store Store, opts *Options) (*Calendar, error) {
 	}
 	return c, nil
 }
+
+// Changes counts the writes made through this Calendar: it rises after every
+// successful Create, CreateMany, Update, Cancel and Delete. A cache of
+// anything derived from the calendar (a feed body, say) that remembers the
+// count it was built at is stale once the count differs. Writes made by
+// other processes sharing the Store are not counted: such caches also need
+// a maximum age.
+func (c *Calendar) Changes() uint64 { return c.changes.Load() }
 
 // Store returns the Store the calendar was made with.
 func (c *Calendar) Store() Store { return c.store }
@@ -147,6 +158,7 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 	if err := c.store.Create(ctx, out...); err != nil {
 		return nil, fmt.Errorf("seminar: create events: %w", err)
 	}
+	c.changes.Add(1)
 	for _, e := range out {
 		c.log.LogAttrs(ctx, slog.LevelInfo, "event created", slog.String("id", e.ID), slog.String("title", e.Title))
 	}
@@ -204,7 +216,7 @@ func (c *Calendar) Update(ctx context.Context, e *Event) (*Event, error) {
 	if next.Status != StatusCancelled {
 		next.CancelReason = ""
 	}
-	return c.write(ctx, cur, next, "event updated")
+	return c.write(ctx, "update event", cur, next)
 }
 
 // Cancel marks the event cancelled with the given reason and raises its
@@ -227,11 +239,11 @@ func (c *Calendar) Cancel(ctx context.Context, id, reason string) (*Event, error
 	if err := v.err(); err != nil {
 		return nil, fmt.Errorf("seminar: cancel event %q: %w", id, err)
 	}
-	return c.write(ctx, cur, next, "event cancelled")
+	return c.write(ctx, "cancel event", cur, next)
 }
 
 // write stores next over cur, keeping the fields the Calendar owns.
-func (c *Calendar) write(ctx context.Context, cur, next *Event, msg string) (*Event, error) {
+func (c *Calendar) write(ctx context.Context, op string, cur, next *Event) (*Event, error) {
 	next.ID = cur.ID
 	next.UID = cur.UID
 	next.CreatedAt = cur.CreatedAt
@@ -244,9 +256,10 @@ func (c *Calendar) write(ctx context.Context, cur, next *Event, msg string) (*Ev
 	next.Version = cur.Version + 1
 	next.UpdatedAt = c.clock()
 	if err := c.store.Update(ctx, next, cur.Version); err != nil {
-		return nil, fmt.Errorf("seminar: %s %q: %w", strings.TrimPrefix(msg, "event "), cur.ID, err)
+		return nil, fmt.Errorf("seminar: %s %q: %w", op, cur.ID, err)
 	}
-	c.log.LogAttrs(ctx, slog.LevelInfo, msg, slog.String("id", next.ID),
+	c.changes.Add(1)
+	c.log.LogAttrs(ctx, slog.LevelInfo, op, slog.String("id", next.ID),
 		slog.Int64("version", next.Version), slog.Int("sequence", next.Sequence),
 		slog.Any("changed", changed))
 	return c.present(next.Clone()), nil
@@ -258,6 +271,7 @@ func (c *Calendar) Delete(ctx context.Context, id string) error {
 	if err := c.store.Delete(ctx, id); err != nil {
 		return fmt.Errorf("seminar: delete event %q: %w", id, err)
 	}
+	c.changes.Add(1)
 	c.log.LogAttrs(ctx, slog.LevelInfo, "event deleted", slog.String("id", id))
 	return nil
 }

@@ -169,6 +169,16 @@ func BenchmarkGet(b *testing.B) {
 			i++
 		}
 	})
+	b.Run("calendar", func(b *testing.B) {
+		cal := newBenchCalendar(b, openBenchStore(b, path))
+		i := 0
+		for b.Loop() {
+			if _, err := cal.Get(ctx, ids[i%len(ids)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
 	b.Run("raw", func(b *testing.B) {
 		get := prepare(b, openRaw(b, path), "SELECT "+rawColumns+" FROM events WHERE id = ?")
 		i := 0
@@ -201,6 +211,16 @@ func BenchmarkMonthList(b *testing.B) {
 		s := openBenchStore(b, path)
 		for b.Loop() {
 			events, err := s.List(ctx, seminar.ListQuery{From: from, To: to, Limit: limit})
+			if err != nil {
+				b.Fatal(err)
+			}
+			check(b, len(events))
+		}
+	})
+	b.Run("calendar", func(b *testing.B) {
+		cal := newBenchCalendar(b, openBenchStore(b, path))
+		for b.Loop() {
+			events, err := cal.Month(ctx, benchMonth.Year(), benchMonth.Month(), seminar.Filter{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -314,6 +334,17 @@ func BenchmarkCreateBatch(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
 	})
+	b.Run("calendar", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			cal := newBenchCalendar(b, openBenchStore(b, newFile(b, i)))
+			b.StartTimer()
+			if _, err := cal.CreateMany(ctx, events); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
+	})
 	b.Run("raw", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
@@ -339,4 +370,14 @@ func BenchmarkCreateBatch(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
 	})
+}
+
+// newBenchCalendar puts the Calendar in front of a store, to measure what a
+// user of the library pays: validation, copies and zone conversion included.
+func newBenchCalendar(b *testing.B, s seminar.Store) *seminar.Calendar {
+	cal, err := seminar.New(s, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cal
 }
