@@ -48,14 +48,14 @@ func (c *Calendar) List(ctx context.Context, q Query) (*Page, error) {
 	case limit == 0:
 		limit = DefaultPageSize
 	case limit < 0 || limit > MaxPageSize:
-		v.add("limit", "is %d; want 1 to %d", limit, MaxPageSize)
+		v.add(field("limit"), "is %d; want 1 to %d", limit, MaxPageSize)
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
-		v.add("to", "must be after from")
+		v.add(field("to"), "must be after from")
 	}
 	after, err := decodeCursor(q.Cursor)
 	if err != nil {
-		v.add("cursor", "%v", err)
+		v.add(field("cursor"), "%v", err)
 	}
 	if err := v.err(); err != nil {
 		return nil, fmt.Errorf("seminar: list events: %w", err)

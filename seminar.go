@@ -138,7 +138,7 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 	v := &validator{}
 	for i, e := range events {
 		if e == nil {
-			v.add(fmt.Sprintf("events[%d]", i), "is nil")
+			v.add(elem("events", i), "is nil")
 			continue
 		}
 		if err := e.Validate(); err != nil {
@@ -146,7 +146,7 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 				return nil, fmt.Errorf("seminar: create event: %w", err)
 			}
 			for _, f := range err.(*ValidationError).Fields {
-				v.add(fmt.Sprintf("events[%d].%s", i, f.Path), "%s", f.Message)
+				v.add(elem("events", i).dot(f.Path), "%s", f.Message)
 			}
 			continue
 		}
@@ -162,7 +162,11 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 	for _, e := range out {
 		c.log.LogAttrs(ctx, slog.LevelInfo, "event created", slog.String("id", e.ID), slog.String("title", e.Title))
 	}
-	return c.cloneAll(out), nil
+	// The store kept copies, so out is the caller's to have.
+	for _, e := range out {
+		c.present(e)
+	}
+	return out, nil
 }
 
 func (c *Calendar) prepareNew(in *Event, now time.Time) *Event {
@@ -235,7 +239,7 @@ func (c *Calendar) Cancel(ctx context.Context, id, reason string) (*Event, error
 	next.Status = StatusCancelled
 	next.CancelReason = reason
 	v := &validator{}
-	v.text("cancelReason", reason)
+	v.text(field("cancelReason"), reason)
 	if err := v.err(); err != nil {
 		return nil, fmt.Errorf("seminar: cancel event %q: %w", id, err)
 	}
@@ -289,14 +293,6 @@ func (c *Calendar) present(e *Event) *Event {
 	e.CreatedAt = e.CreatedAt.In(loc)
 	e.UpdatedAt = e.UpdatedAt.In(loc)
 	return e
-}
-
-func (c *Calendar) cloneAll(events []*Event) []*Event {
-	out := make([]*Event, len(events))
-	for i, e := range events {
-		out[i] = c.present(e.Clone())
-	}
-	return out
 }
 
 // normalize brings times to the resolution iCalendar carries (seconds) and

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -71,8 +72,35 @@ type validator struct {
 	total  int
 }
 
-func (v *validator) add(path, format string, args ...any) {
-	v.fields = append(v.fields, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+// path names a field without building the string until a problem is found:
+// validation of a valid event allocates no path strings. It covers the
+// shapes the event has: "title", "location.room", "speakers[0]",
+// "speakers[0].email" and "reminders.lists[2]".
+type path struct {
+	head  string
+	index int // -1: not a list element
+	tail  string
+}
+
+func field(name string) path { return path{head: name, index: -1} }
+
+func elem(list string, i int) path { return path{head: list, index: i} }
+
+func (p path) dot(name string) path { p.tail = name; return p }
+
+func (p path) String() string {
+	s := p.head
+	if p.index >= 0 {
+		s += "[" + strconv.Itoa(p.index) + "]"
+	}
+	if p.tail != "" {
+		s += "." + p.tail
+	}
+	return s
+}
+
+func (v *validator) add(p path, format string, args ...any) {
+	v.fields = append(v.fields, FieldError{Path: p.String(), Message: fmt.Sprintf(format, args...)})
 }
 
 func (v *validator) err() error {
@@ -95,57 +123,57 @@ func (v *validator) err() error {
 // the schedule holds distinct positive leads of at most MaxReminderLead.
 func (e *Event) Validate() error {
 	v := &validator{}
-	v.line("title", e.Title, true)
-	v.line("type", e.Type, false)
-	v.line("series", e.Series, false)
-	v.line("uid", e.UID, false)
+	v.line(field("title"), e.Title, true)
+	v.line(field("type"), e.Type, false)
+	v.line(field("series"), e.Series, false)
+	v.line(field("uid"), e.UID, false)
 	v.times(e)
 	v.status(e)
-	v.list("speakers", len(e.Speakers))
+	v.list(field("speakers"), len(e.Speakers))
 	for i, p := range e.Speakers {
-		v.person(fmt.Sprintf("speakers[%d]", i), p, true)
+		v.person(elem("speakers", i), p, true)
 	}
-	v.person("host", e.Host, false)
-	v.person("contact", e.Contact, false)
-	v.line("location.room", e.Location.Room, false)
-	v.line("location.building", e.Location.Building, false)
-	v.line("location.address", e.Location.Address, false)
-	v.url("location.url", e.Location.URL)
-	v.text("roomDescription", e.RoomDescription)
-	v.text("abstract", e.Abstract)
-	v.list("links", len(e.Links))
+	v.person(field("host"), e.Host, false)
+	v.person(field("contact"), e.Contact, false)
+	v.line(field("location.room"), e.Location.Room, false)
+	v.line(field("location.building"), e.Location.Building, false)
+	v.line(field("location.address"), e.Location.Address, false)
+	v.url(field("location.url"), e.Location.URL)
+	v.text(field("roomDescription"), e.RoomDescription)
+	v.text(field("abstract"), e.Abstract)
+	v.list(field("links"), len(e.Links))
 	for i, l := range e.Links {
-		v.line(fmt.Sprintf("links[%d].label", i), l.Label, false)
-		v.url(fmt.Sprintf("links[%d].url", i), l.URL)
+		v.line(elem("links", i).dot("label"), l.Label, false)
+		v.url(elem("links", i).dot("url"), l.URL)
 		if l.URL == "" {
-			v.add(fmt.Sprintf("links[%d].url", i), "is required")
+			v.add(elem("links", i).dot("url"), "is required")
 		}
 	}
 	v.words("researchAreas", e.ResearchAreas)
 	v.words("impactAreas", e.ImpactAreas)
 	v.reminders(e.Reminders)
-	v.line("createdBy", e.CreatedBy, false)
+	v.line(field("createdBy"), e.CreatedBy, false)
 	if v.total > MaxEventBytes {
-		v.add("event", "holds %d bytes of text, more than the limit of %d", v.total, MaxEventBytes)
+		v.add(field("event"), "holds %d bytes of text, more than the limit of %d", v.total, MaxEventBytes)
 	}
 	return v.err()
 }
 
 func (v *validator) times(e *Event) {
-	v.instant("start", e.Start)
-	v.instant("end", e.End)
+	v.instant(field("start"), e.Start)
+	v.instant(field("end"), e.End)
 	if !e.Start.IsZero() && !e.End.IsZero() {
 		switch d := e.End.Sub(e.Start); {
 		case d <= 0:
-			v.add("end", "must be after start")
+			v.add(field("end"), "must be after start")
 		case d > MaxDuration:
-			v.add("end", "is %s after start, more than the limit of %s", d, MaxDuration)
+			v.add(field("end"), "is %s after start, more than the limit of %s", d, MaxDuration)
 		}
 	}
 	if e.TimeZone == "" {
-		v.add("timeZone", "is required (an IANA name such as America/New_York)")
+		v.add(field("timeZone"), "is required (an IANA name such as America/New_York)")
 	} else if _, err := loadZone(e.TimeZone); err != nil {
-		v.add("timeZone", "%v", err)
+		v.add(field("timeZone"), "%v", err)
 	}
 }
 
@@ -156,7 +184,7 @@ const (
 	MaxYear = 2199
 )
 
-func (v *validator) instant(path string, t time.Time) {
+func (v *validator) instant(path path, t time.Time) {
 	switch {
 	case t.IsZero():
 		v.add(path, "is required")
@@ -169,49 +197,49 @@ func (v *validator) status(e *Event) {
 	switch e.Status {
 	case "", StatusScheduled:
 		if e.CancelReason != "" {
-			v.add("cancelReason", "is set but the event is not cancelled")
+			v.add(field("cancelReason"), "is set but the event is not cancelled")
 		}
 	case StatusCancelled:
 	default:
-		v.add("status", "is %q; want %q or %q", e.Status, StatusScheduled, StatusCancelled)
+		v.add(field("status"), "is %q; want %q or %q", e.Status, StatusScheduled, StatusCancelled)
 	}
-	v.text("cancelReason", e.CancelReason)
+	v.text(field("cancelReason"), e.CancelReason)
 }
 
-func (v *validator) person(path string, p Person, nameRequired bool) {
+func (v *validator) person(path path, p Person, nameRequired bool) {
 	if nameRequired && p.Name == "" {
-		v.add(path+".name", "is required")
+		v.add(path.dot("name"), "is required")
 	}
 	if !nameRequired && p.Name == "" && !p.IsZero() {
-		v.add(path+".name", "is required when any other field is set")
+		v.add(path.dot("name"), "is required when any other field is set")
 	}
-	v.line(path+".name", p.Name, false)
-	v.line(path+".affiliation", p.Affiliation, false)
-	v.email(path+".email", p.Email)
-	v.url(path+".url", p.URL)
-	v.url(path+".photoUrl", p.PhotoURL)
-	v.text(path+".bio", p.Bio)
+	v.line(path.dot("name"), p.Name, false)
+	v.line(path.dot("affiliation"), p.Affiliation, false)
+	v.email(path.dot("email"), p.Email)
+	v.url(path.dot("url"), p.URL)
+	v.url(path.dot("photoUrl"), p.PhotoURL)
+	v.text(path.dot("bio"), p.Bio)
 }
 
 func (v *validator) reminders(r Reminders) {
-	v.list("reminders.lists", len(r.Lists))
+	v.list(field("reminders.lists"), len(r.Lists))
 	for i, addr := range r.Lists {
-		path := fmt.Sprintf("reminders.lists[%d]", i)
+		path := elem("reminders.lists", i)
 		if addr == "" {
 			v.add(path, "is empty")
 			continue
 		}
 		v.email(path, addr)
 	}
-	if v.line("reminders.subject", r.Subject, false) && r.Subject != "" {
+	if v.line(field("reminders.subject"), r.Subject, false) && r.Subject != "" {
 		if _, err := template.New("subject").Option("missingkey=error").Parse(r.Subject); err != nil {
-			v.add("reminders.subject", "is not a valid template: %v", err)
+			v.add(field("reminders.subject"), "is not a valid template: %v", err)
 		}
 	}
-	v.list("reminders.schedule", len(r.Schedule))
+	v.list(field("reminders.schedule"), len(r.Schedule))
 	seen := map[time.Duration]bool{}
 	for i, d := range r.Schedule {
-		path := fmt.Sprintf("reminders.schedule[%d]", i)
+		path := elem("reminders.schedule", i)
 		switch {
 		case d <= 0:
 			v.add(path, "is %s; a reminder goes out a positive time before the start", d)
@@ -225,7 +253,7 @@ func (v *validator) reminders(r Reminders) {
 }
 
 // line checks a single-line string and reports whether it passed.
-func (v *validator) line(path, s string, required bool) bool {
+func (v *validator) line(path path, s string, required bool) bool {
 	v.total += len(s)
 	switch {
 	case s == "" && required:
@@ -246,7 +274,7 @@ func (v *validator) line(path, s string, required bool) bool {
 
 // text checks a multi-line string: line breaks and tabs are allowed, other
 // control characters are not.
-func (v *validator) text(path, s string) {
+func (v *validator) text(path path, s string) {
 	v.total += len(s)
 	switch {
 	case !utf8.ValidString(s):
@@ -260,23 +288,23 @@ func (v *validator) text(path, s string) {
 	}
 }
 
-func (v *validator) list(path string, n int) {
+func (v *validator) list(path path, n int) {
 	if n > MaxListLen {
 		v.add(path, "has %d entries, more than the limit of %d", n, MaxListLen)
 	}
 }
 
 func (v *validator) words(path string, list []string) {
-	v.list(path, len(list))
+	v.list(field(path), len(list))
 	for i, s := range list {
-		p := fmt.Sprintf("%s[%d]", path, i)
+		p := elem(path, i)
 		if v.line(p, s, true) && strings.Contains(s, ",") {
 			v.add(p, "contains a comma; give each area as its own entry")
 		}
 	}
 }
 
-func (v *validator) email(path, s string) {
+func (v *validator) email(path path, s string) {
 	if s == "" || !v.line(path, s, false) {
 		return
 	}
@@ -289,7 +317,7 @@ func (v *validator) email(path, s string) {
 	}
 }
 
-func (v *validator) url(path, s string) {
+func (v *validator) url(path path, s string) {
 	if s == "" {
 		return
 	}
