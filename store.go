@@ -33,6 +33,10 @@ type Store interface {
 	// ErrNotFound.
 	Get(ctx context.Context, id string) (*Event, error)
 
+	// GetByUID returns the event whose UID is uid, or an error matching
+	// ErrNotFound. UIDs compare exactly, like IDs.
+	GetByUID(ctx context.Context, uid string) (*Event, error)
+
 	// Update replaces the stored event with e.ID by e if, and only if, the
 	// stored event's Version equals prevVersion; the check and the write are
 	// one atomic step. It returns an error matching ErrNotFound when no event

@@ -94,6 +94,25 @@ func (s *FileStore) Get(ctx context.Context, id string) (*seminar.Event, error) 
 	return stored[i], nil
 }
 
+// GetByUID returns the event whose UID is uid.
+func (s *FileStore) GetByUID(ctx context.Context, uid string) (*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range stored {
+		if e.UID == uid {
+			return e, nil
+		}
+	}
+	return nil, seminar.ErrNotFound
+}
+
 // Update replaces the event e.ID by e if its stored Version is prevVersion.
 func (s *FileStore) Update(ctx context.Context, e *seminar.Event, prevVersion int64) error {
 	if err := ctx.Err(); err != nil {

@@ -107,6 +107,20 @@ func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
 	return e.Clone(), nil
 }
 
+// GetByUID returns a copy of the event whose UID is uid.
+func (s *Store) GetByUID(ctx context.Context, uid string) (*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.byUID[uid]
+	if !ok {
+		return nil, seminar.ErrNotFound
+	}
+	return s.byID[id].Clone(), nil
+}
+
 // Update replaces the event e.ID by a copy of e if its stored Version is
 // prevVersion.
 func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64) error {

@@ -54,23 +54,34 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) (err error
 // Get returns the event with the given ID, or an error matching
 // seminar.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
+	return s.getOne(ctx, s.get, "get event", id)
+}
+
+// GetByUID returns the event whose UID is uid, or an error matching
+// seminar.ErrNotFound.
+func (s *Store) GetByUID(ctx context.Context, uid string) (*seminar.Event, error) {
+	return s.getOne(ctx, s.getByUID, "get event by uid", uid)
+}
+
+// getOne runs a query selecting at most one event by key.
+func (s *Store) getOne(ctx context.Context, stmt *sql.Stmt, op, key string) (*seminar.Event, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: get event %q: %w", id, err)
+		return nil, fmt.Errorf("sqlite: %s %q: %w", op, key, err)
 	}
-	rows, err := s.get.QueryContext(ctx, id)
+	rows, err := stmt.QueryContext(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: get event %q: %w", id, dbError(ctx, err))
+		return nil, fmt.Errorf("sqlite: %s %q: %w", op, key, dbError(ctx, err))
 	}
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("sqlite: get event %q: %w", id, dbError(ctx, err))
+			return nil, fmt.Errorf("sqlite: %s %q: %w", op, key, dbError(ctx, err))
 		}
-		return nil, fmt.Errorf("sqlite: get event %q: %w", id, seminar.ErrNotFound)
+		return nil, fmt.Errorf("sqlite: %s %q: %w", op, key, seminar.ErrNotFound)
 	}
 	e, err := scanEvent(rows)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: get event %q: %w", id, dbError(ctx, err))
+		return nil, fmt.Errorf("sqlite: %s %q: %w", op, key, dbError(ctx, err))
 	}
 	return e, nil
 }

@@ -79,7 +79,7 @@ type Options struct {
 type Store struct {
 	db *sql.DB
 
-	get, insert, update, version, remove *sql.Stmt
+	get, getByUID, insert, update, version, remove *sql.Stmt
 
 	// lists caches one prepared statement per shape of list query (which
 	// bounds and filters it has), made on first use.
@@ -180,6 +180,7 @@ func newStore(ctx context.Context, db *sql.DB) (*Store, error) {
 		query string
 	}{
 		{&s.get, selectSQL + " WHERE id = ?"},
+		{&s.getByUID, selectSQL + " WHERE uid = ?"},
 		{&s.insert, insertSQL},
 		{&s.update, updateSQL},
 		{&s.version, "SELECT version FROM events WHERE id = ?"},
@@ -209,7 +210,7 @@ func (s *Store) Close() error {
 
 func (s *Store) closeStmts() error {
 	var errs []error
-	for _, stmt := range []*sql.Stmt{s.get, s.insert, s.update, s.version, s.remove} {
+	for _, stmt := range []*sql.Stmt{s.get, s.getByUID, s.insert, s.update, s.version, s.remove} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}

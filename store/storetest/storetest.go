@@ -1,6 +1,7 @@
 // Package storetest checks that a seminar.Store keeps the contract written on
-// the interface: what Create, Get, Update, Delete and List must return, which
-// calls are atomic, and how listings are ordered, bounded and paged.
+// the interface: what Create, Get, GetByUID, Update, Delete and List must
+// return, which calls are atomic, and how listings are ordered, bounded and
+// paged.
 //
 // Every check is a named subtest, and every failure message states the rule
 // that was broken, such as "a Store must return ErrNotFound from Get for a
@@ -44,6 +45,7 @@
 //   - Create: a batch is stored whole or not at all, with ErrExists for an
 //     ID or UID already stored or repeated in the batch.
 //   - NotFound: Get, Update and Delete of a missing or deleted ID.
+//   - UID: GetByUID finds events by exact UID, follows updates and deletes.
 //   - Update: the Version check, ErrConflict, ErrExists for a taken UID, and
 //     listings that follow a moved event.
 //   - List: the (Start, ID) order, the edges of [From, To), open ranges,
@@ -75,6 +77,7 @@ func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
 		{"Aliasing", aliasingCases},
 		{"Create", createCases},
 		{"NotFound", notFoundCases},
+		{"UID", uidCases},
 		{"Update", updateCases},
 		{"List", listCases},
 		{"Filter", filterCases},
