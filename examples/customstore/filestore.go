@@ -78,24 +78,16 @@ func (s *FileStore) Create(ctx context.Context, events ...*seminar.Event) error 
 
 // Get returns the event with the given ID.
 func (s *FileStore) Get(ctx context.Context, id string) (*seminar.Event, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	stored, err := s.load()
-	if err != nil {
-		return nil, err
-	}
-	i := indexOf(stored, id)
-	if i < 0 {
-		return nil, seminar.ErrNotFound
-	}
-	return stored[i], nil
+	return s.find(ctx, func(e *seminar.Event) bool { return e.ID == id })
 }
 
 // GetByUID returns the event whose UID is uid.
 func (s *FileStore) GetByUID(ctx context.Context, uid string) (*seminar.Event, error) {
+	return s.find(ctx, func(e *seminar.Event) bool { return e.UID == uid })
+}
+
+// find returns the first stored event that match accepts.
+func (s *FileStore) find(ctx context.Context, match func(*seminar.Event) bool) (*seminar.Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -105,12 +97,11 @@ func (s *FileStore) GetByUID(ctx context.Context, uid string) (*seminar.Event, e
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range stored {
-		if e.UID == uid {
-			return e, nil
-		}
+	i := slices.IndexFunc(stored, match)
+	if i < 0 {
+		return nil, seminar.ErrNotFound
 	}
-	return nil, seminar.ErrNotFound
+	return stored[i], nil
 }
 
 // Update replaces the event e.ID by e if its stored Version is prevVersion.
