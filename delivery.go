@@ -73,6 +73,8 @@ type Delivery struct {
 	// dropped; Refused lists recipients refused for good.
 	LastError string
 	Refused   []string
+	// Note is text the message shows, such as what an update changed.
+	Note      string
 	SentAt    time.Time
 	UpdatedAt time.Time
 }
