@@ -80,11 +80,12 @@ def instant(vevent, name):
     if dt.tzinfo is None:
         fail(uid, "%s is a floating time" % name.upper())
         return None
-    tzid = line.params.get("TZID")
+    # vobject moves TZID out of params; the zone's type tells where it came
+    # from: dateutil for the file's VTIMEZONE (and for UTC), pytz otherwise.
     module = type(dt.tzinfo).__module__
-    if tzid and not module.startswith("dateutil"):
+    if not module.startswith("dateutil"):
         fail(uid, "%s TZID %s was not read from the file's VTIMEZONE but from %s"
-             % (name.upper(), tzid[0], module))
+             % (name.upper(), line.params.get("X-VOBJ-ORIGINAL-TZID", ["?"])[0], module))
     return int(dt.timestamp())
 
 
