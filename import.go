@@ -53,10 +53,13 @@ func (c *Calendar) Import(ctx context.Context, events []*Event) (*ImportResult, 
 			res.Unchanged = append(res.Unchanged, in.UID)
 		default:
 			updated, err := c.replace(ctx, cur, in, now)
-			if err != nil {
+			if updated == nil {
 				return res, err
 			}
 			res.Updated = append(res.Updated, updated)
+			if err != nil {
+				return res, err
+			}
 		}
 	}
 	if err := c.store.Create(ctx, create...); err != nil {
@@ -65,12 +68,16 @@ func (c *Calendar) Import(ctx context.Context, events []*Event) (*ImportResult, 
 	if len(create) > 0 {
 		c.changes.Add(1)
 	}
+	var errs []error
 	for _, e := range create {
+		if err := c.reschedule(ctx, nil, e); err != nil {
+			errs = append(errs, fmt.Errorf("seminar: import event %q: stored, but reminders not scheduled: %w", e.UID, err))
+		}
 		res.Created = append(res.Created, c.present(e))
 	}
 	c.log.LogAttrs(ctx, slog.LevelInfo, "events imported", slog.Int("created", len(res.Created)),
 		slog.Int("updated", len(res.Updated)), slog.Int("unchanged", len(res.Unchanged)))
-	return res, nil
+	return res, c.outboxError(ctx, errors.Join(errs...))
 }
 
 // newestByUID validates events and keeps, for each UID, the newest one, in
@@ -144,5 +151,8 @@ func (c *Calendar) replace(ctx context.Context, cur, in *Event, now time.Time) (
 		return nil, fmt.Errorf("seminar: import event %q: %w", in.UID, err)
 	}
 	c.changes.Add(1)
+	if err := c.reschedule(ctx, cur, next); err != nil {
+		return c.present(next), c.outboxError(ctx, fmt.Errorf("seminar: import event %q: stored, but reminders not rescheduled: %w", in.UID, err))
+	}
 	return c.present(next), nil
 }

@@ -40,8 +40,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -60,6 +62,19 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives a record for each write. Default: discard.
 	Logger *slog.Logger
+
+	// Mailer sends reminders. Without it the reminder methods return
+	// ErrNoMailer and no reminders are scheduled. With it, ICS and From are
+	// required and the Store must implement Outbox.
+	Mailer Mailer
+	// ICS writes the calendar attachment of each reminder; use ical.Attacher
+	// from package ical.
+	ICS ICSEncoder
+	// From is the From header and envelope sender of reminders, such as
+	// "CSAIL Seminars <seminars@csail.mit.edu>".
+	From string
+	// Reminders configures reminder messages and their dispatch.
+	Reminders *ReminderOptions
 }
 
 // Calendar is the seminar calendar a service holds. It validates, versions
@@ -73,6 +88,15 @@ type Calendar struct {
 	log    *slog.Logger
 
 	changes atomic.Uint64 // writes made through this Calendar
+
+	// Reminders; all nil without a Mailer.
+	mailer Mailer
+	ics    ICSEncoder
+	outbox Outbox
+	from   *mail.Address
+	rem    ReminderOptions
+	tmpl   *ReminderTemplates
+	owner  string // this Calendar's name in delivery leases
 }
 
 // New returns a Calendar keeping its events in store.
@@ -104,7 +128,41 @@ func New(store Store, opts *Options) (*Calendar, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
+	if o.Mailer != nil {
+		if err := c.setUpReminders(&o); err != nil {
+			return nil, fmt.Errorf("seminar: new calendar: %w", err)
+		}
+	}
 	return c, nil
+}
+
+func (c *Calendar) setUpReminders(o *Options) error {
+	outbox, ok := c.store.(Outbox)
+	if !ok {
+		return fmt.Errorf("%w: the store (%T) does not implement seminar.Outbox, which reminders need", ErrInvalid, c.store)
+	}
+	if o.ICS == nil {
+		return fmt.Errorf("%w: Options.ICS is nil: reminders carry the talk's .ics (use ical.Attacher)", ErrInvalid)
+	}
+	from, err := mail.ParseAddress(o.From)
+	if err != nil || strings.ContainsAny(o.From, "\r\n") {
+		return fmt.Errorf("%w: Options.From %q is not an email address", ErrInvalid, o.From)
+	}
+	c.mailer, c.ics, c.outbox, c.from = o.Mailer, o.ICS, outbox, from
+	c.rem = o.Reminders.withDefaults(c.domain)
+	if c.rem.RecipientZone != "" {
+		if _, err := loadZone(c.rem.RecipientZone); err != nil {
+			return fmt.Errorf("%w: recipient zone: %w", ErrInvalid, err)
+		}
+	}
+	c.tmpl = c.rem.Templates
+	if c.tmpl == nil {
+		if c.tmpl, err = ParseReminderTemplates("", ""); err != nil {
+			return err
+		}
+	}
+	c.owner = newID()
+	return c.checkTemplates()
 }
 
 // Changes counts the writes made through this Calendar: it rises after every
@@ -159,14 +217,27 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 		return nil, fmt.Errorf("seminar: create events: %w", err)
 	}
 	c.changes.Add(1)
+	var errs []error
 	for _, e := range out {
+		if err := c.reschedule(ctx, nil, e); err != nil {
+			errs = append(errs, fmt.Errorf("seminar: schedule reminders of %q: %w", e.ID, err))
+		}
 		c.log.LogAttrs(ctx, slog.LevelInfo, "event created", slog.String("id", e.ID), slog.String("title", e.Title))
 	}
 	// The store kept copies, so out is the caller's to have.
 	for _, e := range out {
 		c.present(e)
 	}
-	return out, nil
+	return out, c.outboxError(ctx, errors.Join(errs...))
+}
+
+// outboxError logs a failure to update the outbox after an event was
+// stored; the caller gets the stored event and this error.
+func (c *Calendar) outboxError(ctx context.Context, err error) error {
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelError, "reminders not rescheduled", slog.Any("error", err))
+	}
+	return err
 }
 
 func (c *Calendar) prepareNew(in *Event, now time.Time) *Event {
@@ -199,6 +270,11 @@ func (c *Calendar) Get(ctx context.Context, id string) (*Event, error) {
 // and raises Sequence when the time, zone, place or status changed. ID, UID,
 // CreatedAt and CreatedBy keep their stored values. It returns the stored
 // event.
+//
+// With a Mailer, the write also reschedules the event's reminders and queues
+// an update or cancellation notice where one is due. If that fails after the
+// event was stored, Update returns the stored event together with the error;
+// the next write of the event, or a retry of this one, reschedules again.
 func (c *Calendar) Update(ctx context.Context, e *Event) (*Event, error) {
 	if e == nil {
 		return nil, fmt.Errorf("seminar: update event: %w: event is nil", ErrInvalid)
@@ -266,16 +342,24 @@ func (c *Calendar) write(ctx context.Context, op string, cur, next *Event) (*Eve
 	c.log.LogAttrs(ctx, slog.LevelInfo, op, slog.String("id", next.ID),
 		slog.Int64("version", next.Version), slog.Int("sequence", next.Sequence),
 		slog.Any("changed", changed))
-	return c.present(next.Clone()), nil
+	if err := c.reschedule(ctx, cur, next); err != nil {
+		err = fmt.Errorf("seminar: %s %q: stored, but reminders not rescheduled: %w", op, cur.ID, err)
+		return c.present(next), c.outboxError(ctx, err)
+	}
+	return c.present(next), nil
 }
 
-// Delete removes the event for good. Subscribed calendars are not told:
-// prefer Cancel for a talk that was announced.
+// Delete removes the event for good, and drops its unsent messages.
+// Subscribed calendars and mailing lists are not told: prefer Cancel for a
+// talk that was announced.
 func (c *Calendar) Delete(ctx context.Context, id string) error {
 	if err := c.store.Delete(ctx, id); err != nil {
 		return fmt.Errorf("seminar: delete event %q: %w", id, err)
 	}
 	c.changes.Add(1)
+	if err := c.reschedule(ctx, &Event{ID: id}, nil); err != nil {
+		return c.outboxError(ctx, fmt.Errorf("seminar: delete event %q: deleted, but its messages not dropped: %w", id, err))
+	}
 	c.log.LogAttrs(ctx, slog.LevelInfo, "event deleted", slog.String("id", id))
 	return nil
 }

@@ -1,0 +1,240 @@
+package seminar
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"net/mail"
+	"strings"
+	texttemplate "text/template"
+	"time"
+)
+
+//go:embed templates/reminder.txt
+var reminderTextSource string
+
+//go:embed templates/reminder.html
+var reminderHTMLSource string
+
+// ICSEncoder writes one event as a complete iCalendar object with the given
+// METHOD ("PUBLISH" or "CANCEL"). Package ical provides one; the root
+// package cannot import it, so a Calendar that sends reminders is handed one
+// in Options.ICS, the way database/sql is handed a driver.
+type ICSEncoder interface {
+	EncodeEvent(w io.Writer, e *Event, method string) error
+}
+
+// ReminderTemplates are the text and HTML bodies of reminder messages. The
+// subject comes from each event's Reminders.Subject.
+type ReminderTemplates struct {
+	Text *texttemplate.Template
+	HTML *htmltemplate.Template
+}
+
+// ParseReminderTemplates parses replacements for the reminder bodies; an
+// empty source keeps the default for that part. Both are executed with a
+// *ReminderView. The text template may use {{template "details" .}}, the
+// event page body, and both may call join (strings.Join); the HTML template
+// may call paragraphs, which splits text at line breaks. Templates are also
+// executed once on a sample event when the Calendar is made, so that a
+// mistake shows at start-up and not at send time.
+func ParseReminderTemplates(text, html string) (*ReminderTemplates, error) {
+	if text == "" {
+		text = reminderTextSource
+	}
+	if html == "" {
+		html = reminderHTMLSource
+	}
+	t, err := texttemplate.New("reminder.txt").Funcs(templateFuncs).Parse(pageSource)
+	if err == nil {
+		t, err = t.New("reminder").Parse(text)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("seminar: reminder text template: %w: %w", ErrInvalid, err)
+	}
+	h, err := htmltemplate.New("reminder.html").Funcs(htmltemplate.FuncMap{
+		"join":       strings.Join,
+		"paragraphs": paragraphs,
+	}).Parse(html)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: reminder HTML template: %w: %w", ErrInvalid, err)
+	}
+	return &ReminderTemplates{Text: t.Lookup("reminder"), HTML: h}, nil
+}
+
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ReminderView is what reminder templates are executed with: the event page
+// view plus what the message is for.
+type ReminderView struct {
+	*View
+	// Kind is why the message is sent: reminder, manual, update or cancel.
+	Kind DeliveryKind
+	// Note says what an update changed.
+	Note string
+	// RecipientTime is the talk's time in the recipient's zone, such as
+	// "10:00 PM to 11:00 PM, Central European Time Zone", when
+	// ReminderOptions.RecipientZone is set and differs from the event's.
+	RecipientTime string
+}
+
+// ReminderOptions configures reminder messages and their dispatch. The zero
+// value means the defaults written on each field.
+type ReminderOptions struct {
+	// Templates replace the default bodies; see ParseReminderTemplates.
+	Templates *ReminderTemplates
+	// ListID is the List-Id header, identifying the talk announcements;
+	// default "<talks.DOMAIN>".
+	ListID string
+	// Unsubscribe, when set, gives the one-click unsubscribe URL for a
+	// message (List-Unsubscribe and List-Unsubscribe-Post, RFC 8058): for
+	// services that mail subscribers directly rather than mailing lists.
+	Unsubscribe func(e *Event) string
+	// RecipientZone, when set, also shows each talk's time in this IANA
+	// zone.
+	RecipientZone string
+	// NoUpdateNotices and NoCancelNotices turn off the "UPDATED:" and
+	// "CANCELLED:" messages to lists that already got a reminder.
+	NoUpdateNotices, NoCancelNotices bool
+	// Lease is how long a dispatcher holds a claimed delivery before another
+	// may take it over; default 2 minutes. It must exceed the time one send
+	// can take.
+	Lease time.Duration
+	// RetryBase and RetryMax bound the backoff between attempts after a
+	// temporary failure: RetryBase doubled each attempt, at most RetryMax.
+	// Defaults 1 minute and 1 hour.
+	RetryBase, RetryMax time.Duration
+	// MaxAttempts is how many attempts a delivery gets before it is marked
+	// failed; default 10.
+	MaxAttempts int
+}
+
+func (o *ReminderOptions) withDefaults(domain string) ReminderOptions {
+	var r ReminderOptions
+	if o != nil {
+		r = *o
+	}
+	if r.ListID == "" {
+		r.ListID = "<talks." + domain + ">"
+	}
+	if r.Lease <= 0 {
+		r.Lease = 2 * time.Minute
+	}
+	if r.RetryBase <= 0 {
+		r.RetryBase = time.Minute
+	}
+	if r.RetryMax <= 0 {
+		r.RetryMax = time.Hour
+	}
+	if r.MaxAttempts <= 0 {
+		r.MaxAttempts = 10
+	}
+	return r
+}
+
+// render builds the message of delivery d for event e.
+func (c *Calendar) render(e *Event, d *Delivery) (*Message, error) {
+	view, err := NewView(e)
+	if err != nil {
+		return nil, err
+	}
+	rv := &ReminderView{View: view, Kind: d.Kind, Note: d.Note, RecipientTime: c.recipientTime(e)}
+	msg := &Message{
+		From:      *c.from,
+		Subject:   subjectFor(d.Kind, view.Subject),
+		Date:      c.now(),
+		MessageID: d.MessageID,
+		Headers:   []Header{{"Auto-Submitted", "auto-generated"}, {"List-Id", c.rem.ListID}},
+	}
+	for _, addr := range d.Recipients {
+		msg.To = append(msg.To, mail.Address{Address: addr})
+	}
+	if e.Contact.Email != "" {
+		msg.ReplyTo = &mail.Address{Name: e.Contact.Name, Address: e.Contact.Email}
+	}
+	if c.rem.Unsubscribe != nil {
+		if u := c.rem.Unsubscribe(e); u != "" {
+			msg.Headers = append(msg.Headers, Header{"List-Unsubscribe", "<" + u + ">"},
+				Header{"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"})
+		}
+	}
+	var text, html bytes.Buffer
+	if err := c.tmpl.Text.Execute(&text, rv); err != nil {
+		return nil, fmt.Errorf("seminar: reminder text of event %q: %w", e.ID, err)
+	}
+	if err := c.tmpl.HTML.Execute(&html, rv); err != nil {
+		return nil, fmt.Errorf("seminar: reminder HTML of event %q: %w", e.ID, err)
+	}
+	msg.Text, msg.HTML = text.String(), html.String()
+	method := "PUBLISH"
+	if d.Kind == KindCancel {
+		method = "CANCEL"
+	}
+	var ics bytes.Buffer
+	if err := c.ics.EncodeEvent(&ics, e, method); err != nil {
+		return nil, fmt.Errorf("seminar: calendar attachment of event %q: %w", e.ID, err)
+	}
+	msg.Calendar = &CalendarPart{Method: method, Filename: "talk.ics", Data: ics.Bytes()}
+	return msg, nil
+}
+
+func subjectFor(kind DeliveryKind, subject string) string {
+	switch kind {
+	case KindUpdate:
+		return "UPDATED: " + subject
+	case KindCancel:
+		return "CANCELLED: " + subject
+	}
+	return subject
+}
+
+func (c *Calendar) recipientTime(e *Event) string {
+	if c.rem.RecipientZone == "" || c.rem.RecipientZone == e.TimeZone {
+		return ""
+	}
+	loc, err := loadZone(c.rem.RecipientZone)
+	if err != nil {
+		return ""
+	}
+	start, end := e.Start.In(loc), e.End.In(loc)
+	s := start.Format("Monday, January 2, 3:04 PM") + " to " + end.Format("3:04 PM")
+	return s + ", " + ZoneName(c.rem.RecipientZone)
+}
+
+// checkTemplates executes the reminder templates once on a sample event, so
+// that a template naming a missing field fails at New.
+func (c *Calendar) checkTemplates() error {
+	start := time.Date(2017, time.June, 12, 20, 0, 0, 0, time.UTC)
+	sample := &Event{
+		ID: "sample", Title: "Sample", Start: start, End: start.Add(time.Hour), TimeZone: "UTC",
+		Speakers:  []Person{{Name: "Speaker", Affiliation: "University", Bio: "Bio."}},
+		Contact:   Person{Name: "Contact", Email: "contact@example.org"},
+		Abstract:  "Abstract.",
+		Links:     []Link{{Label: "arXiv", URL: "https://arxiv.org/abs/1611.01838"}},
+		Reminders: Reminders{Lists: []string{"list@example.org"}},
+	}
+	view, err := NewView(sample)
+	if err != nil {
+		return err
+	}
+	for _, kind := range []DeliveryKind{KindReminder, KindUpdate, KindCancel} {
+		rv := &ReminderView{View: view, Kind: kind, Note: "the time changed"}
+		if err := c.tmpl.Text.Execute(io.Discard, rv); err != nil {
+			return fmt.Errorf("seminar: reminder text template: %w: %w", ErrInvalid, err)
+		}
+		if err := c.tmpl.HTML.Execute(io.Discard, rv); err != nil {
+			return fmt.Errorf("seminar: reminder HTML template: %w: %w", ErrInvalid, err)
+		}
+	}
+	return nil
+}
