@@ -386,11 +386,12 @@ func (c *Calendar) reschedule(ctx context.Context, cur, next *Event) error {
 }
 
 // scheduled returns the reminders of e's schedule not sent yet for any
-// version. Of the reminders already overdue, only the one closest to the
-// start is kept: a talk added two days ahead gets its one-day reminder, not
-// also a late one-week reminder.
+// version. Reminders already overdue are skipped while a later one is still
+// ahead: a talk added two days before it starts gets its one-day reminder,
+// not also a late one-week reminder. When all are overdue, the one closest
+// to the start goes out at once.
 func (c *Calendar) scheduled(e *Event, past []*Delivery, now time.Time) []*Delivery {
-	if len(e.Reminders.Lists) == 0 || !now.Before(e.Start) {
+	if len(e.Reminders.Lists) == 0 || len(e.Reminders.Schedule) == 0 || !now.Before(e.Start) {
 		return nil
 	}
 	sent := map[time.Duration]bool{}
@@ -399,20 +400,19 @@ func (c *Calendar) scheduled(e *Event, past []*Delivery, now time.Time) []*Deliv
 			sent[d.Lead] = true
 		}
 	}
-	leads := slices.Clone(e.Reminders.Schedule)
-	slices.Sort(leads)
-	var out []*Delivery
-	overdue := false
-	for _, lead := range leads {
-		due := e.Start.Add(-lead)
-		if !due.After(now) {
-			if overdue {
-				continue
-			}
-			overdue = true
+	var ahead []time.Duration
+	for _, lead := range e.Reminders.Schedule {
+		if e.Start.Add(-lead).After(now) {
+			ahead = append(ahead, lead)
 		}
+	}
+	if len(ahead) == 0 {
+		ahead = []time.Duration{slices.Min(e.Reminders.Schedule)}
+	}
+	var out []*Delivery
+	for _, lead := range ahead {
 		if !sent[lead] {
-			out = append(out, c.newDelivery(e, KindReminder, lead, 0, due))
+			out = append(out, c.newDelivery(e, KindReminder, lead, 0, e.Start.Add(-lead)))
 		}
 	}
 	return out
