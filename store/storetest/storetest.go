@@ -1,7 +1,9 @@
 // Package storetest checks that a seminar.Store keeps the contract written on
 // the interface: what Create, Get, GetByUID, Update, Delete and List must
 // return, which calls are atomic, and how listings are ordered, bounded and
-// paged.
+// paged. When the store also implements seminar.Outbox, it checks the
+// outbox too: how deliveries are kept, claimed under a lease, finished and
+// dropped.
 //
 // Every check is a named subtest, and every failure message states the rule
 // that was broken, such as "a Store must return ErrNotFound from Get for a
@@ -22,7 +24,8 @@
 //		})
 //	}
 //
-// Run calls newStore once for each subtest, and the subtests run one after
+// Run calls newStore once for each subtest, and once more to find out
+// whether the store implements seminar.Outbox; the subtests run one after
 // another, so a store backed by a shared server may empty one database in
 // newStore instead of creating a new one each time. Run the suite with -race:
 // several subtests call the store from many goroutines at once.
@@ -55,6 +58,29 @@
 //     created, so that none is skipped or repeated.
 //   - Concurrency: concurrent Create, Get, List, Update and Delete, with
 //     exactly one winner where the contract allows only one.
+//   - Outbox: every Delivery field back from GetDelivery and Deliveries;
+//     AddDeliveries idempotent by ID and atomic; Deliveries ordered by
+//     DueAt and ID; which deliveries ClaimDue claims, in what order, with
+//     what lease, never those of a cancelled or deleted event but its
+//     cancellation notices; one claim per delivery among eight concurrent
+//     dispatchers; an expired lease claimed again and the late Finish of
+//     its first owner refused with ErrConflict; what Finish writes and when
+//     it must refuse; what DropPending drops and what it leaves.
+//
+// # Stores that send reminders
+//
+// The Outbox group runs only when the store returned by newStore implements
+// seminar.Outbox; for any other store it is skipped, with a message saying
+// so, and the rest of the suite runs. A store without an outbox can keep
+// events but cannot send reminders: seminar.New refuses it when
+// Options.Mailer is set. A store meant to send reminders must implement
+// seminar.Outbox, and its author should check that the Outbox group ran and
+// did not skip.
+//
+// The outbox cases create the events their deliveries belong to with
+// Create, and delete one with Delete, in the same store: ClaimDue must look
+// at the status of the event, so the outbox and the events must be one
+// store.
 package storetest
 
 import (
@@ -85,12 +111,22 @@ func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
 		{"Concurrency", concurrencyCases},
 	}
 	for _, g := range groups {
-		t.Run(g.name, func(t *testing.T) {
-			for _, c := range g.cases {
-				t.Run(c.name, func(t *testing.T) {
-					c.run(t, newStore(t))
-				})
-			}
+		t.Run(g.name, func(t *testing.T) { runCases(t, g.cases, newStore) })
+	}
+	t.Run("Outbox", func(t *testing.T) {
+		if _, ok := newStore(t).(seminar.Outbox); !ok {
+			t.Skip("the store does not implement seminar.Outbox, so the Outbox cases do not run; " +
+				"a store meant to send reminders must implement it")
+		}
+		runCases(t, outboxCases, newStore)
+	})
+}
+
+// runCases runs each case as a subtest of t with a new store.
+func runCases(t *testing.T, cases []testCase, newStore func(t *testing.T) seminar.Store) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.run(t, newStore(t))
 		})
 	}
 }
