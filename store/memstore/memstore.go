@@ -1,8 +1,8 @@
 // Package memstore is the in-memory reference implementation of
-// seminar.Store: what every other Store is measured against, and a store for
-// tests and demos that need no set-up.
+// seminar.Store and seminar.Outbox: what every other Store is measured
+// against, and a store for tests and demos that need no set-up.
 //
-// Events live in the process and are gone when it exits. A Store is safe for
+// Events and deliveries live in the process and are gone when it exits. A Store is safe for
 // concurrent use by many goroutines; it cannot be shared between processes.
 // Its errors wrap the seminar sentinels (ErrNotFound, ErrConflict,
 // ErrExists) with no prefix of their own: the Calendar names the operation
@@ -16,6 +16,13 @@
 // those starting from seminar.MaxDuration before From (no event lasts
 // longer, so none starting earlier can overlap the range) until To, or until
 // Limit events have matched.
+//
+// In the outbox, AddDeliveries, GetDelivery and Finish take O(1) time per
+// delivery; Deliveries and DropPending O(k log k) and O(k) for the k
+// deliveries of the event. ClaimDue looks at every delivery that is not yet
+// sent, failed or dropped, keeping the first limit due ones in order:
+// O(p log limit) for p such deliveries. Final deliveries cost it nothing,
+// so p stays about the number of reminders still ahead.
 package memstore
 
 import (
@@ -39,13 +46,24 @@ type Store struct {
 	byID    map[string]*seminar.Event
 	byUID   map[string]string // UID to ID
 	ordered []*seminar.Event
+
+	// The outbox. Stored deliveries are private copies, changed in place
+	// under mu by ClaimDue, Finish and DropPending: deliveries indexes
+	// them by ID, byEvent by event, and open holds those not final, the
+	// only ones ClaimDue looks at.
+	deliveries map[string]*seminar.Delivery
+	byEvent    map[string][]*seminar.Delivery
+	open       map[string]*seminar.Delivery
 }
 
 // New returns an empty Store.
 func New() *Store {
 	return &Store{
-		byID:  make(map[string]*seminar.Event),
-		byUID: make(map[string]string),
+		byID:       make(map[string]*seminar.Event),
+		byUID:      make(map[string]string),
+		deliveries: make(map[string]*seminar.Delivery),
+		byEvent:    make(map[string][]*seminar.Delivery),
+		open:       make(map[string]*seminar.Delivery),
 	}
 }
 

@@ -38,6 +38,22 @@ func TestStore_doneContext(t *testing.T) {
 	assert.Len(t, got, 1, "a call with a done context must change nothing")
 }
 
+func TestStore_ClaimDueInvalid(t *testing.T) {
+	s := memstore.New()
+	now := time.Date(2026, time.June, 1, 12, 0, 0, 0, time.UTC)
+	for name, c := range map[string]struct {
+		lease time.Duration
+		limit int
+	}{
+		"zero limit":     {time.Minute, 0},
+		"negative limit": {time.Minute, -1},
+		"zero lease":     {0, 10},
+	} {
+		_, err := s.ClaimDue(t.Context(), now, "me", c.lease, c.limit)
+		assert.ErrorIs(t, err, seminar.ErrInvalid, name)
+	}
+}
+
 // benchEvents is how many events the benchmarks store: one every 50 minutes,
 // about 860 a month over nearly ten years.
 const benchEvents = 100000
@@ -115,5 +131,68 @@ func BenchmarkStore_ListMonthPage(b *testing.B) {
 		if events, err := s.List(b.Context(), q); err != nil || len(events) != 20 {
 			b.Fatalf("listed %d events, err %v", len(events), err)
 		}
+	}
+}
+
+// BenchmarkStore_ClaimDue claims and finishes 1,000 due deliveries in
+// batches of 50, with none or 10,000 other deliveries waiting for later.
+func BenchmarkStore_ClaimDue(b *testing.B) {
+	const due, batch = 1000, 50
+	now := benchStart.Add(24 * time.Hour)
+	for _, ahead := range []int{0, 10000} {
+		b.Run(fmt.Sprintf("ahead=%d", ahead), func(b *testing.B) {
+			s := memstore.New()
+			ctx := b.Context()
+			require.NoError(b, s.Create(ctx, event(0, now.Add(48*time.Hour))))
+			waiting := make([]*seminar.Delivery, ahead)
+			for i := range waiting {
+				waiting[i] = benchDelivery(fmt.Sprintf("ahead%05d", i), now.Add(time.Duration(1+i)*time.Minute))
+			}
+			require.NoError(b, s.AddDeliveries(ctx, waiting...))
+			round := 0
+			for b.Loop() {
+				b.StopTimer()
+				ds := make([]*seminar.Delivery, due)
+				for i := range ds {
+					ds[i] = benchDelivery(fmt.Sprintf("r%04dd%04d", round, i), now.Add(-time.Duration(i)*time.Second))
+				}
+				require.NoError(b, s.AddDeliveries(ctx, ds...))
+				round++
+				b.StartTimer()
+				claimAll(b, s, now, batch, due)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*due), "ns/delivery")
+		})
+	}
+}
+
+func benchDelivery(id string, due time.Time) *seminar.Delivery {
+	return &seminar.Delivery{
+		ID: id, EventID: "ev000000", Kind: seminar.KindReminder, Lead: 24 * time.Hour, DueAt: due,
+		State: seminar.StatePending, Recipients: []string{"seminars@example.org"}, MessageID: id + "@bench.invalid",
+	}
+}
+
+// claimAll claims and finishes as sent every due delivery, want in all.
+func claimAll(b *testing.B, o seminar.Outbox, now time.Time, batch, want int) {
+	n := 0
+	for {
+		ds, err := o.ClaimDue(b.Context(), now, "bench", time.Minute, batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ds) == 0 {
+			break
+		}
+		for _, d := range ds {
+			d.State, d.SentAt = seminar.StateSent, now
+			if err := o.Finish(b.Context(), d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n += len(ds)
+	}
+	if n != want {
+		b.Fatalf("claimed %d deliveries, want %d", n, want)
 	}
 }

@@ -72,6 +72,7 @@ func fullDelivery(t *testing.T, id string) *seminar.Delivery {
 		MessageID:  id + ".s7@séminaire.exämple.org",
 		LastError:  "451 4.7.1 Réessayez plus tard — 稍后再试\r\nsecond line",
 		Refused:    []string{"gone@example.org", "ünknown@example.org"},
+		Note:       "the place is now 32-G449 « Kiva » (was 32-D507)\nsecond line",
 		SentAt:     time.Date(2026, time.June, 10, 9, 0, 0, 1000, kolkata),
 		UpdatedAt:  time.Date(2026, time.June, 11, 14, 30, 1, 500000000, chatham),
 	}

@@ -64,9 +64,10 @@ func testFinishWritesOnlyTheOutcome(t *testing.T, s seminar.Store) {
 	outcome.State, outcome.SentAt = seminar.StateSent, claimNow
 	want := outcome.Clone()
 	outcome.Kind, outcome.Lead, outcome.Sequence, outcome.Attempts = seminar.KindManual, time.Hour, 99, 99
+	outcome.Note = "not written by Finish"
 	require.NoError(t, o.Finish(t.Context(), outcome), "an Outbox must let the owner of a claim finish it")
 	assertSameDelivery(t, want, mustGetDelivery(t, o, "d"),
-		"an Outbox must write in Finish only State, DueAt, Recipients, MessageID, LastError, Refused, SentAt and UpdatedAt, and keep Kind, Lead, Sequence and Attempts as stored")
+		"an Outbox must write in Finish only State, DueAt, Recipients, MessageID, LastError, Refused, SentAt and UpdatedAt, and keep Kind, Lead, Sequence, Attempts and Note as stored")
 }
 
 func testFinishWrongOwner(t *testing.T, s seminar.Store) {
