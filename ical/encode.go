@@ -1,0 +1,689 @@
+package ical
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seminarkit/seminar"
+)
+
+// The METHOD values an Encoder writes (RFC 5546).
+const (
+	MethodPublish = "PUBLISH"
+	MethodCancel  = "CANCEL"
+)
+
+// DefaultProdID is the PRODID written when EncodeOptions.ProdID is empty.
+const DefaultProdID = "-//seminarkit//seminar//EN"
+
+// EncodeOptions configures an Encoder. The zero value, and a nil
+// *EncodeOptions, mean the defaults written on each field.
+type EncodeOptions struct {
+	// Method is the calendar's METHOD: MethodPublish (the default) for
+	// feeds and announcements, MethodCancel for a cancellation notice, in
+	// which every event is written with STATUS:CANCELLED.
+	Method string
+	// ProdID identifies the product that wrote the calendar. Default
+	// DefaultProdID.
+	ProdID string
+	// Name, when set, is written as NAME (RFC 7986) and X-WR-CALNAME, the
+	// name a client gives a subscribed calendar.
+	Name string
+	// Description, when set, is written as the calendar's DESCRIPTION
+	// (RFC 7986) and X-WR-CALDESC.
+	Description string
+	// RefreshInterval, when positive, tells subscribers how often to poll:
+	// REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (Microsoft, Apple).
+	// Whole seconds are written.
+	RefreshInterval time.Duration
+	// Organizer is the ORGANIZER of events whose contact has no email (or
+	// whose contact is hidden). RFC 5546 requires exactly one ORGANIZER
+	// per published event, so if Organizer has no Email either, the
+	// encoder writes mailto:noreply@ the domain of the event's UID (the
+	// Calendar's Domain), or noreply@seminar.invalid for a UID without
+	// one. Name, if set, becomes its CN.
+	Organizer seminar.Person
+	// EventURL returns the URL of an event's page, written as URL; nil,
+	// or an empty result, leaves URL out.
+	EventURL func(e *seminar.Event) string
+	// CancelledPrefix puts "Cancelled: " before the SUMMARY of cancelled
+	// events. Google Calendar hides cancelled events in subscribed feeds;
+	// with the prefix they stay visible, and say why.
+	CancelledPrefix bool
+	// Participants adds an RFC 9073 PARTICIPANT component with
+	// PARTICIPANT-TYPE:SPEAKER for each speaker. Speakers are always
+	// named in DESCRIPTION, which every client shows.
+	Participants bool
+	// HideContact leaves email addresses out: the contact's from
+	// DESCRIPTION and ORGANIZER (which then falls back to Organizer), and
+	// every person's from the X-SEMINAR properties and PARTICIPANTs.
+	HideContact bool
+	// Now is the clock that sets DTSTAMP, read once per Encoder. Default
+	// time.Now.
+	Now func() time.Time
+	// Zones, when set, is shared by encoders so that each generates a
+	// time zone's VTIMEZONE once; nil gives each Encoder its own.
+	Zones *ZoneCache
+}
+
+// flushAt is how many bytes the encoder gathers before it writes: large
+// enough that a feed costs few writes, small enough that the stream, not
+// memory, holds the calendar.
+const flushAt = 32 << 10
+
+// ErrClosed is returned by Encode on an Encoder that has been closed.
+var ErrClosed = errors.New("ical: encoder is closed")
+
+// Encoder writes events as one iCalendar stream (RFC 5545). Each event is
+// written as it is encoded, so a feed of any size takes the memory of one
+// event, and the VTIMEZONE of a time zone is written once, before the
+// first event that uses it. An Encoder is not safe for concurrent use.
+type Encoder struct {
+	w      io.Writer
+	opts   EncodeOptions
+	method string
+	zones  map[string]*encoderZone
+
+	buf  []byte // output not yet written to w
+	line []byte // the content line being built, unfolded
+
+	stamp   time.Time
+	started bool
+	closed  bool
+	err     error // sticky: a write failed or the options are invalid
+}
+
+// encoderZone is a zone and whether this encoder has written its VTIMEZONE.
+type encoderZone struct {
+	*zoneData
+	written bool
+}
+
+// NewEncoder returns an Encoder writing to w. Invalid options (an unknown
+// Method) are reported by the first Encode or Close.
+func NewEncoder(w io.Writer, opts *EncodeOptions) *Encoder {
+	enc := &Encoder{w: w, zones: map[string]*encoderZone{}}
+	if opts != nil {
+		enc.opts = *opts
+	}
+	if enc.opts.ProdID == "" {
+		enc.opts.ProdID = DefaultProdID
+	}
+	if enc.opts.Now == nil {
+		enc.opts.Now = time.Now
+	}
+	if enc.opts.Zones == nil {
+		enc.opts.Zones = &ZoneCache{}
+	}
+	switch m := strings.ToUpper(enc.opts.Method); m {
+	case "":
+		enc.method = MethodPublish
+	case MethodPublish, MethodCancel:
+		enc.method = m
+	default:
+		enc.err = fmt.Errorf("ical: method %q: want %s or %s", enc.opts.Method, MethodPublish, MethodCancel)
+	}
+	return enc
+}
+
+// EncodeEvent writes e as a complete calendar of one event: what a
+// reminder or cancellation mail attaches.
+func EncodeEvent(w io.Writer, e *seminar.Event, opts *EncodeOptions) error {
+	enc := NewEncoder(w, opts)
+	if err := enc.Encode(e); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// Encode writes e as a VEVENT, preceded by the VCALENDAR header on the
+// first call and by the VTIMEZONE of e's zone the first time the zone is
+// used. An event that cannot be written (no UID, no start or end, an end
+// not after the start, an unknown zone) gives an error and writes
+// nothing; the encoder stays usable. A failed write is returned by this
+// and every later call.
+func (enc *Encoder) Encode(e *seminar.Event) error {
+	if enc.err != nil {
+		return enc.err
+	}
+	if enc.closed {
+		return ErrClosed
+	}
+	z, err := enc.check(e)
+	if err != nil {
+		return err
+	}
+	enc.header()
+	if z != nil && !z.written {
+		enc.buf = append(enc.buf, z.vtimezone...)
+		z.written = true
+	}
+	enc.event(e, z)
+	if len(enc.buf) >= flushAt {
+		enc.flush()
+	}
+	return enc.err
+}
+
+// Close ends the calendar, writing the header too if no event was encoded
+// (an empty feed is still a valid calendar), and writes what is buffered.
+// It does not close the underlying writer.
+func (enc *Encoder) Close() error {
+	if enc.closed || enc.err != nil {
+		return enc.err
+	}
+	enc.header()
+	enc.rawLine("END:VCALENDAR")
+	enc.flush()
+	enc.closed = true
+	enc.buf, enc.line = nil, nil
+	return enc.err
+}
+
+// check returns the zone of e, or why e cannot be written.
+func (enc *Encoder) check(e *seminar.Event) (*encoderZone, error) {
+	if e == nil {
+		return nil, errors.New("ical: event is nil")
+	}
+	switch {
+	case e.UID == "":
+		return nil, fmt.Errorf("ical: event %q (%q): uid is empty", e.ID, e.Title)
+	case e.Start.IsZero():
+		return nil, fmt.Errorf("ical: event %q: start is not set", e.UID)
+	case e.End.IsZero():
+		return nil, fmt.Errorf("ical: event %q: end is not set", e.UID)
+	case !e.End.After(e.Start):
+		return nil, fmt.Errorf("ical: event %q: end %s is not after start %s", e.UID, e.End, e.Start)
+	}
+	if isUTC(e.TimeZone) {
+		return nil, nil
+	}
+	if z, ok := enc.zones[e.TimeZone]; ok {
+		return z, nil
+	}
+	data, err := enc.opts.Zones.lookup(e.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("ical: event %q: timeZone: %w", e.UID, err)
+	}
+	z := &encoderZone{zoneData: data}
+	enc.zones[e.TimeZone] = z
+	return z, nil
+}
+
+func (enc *Encoder) header() {
+	if enc.started {
+		return
+	}
+	enc.started = true
+	enc.stamp = enc.opts.Now().UTC()
+	enc.rawLine("BEGIN:VCALENDAR")
+	enc.rawLine("VERSION:2.0")
+	enc.textProp("PRODID", enc.opts.ProdID)
+	enc.rawLine("CALSCALE:GREGORIAN")
+	enc.rawLine("METHOD:" + enc.method)
+	if n := enc.opts.Name; n != "" {
+		enc.textProp("NAME", n)
+		enc.textProp("X-WR-CALNAME", n)
+	}
+	if d := enc.opts.Description; d != "" {
+		enc.textProp("DESCRIPTION", d)
+		enc.textProp("X-WR-CALDESC", d)
+	}
+	if r := enc.opts.RefreshInterval; r > 0 {
+		enc.line = appendDuration(append(enc.line[:0], "REFRESH-INTERVAL;VALUE=DURATION:"...), r)
+		enc.endLine()
+		enc.line = appendDuration(append(enc.line[:0], "X-PUBLISHED-TTL:"...), r)
+		enc.endLine()
+	}
+}
+
+func (enc *Encoder) flush() {
+	if enc.err != nil || len(enc.buf) == 0 {
+		return
+	}
+	if _, err := enc.w.Write(enc.buf); err != nil {
+		enc.err = fmt.Errorf("ical: write: %w", err)
+	}
+	enc.buf = enc.buf[:0]
+}
+
+// Content lines: a property is started with prop, given parameters with
+// param, and ended by one of the value methods, which fold it into buf.
+
+func (enc *Encoder) prop(name string) { enc.line = append(enc.line[:0], name...) }
+
+func (enc *Encoder) param(name, value string) {
+	enc.line = append(enc.line, ';')
+	enc.line = append(enc.line, name...)
+	enc.line = append(enc.line, '=')
+	enc.line = appendParam(enc.line, value)
+}
+
+func (enc *Encoder) text(value string) {
+	enc.line = appendText(append(enc.line, ':'), value)
+	enc.endLine()
+}
+
+func (enc *Encoder) uri(value string) {
+	enc.line = appendURI(append(enc.line, ':'), value)
+	enc.endLine()
+}
+
+func (enc *Encoder) endLine() { enc.buf = appendFolded(enc.buf, enc.line) }
+
+func (enc *Encoder) textProp(name, value string) {
+	enc.prop(name)
+	enc.text(value)
+}
+
+func (enc *Encoder) rawLine(s string) {
+	enc.line = append(enc.line[:0], s...)
+	enc.endLine()
+}
+
+func (enc *Encoder) utcProp(name string, t time.Time) {
+	enc.prop(name)
+	enc.line = appendUTC(append(enc.line, ':'), t)
+	enc.endLine()
+}
+
+// timeProp writes DTSTART or DTEND with the TZID of the event's zone, or in
+// UTC for a UTC event or a wall time that a fall-back makes ambiguous.
+func (enc *Encoder) timeProp(name string, t time.Time, z *encoderZone) {
+	if z == nil || secondReading(t, z.loc) {
+		enc.utcProp(name, t)
+		return
+	}
+	enc.prop(name)
+	enc.param("TZID", z.name)
+	enc.line = appendLocal(append(enc.line, ':'), t.In(z.loc))
+	enc.endLine()
+}
+
+func (enc *Encoder) event(e *seminar.Event, z *encoderZone) {
+	cancelled := e.Cancelled() || enc.method == MethodCancel
+	enc.rawLine("BEGIN:VEVENT")
+	enc.textProp("UID", e.UID)
+	enc.utcProp("DTSTAMP", enc.stamp)
+	enc.timeProp("DTSTART", e.Start, z)
+	enc.timeProp("DTEND", e.End, z)
+	if !e.CreatedAt.IsZero() {
+		enc.utcProp("CREATED", e.CreatedAt)
+	}
+	if !e.UpdatedAt.IsZero() {
+		enc.utcProp("LAST-MODIFIED", e.UpdatedAt)
+	}
+	enc.line = strconv.AppendInt(append(enc.line[:0], "SEQUENCE:"...), int64(e.Sequence), 10)
+	enc.endLine()
+	if cancelled {
+		enc.rawLine("STATUS:CANCELLED")
+	} else {
+		enc.rawLine("STATUS:CONFIRMED")
+	}
+	enc.prop("SUMMARY")
+	enc.line = append(enc.line, ':')
+	if cancelled && enc.opts.CancelledPrefix {
+		enc.line = append(enc.line, "Cancelled: "...)
+	}
+	enc.line = appendText(enc.line, e.Title)
+	enc.endLine()
+	enc.description(e, cancelled)
+	enc.location(e.Location)
+	if enc.opts.EventURL != nil {
+		if u := enc.opts.EventURL(e); u != "" {
+			enc.prop("URL")
+			enc.uri(u)
+		}
+	}
+	enc.categories(e)
+	if e.Public {
+		enc.rawLine("CLASS:PUBLIC")
+	} else {
+		enc.rawLine("CLASS:PRIVATE")
+	}
+	enc.organizer(e)
+	enc.extensions(e)
+	if enc.opts.Participants {
+		enc.participants(e)
+	}
+	enc.rawLine("END:VEVENT")
+}
+
+// location writes LOCATION: the room, building and address a client shows
+// and maps, or the stream URL for a talk that is only online.
+func (enc *Encoder) location(l seminar.Location) {
+	if l.Room == "" && l.Building == "" && l.Address == "" {
+		if l.URL != "" {
+			enc.textProp("LOCATION", l.URL)
+		}
+		return
+	}
+	enc.prop("LOCATION")
+	enc.line = append(enc.line, ':')
+	sep := false
+	for _, part := range [...]string{l.Room, l.Building, l.Address} {
+		if part == "" {
+			continue
+		}
+		if sep {
+			enc.line = append(enc.line, `\, `...)
+		}
+		enc.line = appendText(enc.line, part)
+		sep = true
+	}
+	enc.endLine()
+}
+
+// categories writes one CATEGORIES property per value, so that no client
+// has to split a list. Type and Series are categories too: they are what
+// a subscriber to a feed of several series filters or colours by. The
+// X-SEMINAR-KIND parameter says which field each value came from, so an
+// import gives every field back.
+func (enc *Encoder) categories(e *seminar.Event) {
+	category := func(kind, value string) {
+		if value == "" {
+			return
+		}
+		enc.prop("CATEGORIES")
+		enc.param("X-SEMINAR-KIND", kind)
+		enc.text(value)
+	}
+	category("TYPE", e.Type)
+	category("SERIES", e.Series)
+	for _, a := range e.ResearchAreas {
+		category("RESEARCH", a)
+	}
+	for _, a := range e.ImpactAreas {
+		category("IMPACT", a)
+	}
+}
+
+// organizer writes the one ORGANIZER that RFC 5546 requires: the contact,
+// unless hidden or without an email; else EncodeOptions.Organizer; else a
+// no-reply address at the domain of the UID.
+func (enc *Encoder) organizer(e *seminar.Event) {
+	name, email := e.Contact.Name, e.Contact.Email
+	if enc.opts.HideContact || email == "" {
+		name, email = enc.opts.Organizer.Name, enc.opts.Organizer.Email
+	}
+	enc.prop("ORGANIZER")
+	if name != "" {
+		enc.param("CN", name)
+	}
+	enc.line = append(enc.line, ":mailto:"...)
+	if email != "" {
+		enc.line = appendURI(enc.line, email)
+	} else {
+		enc.line = append(enc.line, "noreply@"...)
+		enc.line = appendURI(enc.line, uidDomain(e.UID))
+	}
+	enc.endLine()
+}
+
+// uidDomain returns what follows the last '@' of a UID, the domain the
+// Calendar made it in.
+func uidDomain(uid string) string {
+	if i := strings.LastIndexByte(uid, '@'); i >= 0 && i+1 < len(uid) {
+		return uid[i+1:]
+	}
+	return "seminar.invalid"
+}
+
+// participants writes an RFC 9073 PARTICIPANT per speaker. Its UID is the
+// event's with the speaker's position, so it is stable across exports.
+func (enc *Encoder) participants(e *seminar.Event) {
+	for i, s := range e.Speakers {
+		enc.rawLine("BEGIN:PARTICIPANT")
+		enc.prop("UID")
+		enc.line = append(enc.line, ':')
+		enc.line = appendText(enc.line, e.UID)
+		enc.line = strconv.AppendInt(append(enc.line, "-speaker-"...), int64(i+1), 10)
+		enc.endLine()
+		enc.rawLine("PARTICIPANT-TYPE:SPEAKER")
+		enc.textProp("SUMMARY", s.Name)
+		if s.Affiliation != "" {
+			enc.textProp("DESCRIPTION", s.Affiliation)
+		}
+		if s.URL != "" {
+			enc.prop("URL")
+			enc.uri(s.URL)
+		}
+		if s.Email != "" && !enc.opts.HideContact {
+			enc.prop("CALENDAR-ADDRESS")
+			enc.line = appendURI(append(enc.line, ":mailto:"...), s.Email)
+			enc.endLine()
+		}
+		enc.rawLine("END:PARTICIPANT")
+	}
+}
+
+// description writes DESCRIPTION, the one text every client shows, laid
+// out as the event page is (the labels and joins of seminar.NewView) and
+// built straight into the line: NewView's formatting costs dozens of
+// allocations per event. The date and time are left out: clients show
+// DTSTART and DTEND in the reader's own zone, and a second, differently
+// zoned time next to it invites mistakes.
+func (enc *Encoder) description(e *seminar.Event, cancelled bool) {
+	d := descriptionWriter{line: append(append(enc.line[:0], "DESCRIPTION"...), ':')}
+	d.start = len(d.line)
+	if cancelled {
+		if r := trimText(e.CancelReason); r != "" {
+			d.field("Cancelled", r)
+		} else {
+			d.text("This talk has been cancelled.")
+		}
+		d.section()
+	}
+	for _, s := range e.Speakers {
+		d.field("Speaker", s.Name, s.Affiliation)
+		d.field("Speaker URL", s.URL)
+	}
+	d.field("Host", e.Host.Name, e.Host.Affiliation)
+	if enc.opts.HideContact {
+		d.field("Contact", e.Contact.Name)
+	} else {
+		d.field("Contact", e.Contact.Name, e.Contact.Email)
+	}
+	l := e.Location
+	d.field("Location", l.Room, l.Building, l.Address, l.URL)
+	d.field("Room Description", trimText(e.RoomDescription))
+	d.field("Event Type", e.Type)
+	d.field("Series", e.Series)
+	if a := trimText(e.Abstract); a != "" {
+		d.section()
+		d.text("Abstract:")
+		d.newline()
+		d.text(a)
+	}
+	d.links(e.Links)
+	d.bios(e.Speakers)
+	if len(e.ResearchAreas) > 0 || len(e.ImpactAreas) > 0 {
+		d.section()
+		d.field("Research Areas", e.ResearchAreas...)
+		d.field("Impact Areas", e.ImpactAreas...)
+	}
+	enc.line = d.line
+	enc.endLine()
+}
+
+// descriptionWriter appends the lines of DESCRIPTION, escaped, to a
+// content line.
+type descriptionWriter struct {
+	line  []byte
+	start int // where the value begins
+}
+
+func (d *descriptionWriter) text(s string) { d.line = appendText(d.line, s) }
+
+func (d *descriptionWriter) newline() {
+	if len(d.line) > d.start {
+		d.line = append(d.line, `\n`...)
+	}
+}
+
+// section starts a paragraph: a blank line after what came before.
+func (d *descriptionWriter) section() {
+	if len(d.line) > d.start {
+		d.line = append(d.line, `\n\n`...)
+	}
+}
+
+// field writes "Label: a, b, c" on its own line, skipping empty values,
+// and nothing when every value is empty.
+func (d *descriptionWriter) field(label string, values ...string) {
+	sep := false
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		if sep {
+			d.line = append(d.line, `\, `...)
+		} else {
+			d.newlineAfterText()
+			d.text(label)
+			d.line = append(d.line, ": "...)
+			sep = true
+		}
+		d.text(v)
+	}
+}
+
+// newlineAfterText ends the current line unless the value is empty or a
+// line or paragraph has just been ended.
+func (d *descriptionWriter) newlineAfterText() {
+	if len(d.line) > d.start && !endsWithNewline(d.line) {
+		d.line = append(d.line, `\n`...)
+	}
+}
+
+func endsWithNewline(b []byte) bool {
+	n := len(b)
+	return n >= 2 && b[n-2] == '\\' && b[n-1] == 'n' && (n < 3 || b[n-3] != '\\')
+}
+
+// links writes "Label: url1, url2" per label, in order of first
+// appearance, as the page groups them; "Link" labels the unlabelled.
+func (d *descriptionWriter) links(links []seminar.Link) {
+	for i, l := range links {
+		if seenLabel(links[:i], l.Label) {
+			continue
+		}
+		if i == 0 {
+			d.section()
+		} else {
+			d.newlineAfterText()
+		}
+		label := l.Label
+		if label == "" {
+			label = "Link"
+		}
+		d.text(label)
+		d.line = append(d.line, ": "...)
+		for j, m := range links[i:] {
+			if m.Label != l.Label {
+				continue
+			}
+			if j > 0 {
+				d.line = append(d.line, `\, `...)
+			}
+			d.text(m.URL)
+		}
+	}
+}
+
+func seenLabel(links []seminar.Link, label string) bool {
+	for _, l := range links {
+		if l.Label == label {
+			return true
+		}
+	}
+	return false
+}
+
+// bios writes the speakers' bios under "Bio:", each prefixed by the
+// speaker's name when there are several, as the page does.
+func (d *descriptionWriter) bios(speakers []seminar.Person) {
+	first := true
+	for _, s := range speakers {
+		bio := trimText(s.Bio)
+		if bio == "" {
+			continue
+		}
+		if first {
+			d.section()
+			d.text("Bio:")
+			first = false
+		}
+		d.newline()
+		if len(speakers) > 1 {
+			d.text(s.Name)
+			d.line = append(d.line, ": "...)
+		}
+		d.text(bio)
+	}
+}
+
+// trimText drops trailing white space and line breaks, as the page does,
+// so pasted text does not end in blank lines.
+func trimText(s string) string { return strings.TrimRight(s, " \t\r\n") }
+
+// extensions writes the X-SEMINAR properties: the fields of the event that
+// DESCRIPTION shows only as prose and that no standard property carries
+// exactly, so that importing an export gives them back. Clients ignore
+// them; the ical package's import reads them.
+func (enc *Encoder) extensions(e *seminar.Event) {
+	for _, s := range e.Speakers {
+		enc.person("X-SEMINAR-SPEAKER", s)
+	}
+	if !e.Host.IsZero() {
+		enc.person("X-SEMINAR-HOST", e.Host)
+	}
+	if !e.Contact.IsZero() {
+		enc.person("X-SEMINAR-CONTACT", e.Contact)
+	}
+	enc.optionalText("X-SEMINAR-ROOM", e.Location.Room)
+	enc.optionalText("X-SEMINAR-BUILDING", e.Location.Building)
+	enc.optionalText("X-SEMINAR-ADDRESS", e.Location.Address)
+	enc.optionalText("X-SEMINAR-STREAM", e.Location.URL)
+	enc.optionalText("X-SEMINAR-ROOM-DESCRIPTION", e.RoomDescription)
+	enc.optionalText("X-SEMINAR-ABSTRACT", e.Abstract)
+	for _, l := range e.Links {
+		enc.prop("X-SEMINAR-LINK")
+		if l.Label != "" {
+			enc.param("LABEL", l.Label)
+		}
+		enc.text(l.URL)
+	}
+	enc.optionalText("X-SEMINAR-CANCEL-REASON", e.CancelReason)
+}
+
+func (enc *Encoder) optionalText(name, value string) {
+	if value != "" {
+		enc.textProp(name, value)
+	}
+}
+
+// person writes a person as one property: the single-line fields as
+// parameters (CN and EMAIL as RFC 5545 and RFC 7986 name them) and the
+// bio, which may span lines, as the value.
+func (enc *Encoder) person(name string, p seminar.Person) {
+	enc.prop(name)
+	enc.param("CN", p.Name)
+	if p.Affiliation != "" {
+		enc.param("X-AFFILIATION", p.Affiliation)
+	}
+	if p.Email != "" && !enc.opts.HideContact {
+		enc.param("EMAIL", p.Email)
+	}
+	if p.URL != "" {
+		enc.param("X-URL", p.URL)
+	}
+	if p.PhotoURL != "" {
+		enc.param("X-PHOTO", p.PhotoURL)
+	}
+	enc.text(p.Bio)
+}

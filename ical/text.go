@@ -1,0 +1,220 @@
+package ical
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// maxLineOctets is the longest a content line may be, CRLF excluded
+// (RFC 5545 3.1). A continuation line's leading space counts towards it.
+const maxLineOctets = 75
+
+// appendText appends s as an RFC 5545 3.3.11 TEXT value. CRLF and a lone CR
+// become LF first, so text pasted from any system reads the same; other
+// control characters are dropped, as TEXT cannot carry them (tab stays: it
+// is WSP, which TEXT allows). Then backslash, semicolon, comma and newline
+// are escaped. Invalid UTF-8 becomes U+FFFD, since an iCalendar stream is
+// UTF-8 and one bad byte makes strict parsers refuse the whole file.
+func appendText(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			switch c {
+			case '\\', ';', ',':
+				dst = append(dst, '\\', c)
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		switch c {
+		case '\r':
+			dst = append(dst, '\\', 'n')
+			i++
+			if i < len(s) && s[i] == '\n' {
+				i++
+			}
+			continue
+		case '\n':
+			dst = append(dst, '\\', 'n')
+			i++
+			continue
+		case '\t':
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf { // other C0 controls and DEL
+			i++
+			continue
+		}
+		dst, i = appendRune(dst, s, i)
+	}
+	return dst
+}
+
+// appendRune appends the non-ASCII rune starting at s[i] and returns the
+// index past it: C1 control characters are dropped and invalid UTF-8 becomes
+// U+FFFD.
+func appendRune(dst []byte, s string, i int) ([]byte, int) {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return utf8.AppendRune(dst, utf8.RuneError), i + 1
+	case r >= 0x80 && r <= 0x9f:
+		return dst, i + size
+	}
+	return append(dst, s[i:i+size]...), i + size
+}
+
+// appendParam appends s as a parameter value (RFC 5545 3.2). A value holding
+// ',' ';' or ':' is put in double quotes. A parameter value cannot hold a
+// DQUOTE or a line break at all, so they are written in the RFC 6868 caret
+// encoding ("^'" and "^n", with '^' itself as "^^"): unlike replacing a quote
+// with an apostrophe it loses nothing, ical.js, libical and python-icalendar
+// decode it, and a parser that does not still shows a readable value. Other
+// control characters are dropped and invalid UTF-8 becomes U+FFFD, as in
+// appendText.
+func appendParam(dst []byte, s string) []byte {
+	quote := needsQuotes(s)
+	if quote {
+		dst = append(dst, '"')
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"':
+			dst = append(dst, '^', '\'')
+		case c == '^':
+			dst = append(dst, '^', '^')
+		case c == '\r':
+			dst = append(dst, '^', 'n')
+			if i+1 < len(s) && s[i+1] == '\n' {
+				i++
+			}
+		case c == '\n':
+			dst = append(dst, '^', 'n')
+		case c == '\t' || (c >= 0x20 && c < 0x7f):
+			dst = append(dst, c)
+		case c >= utf8.RuneSelf:
+			dst, i = appendRune(dst, s, i)
+			continue
+		}
+		i++
+	}
+	if quote {
+		dst = append(dst, '"')
+	}
+	return dst
+}
+
+func needsQuotes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', ';', ':':
+			return true
+		}
+	}
+	return false
+}
+
+// appendURI appends a URI or other value that takes no TEXT escaping
+// (CAL-ADDRESS, URI, TZID names): only control characters are dropped, so
+// that no value can end its line early, and invalid UTF-8 becomes U+FFFD.
+func appendURI(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			dst = append(dst, c)
+		case c >= utf8.RuneSelf:
+			dst, i = appendRune(dst, s, i)
+			continue
+		}
+		i++
+	}
+	return dst
+}
+
+// appendFolded appends the content line to dst, folded so that no line is
+// longer than 75 octets (RFC 5545 3.1), followed by CRLF. A fold never
+// splits a UTF-8 sequence: RFC 5545 allows it, but clients that decode each
+// physical line on its own then show replacement characters.
+func appendFolded(dst, line []byte) []byte {
+	limit := maxLineOctets
+	for len(line) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(line[cut]) {
+			cut--
+		}
+		if cut == 0 { // not UTF-8 at all; a line must still end
+			cut = limit
+		}
+		dst = append(dst, line[:cut]...)
+		dst = append(dst, '\r', '\n', ' ')
+		line = line[cut:]
+		limit = maxLineOctets - 1 // the leading space counts
+	}
+	dst = append(dst, line...)
+	return append(dst, '\r', '\n')
+}
+
+// appendUTC appends t as a DATE-TIME in UTC form: 20170612T200000Z.
+func appendUTC(dst []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(dst, "20060102T150405Z")
+}
+
+// appendLocal appends the wall clock reading of t as a DATE-TIME without a
+// zone (the form used with TZID and inside VTIMEZONE): 20170612T160000.
+func appendLocal(dst []byte, t time.Time) []byte {
+	return t.AppendFormat(dst, "20060102T150405")
+}
+
+// appendDuration appends d, rounded down to whole seconds, as an RFC 5545
+// 3.3.6 DURATION: PT1H, P1D, P1DT12H30M. Only positive durations are
+// written; anything under a second is PT0S.
+func appendDuration(dst []byte, d time.Duration) []byte {
+	secs := max(int64(d/time.Second), 0)
+	dst = append(dst, 'P')
+	if days := secs / 86400; days > 0 {
+		dst = append(strconv.AppendInt(dst, days, 10), 'D')
+		if secs %= 86400; secs == 0 {
+			return dst
+		}
+	}
+	dst = append(dst, 'T')
+	h, m, s := secs/3600, secs/60%60, secs%60
+	if h > 0 {
+		dst = append(strconv.AppendInt(dst, h, 10), 'H')
+	}
+	if m > 0 {
+		dst = append(strconv.AppendInt(dst, m, 10), 'M')
+	}
+	if s > 0 || (h == 0 && m == 0) {
+		dst = append(strconv.AppendInt(dst, s, 10), 'S')
+	}
+	return dst
+}
+
+// appendOffset appends a UTC offset in seconds as RFC 5545 3.3.14 UTC-OFFSET:
+// +0530, -0300, or +053328 when the offset has seconds (local mean times).
+func appendOffset(dst []byte, secs int) []byte {
+	sign := byte('+')
+	if secs < 0 {
+		sign = '-'
+		secs = -secs
+	}
+	dst = append(dst, sign)
+	dst = append2(dst, secs/3600)
+	dst = append2(dst, secs/60%60)
+	if s := secs % 60; s != 0 {
+		dst = append2(dst, s)
+	}
+	return dst
+}
+
+func append2(dst []byte, n int) []byte {
+	return append(dst, byte('0'+n/10%10), byte('0'+n%10))
+}
