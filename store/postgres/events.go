@@ -1,0 +1,152 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/seminarkit/seminar"
+)
+
+// Create stores all events in one transaction, or none of them. It returns
+// an error matching seminar.ErrExists when an event's ID or UID is taken,
+// by a stored event or by another of events: the unique indexes find both,
+// and the failed statement rolls the whole transaction back.
+//
+// One event is one INSERT; a batch is one COPY.
+func (s *Store) Create(ctx context.Context, events ...*seminar.Event) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgres: create events: %w", err)
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	for i, e := range events {
+		if e == nil {
+			return fmt.Errorf("postgres: create event %d: %w: event is nil", i, seminar.ErrInvalid)
+		}
+	}
+	if len(events) == 1 {
+		e := events[0]
+		if _, err := s.pool.Exec(ctx, s.sql.insert, eventArgs(make([]any, 0, len(columns)), e)...); err != nil {
+			return fmt.Errorf("postgres: create event %q: %w", e.ID, dbError(ctx, err))
+		}
+		return nil
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		_, err := tx.CopyFrom(ctx, s.sql.events, columns, &eventSource{events: events, i: -1})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: create %d events: %w", len(events), dbError(ctx, err))
+	}
+	return nil
+}
+
+// eventSource feeds events to COPY, encoding each row just before it is
+// sent into one reused slice, so that a large batch is never held encoded.
+type eventSource struct {
+	events []*seminar.Event
+	i      int
+	row    []any
+}
+
+func (src *eventSource) Next() bool {
+	src.i++
+	return src.i < len(src.events)
+}
+
+func (src *eventSource) Values() ([]any, error) {
+	src.row = eventArgs(src.row[:0], src.events[src.i])
+	return src.row, nil
+}
+
+func (src *eventSource) Err() error { return nil }
+
+// Get returns the event with the given ID, or an error matching
+// seminar.ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
+	return s.getOne(ctx, s.sql.get, "get event", id)
+}
+
+// GetByUID returns the event whose UID is uid, or an error matching
+// seminar.ErrNotFound.
+func (s *Store) GetByUID(ctx context.Context, uid string) (*seminar.Event, error) {
+	return s.getOne(ctx, s.sql.getByUID, "get event by uid", uid)
+}
+
+// getOne runs a query selecting at most one event by key.
+func (s *Store) getOne(ctx context.Context, query, op, key string) (*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: %s %q: %w", op, key, err)
+	}
+	rows, err := s.pool.Query(ctx, query, key)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %s %q: %w", op, key, dbError(ctx, err))
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("postgres: %s %q: %w", op, key, dbError(ctx, err))
+		}
+		return nil, fmt.Errorf("postgres: %s %q: %w", op, key, seminar.ErrNotFound)
+	}
+	e, err := newEventRow().scan(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %s %q: %w", op, key, dbError(ctx, err))
+	}
+	return e, nil
+}
+
+// Update replaces the event e.ID by e if its stored Version is prevVersion.
+// It returns an error matching seminar.ErrNotFound when there is no such
+// event, seminar.ErrConflict when the Version differs, and
+// seminar.ErrExists when e.UID belongs to another event.
+func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgres: update event: %w", err)
+	}
+	if e == nil {
+		return fmt.Errorf("postgres: update event: %w: event is nil", seminar.ErrInvalid)
+	}
+	args := eventArgs(make([]any, 0, len(columns)+2), e)
+	tag, err := s.pool.Exec(ctx, s.sql.update, append(args[1:], e.ID, prevVersion)...)
+	if err != nil {
+		return fmt.Errorf("postgres: update event %q: %w", e.ID, dbError(ctx, err))
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	// Nothing changed, so the reason can be read in a statement of its
+	// own: if the event is deleted or updated in between, the answer is
+	// still one that was true while this call ran.
+	var stored int64
+	err = s.pool.QueryRow(ctx, s.sql.version, e.ID).Scan(&stored)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("postgres: update event %q: %w", e.ID, seminar.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("postgres: update event %q: %w", e.ID, dbError(ctx, err))
+	}
+	return fmt.Errorf("postgres: update event %q: %w: it is at version %d, not %d",
+		e.ID, seminar.ErrConflict, stored, prevVersion)
+}
+
+// Delete removes the event with the given ID, or returns an error matching
+// seminar.ErrNotFound. Its deliveries stay: a cancellation notice may still
+// be due.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgres: delete event %q: %w", id, err)
+	}
+	tag, err := s.pool.Exec(ctx, s.sql.remove, id)
+	if err != nil {
+		return fmt.Errorf("postgres: delete event %q: %w", id, dbError(ctx, err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: delete event %q: %w", id, seminar.ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,263 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/seminarkit/seminar"
+)
+
+// deliveryColumns are the columns of the deliveries table in the order that
+// deliveryArgs writes them and scanDelivery reads them.
+var deliveryColumns = []string{
+	"id", "event_id", "kind", "lead_ns", "sequence", "due_at", "state", "recipients", "attempts",
+	"lease_owner", "lease_until", "message_id", "last_error", "refused", "note", "sent_at", "updated_at",
+}
+
+// claimSQL returns the one statement of ClaimDue. Its inner SELECT picks the
+// due deliveries and locks them, skipping rows another dispatcher has
+// locked, so that concurrent claims never wait for each other nor take the
+// same row; a row another dispatcher claimed and committed meanwhile is
+// checked again against the WHERE clause once locked, and left out. The
+// join with events leaves out deliveries of cancelled or deleted events,
+// cancellation notices excepted. MATERIALIZED keeps the locked choice from
+// being planned into the UPDATE, where it could run more than once.
+//
+// Parameters: $1 now, $2 owner, $3 lease until, $4 limit.
+func claimSQL(events, deliveries string) string {
+	return `WITH due AS MATERIALIZED (
+	SELECT d.id FROM ` + deliveries + ` d LEFT JOIN ` + events + ` e ON e.id = d.event_id
+	WHERE ((d.state IN ('pending', 'retry') AND d.due_at <= $1) OR (d.state = 'sending' AND d.lease_until < $1))
+	  AND (d.kind = 'cancel' OR e.status <> 'cancelled')
+	ORDER BY d.due_at, d.id
+	LIMIT $4
+	FOR UPDATE OF d SKIP LOCKED
+)
+UPDATE ` + deliveries + ` d SET state = 'sending', lease_owner = $2, lease_until = $3, attempts = d.attempts + 1
+FROM due WHERE d.id = due.id
+RETURNING ` + "d." + strings.Join(deliveryColumns, ", d.")
+}
+
+// finishSQL returns the statement of Finish: it writes only while the
+// stored delivery is sending under the same claim.
+//
+// Parameters: $1 id, $2 owner, $3 lease until, then the outcome.
+func finishSQL(deliveries string) string {
+	return "UPDATE " + deliveries + ` SET state = $4, due_at = $5, recipients = $6, message_id = $7,
+	last_error = $8, refused = $9, sent_at = $10, updated_at = $11
+WHERE id = $1 AND state = 'sending' AND lease_owner = $2 AND lease_until = $3`
+}
+
+// nullTime encodes t for a nullable timestamptz column: NULL for the zero
+// time.
+func nullTime(t time.Time) pgtype.Timestamptz {
+	return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()}
+}
+
+func fromNullTime(t pgtype.Timestamptz) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+func deliveryArgs(d *seminar.Delivery) []any {
+	return []any{
+		d.ID, d.EventID, string(d.Kind), int64(d.Lead), int64(d.Sequence), d.DueAt, string(d.State),
+		d.Recipients, int64(d.Attempts), d.LeaseOwner, nullTime(d.LeaseUntil), d.MessageID, d.LastError,
+		d.Refused, d.Note, nullTime(d.SentAt), nullTime(d.UpdatedAt),
+	}
+}
+
+// scanDelivery reads a row of deliveryColumns.
+func scanDelivery(row pgx.Row) (*seminar.Delivery, error) {
+	var (
+		d                        seminar.Delivery
+		kind, state              string
+		lead, sequence, attempts int64
+		leaseUntil, sent, upd    pgtype.Timestamptz
+	)
+	err := row.Scan(&d.ID, &d.EventID, &kind, &lead, &sequence, &d.DueAt, &state, &d.Recipients, &attempts,
+		&d.LeaseOwner, &leaseUntil, &d.MessageID, &d.LastError, &d.Refused, &d.Note, &sent, &upd)
+	if err != nil {
+		return nil, err
+	}
+	d.Kind, d.State = seminar.DeliveryKind(kind), seminar.DeliveryState(state)
+	d.Lead, d.Sequence, d.Attempts = time.Duration(lead), int(sequence), int(attempts)
+	d.DueAt = d.DueAt.UTC()
+	d.LeaseUntil, d.SentAt, d.UpdatedAt = fromNullTime(leaseUntil), fromNullTime(sent), fromNullTime(upd)
+	return &d, nil
+}
+
+func collectDeliveries(rows pgx.Rows) ([]*seminar.Delivery, error) {
+	defer rows.Close()
+	var ds []*seminar.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, d)
+	}
+	return ds, rows.Err()
+}
+
+// AddDeliveries stores the deliveries whose ID is not stored yet, in one
+// transaction; of two with the same ID in ds, the first is stored. The rows
+// are inserted in ID order, so that concurrent calls adding the same IDs
+// wait for each other instead of deadlocking, and one of them stores all.
+func (s *Store) AddDeliveries(ctx context.Context, ds ...*seminar.Delivery) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgres: add deliveries: %w", err)
+	}
+	seen := make(map[string]bool, len(ds))
+	batch := make([]*seminar.Delivery, 0, len(ds))
+	for i, d := range ds {
+		if d == nil {
+			return fmt.Errorf("postgres: add delivery %d: %w: delivery is nil", i, seminar.ErrInvalid)
+		}
+		if !seen[d.ID] {
+			seen[d.ID] = true
+			batch = append(batch, d)
+		}
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	slices.SortFunc(batch, func(a, b *seminar.Delivery) int { return strings.Compare(a.ID, b.ID) })
+	var err error
+	if len(batch) == 1 {
+		_, err = s.pool.Exec(ctx, s.sql.addDelivery, deliveryArgs(batch[0])...)
+	} else {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			b := &pgx.Batch{}
+			for _, d := range batch {
+				b.Queue(s.sql.addDelivery, deliveryArgs(d)...)
+			}
+			return tx.SendBatch(ctx, b).Close()
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: add deliveries: %w", dbError(ctx, err))
+	}
+	return nil
+}
+
+// Deliveries returns the deliveries of an event ordered by DueAt, then ID.
+func (s *Store) Deliveries(ctx context.Context, eventID string) ([]*seminar.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: deliveries of %q: %w", eventID, err)
+	}
+	rows, err := s.pool.Query(ctx, s.sql.deliveries, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: deliveries of %q: %w", eventID, dbError(ctx, err))
+	}
+	ds, err := collectDeliveries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: deliveries of %q: %w", eventID, dbError(ctx, err))
+	}
+	return ds, nil
+}
+
+// GetDelivery returns the delivery with the given ID, or an error matching
+// seminar.ErrNotFound.
+func (s *Store) GetDelivery(ctx context.Context, id string) (*seminar.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: get delivery %q: %w", id, err)
+	}
+	d, err := scanDelivery(s.pool.QueryRow(ctx, s.sql.getDelivery, id))
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, fmt.Errorf("postgres: get delivery %q: %w", id, seminar.ErrNotFound)
+	case err != nil:
+		return nil, fmt.Errorf("postgres: get delivery %q: %w", id, dbError(ctx, err))
+	}
+	return d, nil
+}
+
+// ClaimDue claims up to limit due deliveries for owner until now+lease, in
+// one statement that skips rows other dispatchers are claiming: see
+// claimSQL. They are returned ordered by DueAt, then ID.
+func (s *Store) ClaimDue(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]*seminar.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: claim due deliveries: %w", err)
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, s.sql.claim, now, owner, now.Add(lease), limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim due deliveries: %w", dbError(ctx, err))
+	}
+	ds, err := collectDeliveries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim due deliveries: %w", dbError(ctx, err))
+	}
+	slices.SortFunc(ds, func(a, b *seminar.Delivery) int {
+		if c := a.DueAt.Compare(b.DueAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return ds, nil
+}
+
+// Finish stores the outcome of a claimed delivery if the stored delivery is
+// still sending under the same claim; otherwise it returns an error matching
+// seminar.ErrConflict, or seminar.ErrNotFound when no delivery has d.ID, and
+// changes nothing.
+func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgres: finish delivery: %w", err)
+	}
+	if d == nil {
+		return fmt.Errorf("postgres: finish delivery: %w: delivery is nil", seminar.ErrInvalid)
+	}
+	tag, err := s.pool.Exec(ctx, s.sql.finish, d.ID, d.LeaseOwner, d.LeaseUntil,
+		string(d.State), d.DueAt, d.Recipients, d.MessageID, d.LastError, d.Refused, nullTime(d.SentAt), nullTime(d.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("postgres: finish delivery %q: %w", d.ID, dbError(ctx, err))
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var state string
+	err = s.pool.QueryRow(ctx, s.sql.deliveryState, d.ID).Scan(&state)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("postgres: finish delivery %q: %w", d.ID, seminar.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("postgres: finish delivery %q: %w", d.ID, dbError(ctx, err))
+	}
+	return fmt.Errorf("postgres: finish delivery %q: %w: it is %s, no longer under the claim of %q until %s",
+		d.ID, seminar.ErrConflict, state, d.LeaseOwner, d.LeaseUntil.UTC().Format(time.RFC3339Nano))
+}
+
+// DropPending marks the pending and retry deliveries of the event whose kind
+// is among kinds as dropped, with reason as LastError, and returns how many
+// it dropped.
+func (s *Store) DropPending(ctx context.Context, eventID string, reason string, kinds ...seminar.DeliveryKind) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("postgres: drop pending deliveries of %q: %w", eventID, err)
+	}
+	if len(kinds) == 0 {
+		return 0, nil
+	}
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	tag, err := s.pool.Exec(ctx, s.sql.drop, eventID, reason, names)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: drop pending deliveries of %q: %w", eventID, dbError(ctx, err))
+	}
+	return int(tag.RowsAffected()), nil
+}
