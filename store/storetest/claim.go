@@ -86,6 +86,25 @@ func testClaimDueLimit(t *testing.T, s seminar.Store) {
 	assert.Equal(t, want, got, "an Outbox must claim the due deliveries in DueAt order, a batch at a time")
 }
 
+// testClaimDueLimitMixesExpiredLeases: an expired lease is claimed in its
+// place in DueAt order among pending and retry deliveries, not after them.
+func testClaimDueLimitMixesExpiredLeases(t *testing.T, s seminar.Store) {
+	o := asOutbox(t, s)
+	mustCreate(t, s, newEvent(liveEvent, june, time.Hour))
+	mustAdd(t, o,
+		dueDelivery("a", 10),
+		withState(dueDelivery("b", 5), seminar.StateRetry, "", time.Time{}),
+		withState(dueDelivery("c", 20), seminar.StateSending, "dead", claimNow.Add(-time.Minute)),
+		withState(dueDelivery("d", 1), seminar.StateSending, "dead", claimNow.Add(-time.Minute)),
+	)
+	var got [][]string
+	for _, limit := range []int{1, 2, 1} {
+		got = append(got, deliveryIDs(mustClaim(t, o, claimNow, "me", limit)))
+	}
+	assert.Equal(t, [][]string{{"c"}, {"a", "b"}, {"d"}}, got,
+		"an Outbox must claim deliveries whose lease expired in DueAt order together with pending and retry ones, within the limit")
+}
+
 func testClaimDueNothingDue(t *testing.T, s seminar.Store) {
 	o := asOutbox(t, s)
 	assert.Empty(t, mustClaim(t, o, claimNow, "me", 10), "an Outbox must claim nothing, and return no error, when it holds no delivery")

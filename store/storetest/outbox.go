@@ -32,6 +32,7 @@ var outboxCases = []testCase{
 	{"ClaimDueSelects", testClaimDueSelects},
 	{"ClaimDueSetsLease", testClaimDueSetsLease},
 	{"ClaimDueLimit", testClaimDueLimit},
+	{"ClaimDueLimitMixesExpiredLeases", testClaimDueLimitMixesExpiredLeases},
 	{"ClaimDueNothingDue", testClaimDueNothingDue},
 	{"ClaimDueCancelledOrDeletedEvent", testClaimDueCancelledOrDeletedEvent},
 	{"ClaimDueConcurrentDispatchers", testClaimDueConcurrentDispatchers},
