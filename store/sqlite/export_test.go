@@ -31,3 +31,7 @@ func DSN(path string) string {
 	}
 	return dsn
 }
+
+// ClaimSQL is the statement ClaimDue runs; its parameters are the owner,
+// the end of the lease, now and the limit.
+var ClaimSQL = claimSQL

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"sync"
@@ -80,6 +81,12 @@ func TestOpen_MigratesAnOlderDatabase(t *testing.T) {
 	got, err := s.Get(t.Context(), "old")
 	require.NoError(t, err)
 	assertSameEvent(t, want, got)
+
+	require.NoError(t, s.AddDeliveries(t.Context(), dueDelivery("old.reminder", "old", 0)),
+		"a migrated database must have the outbox")
+	claimed, err := s.ClaimDue(t.Context(), claimNow, "me", time.Minute, 10)
+	require.NoError(t, err)
+	assert.Len(t, claimed, 1, "a migrated database must claim deliveries of its events")
 }
 
 func TestOpen_RefusesANewerDatabase(t *testing.T) {
@@ -95,7 +102,7 @@ func TestOpen_RefusesANewerDatabase(t *testing.T) {
 	require.ErrorIs(t, err, sqlite.ErrNewerSchema)
 	assert.ErrorContains(t, err, "sqlite: open")
 	assert.ErrorContains(t, err, "schema version 99")
-	assert.ErrorContains(t, err, "versions up to 2")
+	assert.ErrorContains(t, err, fmt.Sprintf("versions up to %d", latestVersion(t)))
 	assert.Equal(t, 99, userVersion(t, db), "a refused database must be left as it was")
 }
 

@@ -1,6 +1,6 @@
-// Package sqlite is the embedded default seminar.Store: one SQLite database
-// file, or an in-memory database, through modernc.org/sqlite (pure Go, no
-// cgo).
+// Package sqlite is the embedded default seminar.Store, and its
+// seminar.Outbox: one SQLite database file, or an in-memory database,
+// through modernc.org/sqlite (pure Go, no cgo).
 //
 // # Usage
 //
@@ -25,6 +25,11 @@
 // transaction begins (BEGIN IMMEDIATE) and wait for it up to
 // Options.BusyTimeout, so two writers never deadlock on a lock upgrade.
 //
+// Dispatchers in several processes may share the outbox of one file:
+// ClaimDue is one UPDATE ... RETURNING statement, so SQLite's single writer
+// makes each claim atomic, and the lease it writes is in the file, not in
+// any process.
+//
 // # Schema
 //
 // Open creates the schema in a new file and migrates a file made by an older
@@ -35,7 +40,11 @@
 //
 // Events are rows of the table events, one column per scalar field and JSON
 // arrays for the lists; instants are INTEGER nanoseconds since the Unix epoch
-// in UTC, which limits them to the years 1678 to 2261.
+// in UTC, which limits them to the years 1678 to 2261. Deliveries are rows
+// of the table deliveries, encoded the same way, with no foreign key to
+// events: the cancellation notice of a deleted event must still go out.
+// Partial indexes hold only the deliveries waiting or being sent, so a
+// claim costs the same however many sent ones the table keeps.
 package sqlite
 
 import (
@@ -80,6 +89,9 @@ type Store struct {
 	db *sql.DB
 
 	get, getByUID, insert, update, version, remove *sql.Stmt
+
+	// The outbox's statements.
+	getDelivery, eventDeliveries, addDelivery, claimDue, finish, deliveryLease, dropPending *sql.Stmt
 
 	// lists caches one prepared statement per shape of list query (which
 	// bounds and filters it has), made on first use.
@@ -175,17 +187,7 @@ func newStore(ctx context.Context, db *sql.DB) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db}
-	for _, p := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
-		{&s.get, selectSQL + " WHERE id = ?"},
-		{&s.getByUID, selectSQL + " WHERE uid = ?"},
-		{&s.insert, insertSQL},
-		{&s.update, updateSQL},
-		{&s.version, "SELECT version FROM events WHERE id = ?"},
-		{&s.remove, "DELETE FROM events WHERE id = ?"},
-	} {
+	for _, p := range s.statements() {
 		stmt, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
 			s.closeStmts()
@@ -208,11 +210,37 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// statements lists the statements newStore prepares: where each goes, and
+// its SQL.
+func (s *Store) statements() []struct {
+	stmt  **sql.Stmt
+	query string
+} {
+	return []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&s.get, selectSQL + " WHERE id = ?"},
+		{&s.getByUID, selectSQL + " WHERE uid = ?"},
+		{&s.insert, insertSQL},
+		{&s.update, updateSQL},
+		{&s.version, "SELECT version FROM events WHERE id = ?"},
+		{&s.remove, "DELETE FROM events WHERE id = ?"},
+		{&s.getDelivery, selectDeliverySQL + " WHERE id = ?"},
+		{&s.eventDeliveries, selectDeliverySQL + " WHERE event_id = ? ORDER BY due_ns, id"},
+		{&s.addDelivery, addDeliverySQL},
+		{&s.claimDue, claimSQL},
+		{&s.finish, finishSQL},
+		{&s.deliveryLease, "SELECT state, lease_owner, lease_until_ns FROM deliveries WHERE id = ?"},
+		{&s.dropPending, dropSQL},
+	}
+}
+
 func (s *Store) closeStmts() error {
 	var errs []error
-	for _, stmt := range []*sql.Stmt{s.get, s.getByUID, s.insert, s.update, s.version, s.remove} {
-		if stmt != nil {
-			errs = append(errs, stmt.Close())
+	for _, p := range s.statements() {
+		if *p.stmt != nil {
+			errs = append(errs, (*p.stmt).Close())
 		}
 	}
 	s.listMu.Lock()
