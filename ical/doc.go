@@ -25,20 +25,24 @@
 // speaker is also an RFC 9073 PARTICIPANT.
 //
 // The fields that DESCRIPTION shows only as prose are also written as
-// properties that clients ignore and Decode reads back:
+// properties that clients ignore and Decode reads back. Where one holds
+// several fields they are the lines of its TEXT value, in the order given
+// (a line break inside a one-line field is written as a space; trailing
+// empty fields are left out):
 //
-//	X-SEMINAR-SPEAKER   one per speaker, in order  CN, X-AFFILIATION, EMAIL, X-URL, X-PHOTO parameters; the bio as value
-//	X-SEMINAR-HOST      the host                   as X-SEMINAR-SPEAKER
-//	X-SEMINAR-CONTACT   the contact                as X-SEMINAR-SPEAKER
-//	X-SEMINAR-ROOM, X-SEMINAR-BUILDING, X-SEMINAR-ADDRESS, X-SEMINAR-STREAM
-//	                    the parts of the location
+//	X-SEMINAR-SPEAKER         one per speaker, in order: name, affiliation, email, URL,
+//	                          photo URL, then the bio (which may span lines)
+//	X-SEMINAR-HOST            the host, as a speaker
+//	X-SEMINAR-CONTACT         the contact, as a speaker
+//	X-SEMINAR-ROOM            Location.Room; likewise X-SEMINAR-BUILDING,
+//	                          X-SEMINAR-ADDRESS and X-SEMINAR-STREAM (Location.URL)
 //	X-SEMINAR-ROOM-DESCRIPTION, X-SEMINAR-ABSTRACT, X-SEMINAR-CANCEL-REASON
-//	                    the texts, exactly as stored
-//	X-SEMINAR-LINK      one per link, in order     the URL as value, LABEL parameter
-//	CATEGORIES;X-SEMINAR-KIND=TYPE|SERIES|RESEARCH|IMPACT
-//	                    which field a category came from
+//	                          the texts as stored, line breaks as LF
+//	X-SEMINAR-LINK            one per link, in order: URL, then label
+//	CATEGORIES;X-SEMINAR-KIND=TYPE, SERIES, RESEARCH or IMPACT
+//	                          the field a category comes from
 //
-// Email addresses are left out of all of them with EncodeOptions.HideContact.
+// With EncodeOptions.HideContact no email address is written in any of them.
 //
 // # Import
 //

@@ -635,6 +635,11 @@ func trimText(s string) string { return strings.TrimRight(s, " \t\r\n") }
 // DESCRIPTION shows only as prose and that no standard property carries
 // exactly, so that importing an export gives them back. Clients ignore
 // them; the ical package's import reads them.
+//
+// A property that holds several fields (a person, a link) holds them as
+// the lines of one TEXT value rather than as parameters: every parser
+// unescapes TEXT the same way, while parameter values have no escape for
+// a backslash and parsers disagree on one (see appendParam).
 func (enc *Encoder) extensions(e *seminar.Event) {
 	for _, s := range e.Speakers {
 		enc.person("X-SEMINAR-SPEAKER", s)
@@ -652,11 +657,7 @@ func (enc *Encoder) extensions(e *seminar.Event) {
 	enc.optionalText("X-SEMINAR-ROOM-DESCRIPTION", e.RoomDescription)
 	enc.optionalText("X-SEMINAR-ABSTRACT", e.Abstract)
 	for _, l := range e.Links {
-		enc.prop("X-SEMINAR-LINK")
-		if l.Label != "" {
-			enc.param("LABEL", l.Label)
-		}
-		enc.text(l.URL)
+		enc.lines("X-SEMINAR-LINK", "", l.URL, l.Label)
 	}
 	enc.optionalText("X-SEMINAR-CANCEL-REASON", e.CancelReason)
 }
@@ -667,23 +668,36 @@ func (enc *Encoder) optionalText(name, value string) {
 	}
 }
 
-// person writes a person as one property: the single-line fields as
-// parameters (CN and EMAIL as RFC 5545 and RFC 7986 name them) and the
-// bio, which may span lines, as the value.
+// person writes a person as its name, affiliation, email, URL and photo
+// URL, one per line, followed by the bio, which may span lines.
 func (enc *Encoder) person(name string, p seminar.Person) {
+	email := p.Email
+	if enc.opts.HideContact {
+		email = ""
+	}
+	enc.lines(name, p.Bio, p.Name, p.Affiliation, email, p.URL, p.PhotoURL)
+}
+
+// lines writes a property whose TEXT value holds fields one per line:
+// line breaks inside a field become spaces, and last, which may hold line
+// breaks, comes after them. Trailing empty fields are left out.
+func (enc *Encoder) lines(name, last string, fields ...string) {
+	n := len(fields)
+	if last == "" {
+		for n > 0 && fields[n-1] == "" {
+			n--
+		}
+	}
 	enc.prop(name)
-	enc.param("CN", p.Name)
-	if p.Affiliation != "" {
-		enc.param("X-AFFILIATION", p.Affiliation)
+	enc.line = append(enc.line, ':')
+	for i, f := range fields[:n] {
+		if i > 0 {
+			enc.line = append(enc.line, `\n`...)
+		}
+		enc.line = appendLine(enc.line, f)
 	}
-	if p.Email != "" && !enc.opts.HideContact {
-		enc.param("EMAIL", p.Email)
+	if last != "" {
+		enc.line = appendText(append(enc.line, `\n`...), last)
 	}
-	if p.URL != "" {
-		enc.param("X-URL", p.URL)
-	}
-	if p.PhotoURL != "" {
-		enc.param("X-PHOTO", p.PhotoURL)
-	}
-	enc.text(p.Bio)
+	enc.endLine()
 }

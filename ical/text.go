@@ -16,7 +16,13 @@ const maxLineOctets = 75
 // is WSP, which TEXT allows). Then backslash, semicolon, comma and newline
 // are escaped. Invalid UTF-8 becomes U+FFFD, since an iCalendar stream is
 // UTF-8 and one bad byte makes strict parsers refuse the whole file.
-func appendText(dst []byte, s string) []byte {
+func appendText(dst []byte, s string) []byte { return escapeText(dst, s, `\n`) }
+
+// appendLine is appendText for a value that must stay on one line: a line
+// break becomes a space.
+func appendLine(dst []byte, s string) []byte { return escapeText(dst, s, " ") }
+
+func escapeText(dst []byte, s string, newline string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= 0x20 && c < 0x7f {
@@ -31,14 +37,14 @@ func appendText(dst []byte, s string) []byte {
 		}
 		switch c {
 		case '\r':
-			dst = append(dst, '\\', 'n')
+			dst = append(dst, newline...)
 			i++
 			if i < len(s) && s[i] == '\n' {
 				i++
 			}
 			continue
 		case '\n':
-			dst = append(dst, '\\', 'n')
+			dst = append(dst, newline...)
 			i++
 			continue
 		case '\t':
@@ -74,9 +80,14 @@ func appendRune(dst []byte, s string, i int) ([]byte, int) {
 // DQUOTE or a line break at all, so they are written in the RFC 6868 caret
 // encoding ("^'" and "^n", with '^' itself as "^^"): unlike replacing a quote
 // with an apostrophe it loses nothing, ical.js, libical and python-icalendar
-// decode it, and a parser that does not still shows a readable value. Other
-// control characters are dropped and invalid UTF-8 becomes U+FFFD, as in
-// appendText.
+// decode it, and a parser that does not still shows a readable value.
+//
+// A backslash is literal in a parameter value, but golang-ical reads it as
+// an escape, dropping it, and before the closing quote it makes golang-ical
+// refuse the whole file. No encoding of it exists, so it is written as
+// U+FF3C FULLWIDTH REVERSE SOLIDUS, which looks the same to a reader and
+// parses the same everywhere. Other control characters are dropped and
+// invalid UTF-8 becomes U+FFFD, as in appendText.
 func appendParam(dst []byte, s string) []byte {
 	quote := needsQuotes(s)
 	if quote {
@@ -89,6 +100,8 @@ func appendParam(dst []byte, s string) []byte {
 			dst = append(dst, '^', '\'')
 		case c == '^':
 			dst = append(dst, '^', '^')
+		case c == '\\':
+			dst = append(dst, "\uFF3C"...)
 		case c == '\r':
 			dst = append(dst, '^', 'n')
 			if i+1 < len(s) && s[i+1] == '\n' {
