@@ -117,8 +117,8 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, schema string, fsys fs.FS,
 			return fmt.Errorf("read schema version: %w", err)
 		}
 		if current > len(ms) {
-			return fmt.Errorf("%w: schema %q is at version %d, this program knows versions up to %d; upgrade the program",
-				ErrNewerSchema, schema, current, len(ms))
+			return fmt.Errorf("%w: the schema is at version %d, this program knows versions up to %d; upgrade the program",
+				ErrNewerSchema, current, len(ms))
 		}
 		for _, m := range ms[current:] {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
