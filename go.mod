@@ -7,7 +7,7 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
-require github.com/teambition/rrule-go v1.8.2 // indirect
+require github.com/teambition/rrule-go v1.8.2
 
 require (
 	github.com/arran4/golang-ical v0.3.4

@@ -1,0 +1,196 @@
+package ical
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DecodeOptions configures Decode. The zero value, and a nil
+// *DecodeOptions, mean the defaults written on each field.
+type DecodeOptions struct {
+	// MaxBytes is the most Decode reads; a longer input fails with an
+	// error matching ErrTooLarge. Default 10 MiB (DefaultMaxBytes).
+	MaxBytes int64
+	// From and To bound the expansion of recurring series: an instance is
+	// kept when it overlaps [From, To). A zero From means each series'
+	// first start, a zero To two years after From. Events that do not
+	// recur are kept whatever their time.
+	From, To time.Time
+	// MaxOccurrences is the most instances kept of one series; the rest
+	// are reported in Result.Skipped. Default 1000.
+	MaxOccurrences int
+}
+
+// Defaults of DecodeOptions.
+const (
+	DefaultMaxBytes       = 10 << 20
+	DefaultMaxOccurrences = 1000
+)
+
+// ErrTooLarge is returned, wrapped, by Decode for an input longer than
+// DecodeOptions.MaxBytes. Test for it with errors.Is.
+var ErrTooLarge = errors.New("ical: input too large")
+
+// Skipped is something Decode left out, or cut, and why.
+type Skipped struct {
+	// Line is the input line of the problem, from 1; 0 when it is not
+	// one line (the end of the input).
+	Line int
+	// Component is the component concerned, such as "VEVENT" or
+	// "VTODO"; empty for lines outside every component.
+	Component string
+	// UID is the UID of the event concerned, when known.
+	UID string
+	// Reason says what was wrong and what Decode did about it.
+	Reason string
+}
+
+// Result is what Decode read.
+type Result struct {
+	// Occurrences are the events read, recurring series expanded, ordered
+	// by start, then UID, then RecurrenceID.
+	Occurrences []Occurrence
+	// Skipped lists, in input order, the components, properties and
+	// lines left out or cut, at most 1,000 of them (the last then says
+	// how many more there were).
+	Skipped []Skipped
+}
+
+// Decode reads an iCalendar stream (RFC 5545) as real clients write it
+// (Google Calendar, Outlook and Exchange, Apple Calendar, Thunderbird,
+// Zimbra, and our own Encoder), and returns its events. It fails only when
+// the input cannot be read or is longer than MaxBytes; anything wrong
+// inside costs only what it touches, and is reported in Result.Skipped:
+//
+//   - A line that is not a content line (a fold lost by an editor) is
+//     ignored, unless it held one of the properties that place an event in
+//     time (DTSTART, DTEND, DURATION, RRULE, RDATE, EXDATE, RECURRENCE-ID,
+//     UID): the event is skipped then, as it would be with a DTSTART that
+//     does not parse or a BEGIN:VEVENT without its END.
+//   - Components other than VEVENT (VTODO, VJOURNAL, ...) are skipped.
+//   - Values are fitted to seminar's limits, so that Occurrence.Event is
+//     valid: one-line fields (SUMMARY, LOCATION, names, categories) lose
+//     their line breaks and are cut at seminar.MaxLineLen bytes, texts at
+//     seminar.MaxTextLen, lists at seminar.MaxListLen entries, and URLs and
+//     email addresses that seminar would refuse are left out, each cut
+//     reported. Occurrences seminar cannot hold at all (before 1900 or
+//     after 2199, longer than seminar.MaxDuration) are skipped.
+//
+// Times with a TZID are read in the zone it names: by the file's own
+// VTIMEZONE, except that a TZID or X-LIC-LOCATION naming an IANA zone is
+// read with Go's zone database, which, unlike the VTIMEZONE a client
+// writes, covers every year; otherwise as an IANA name (also with the
+// "/mozilla.org/.../" prefix of old Thunderbird versions), a Windows name
+// ("Eastern Standard Time", mapped by CLDR's windowsZones table), or an
+// Outlook display name ("(UTC-05:00) Eastern Time (US & Canada)"; an
+// unknown one gives its fixed offset). A wall time that a clock change
+// skips or repeats is read as RFC 5545 3.3.5 says: with the offset before
+// the gap, and as its first occurrence. Floating times (no TZID, no Z) are
+// read in the calendar's X-WR-TIMEZONE when it has one, as Google Calendar
+// does, and stay floating otherwise.
+//
+// Recurring events (RRULE, RDATE, EXDATE) are expanded within
+// [From, To) in their own zone, so wall times stay put across
+// daylight-saving changes; DTSTART is always the first instance.
+// RECURRENCE-ID components replace the instance they name (with
+// RANGE=THISANDFUTURE, the later ones too); one that names no instance,
+// or whose series is not in the file, is an event of its own. The work of
+// expanding is bounded: a rule that yields instances forever, or never,
+// stops, and what was not expanded is reported.
+func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
+	o := DecodeOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.MaxOccurrences <= 0 {
+		o.MaxOccurrences = DefaultMaxOccurrences
+	}
+	data, err := io.ReadAll(io.LimitReader(r, o.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("ical: read: %w", err)
+	}
+	if int64(len(data)) > o.MaxBytes {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, o.MaxBytes)
+	}
+	d := &decoder{opts: o, total: budget{left: totalWork}, byUID: map[string]*series{}}
+	for _, root := range buildTree(string(data), &d.skipped) {
+		d.calendar(root)
+	}
+	for _, s := range d.order {
+		d.expandSeries(s)
+	}
+	slices.SortStableFunc(d.out, func(a, b Occurrence) int {
+		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.UID, b.UID),
+			strings.Compare(a.RecurrenceID, b.RecurrenceID))
+	})
+	return &Result{Occurrences: d.out, Skipped: d.skipped.result()}, nil
+}
+
+// decoder holds the state of one Decode.
+type decoder struct {
+	opts    DecodeOptions
+	skipped skipList
+	total   budget
+	// order lists the series (events grouped by UID) in the order their
+	// UIDs first appear.
+	order []*series
+	byUID map[string]*series
+	out   []Occurrence
+}
+
+// calendar reads one top-level component: a VCALENDAR, or a lone VEVENT
+// that some tools write without one.
+func (d *decoder) calendar(root *component) {
+	cal := root
+	if root.name != "VCALENDAR" {
+		cal = &component{name: "VCALENDAR", children: []*component{root}}
+	}
+	defs := map[string]*component{}
+	for _, c := range cal.children {
+		if c.name == "VTIMEZONE" {
+			if p := c.prop("TZID"); p != nil {
+				defs[strings.TrimSpace(p.value)] = c
+			}
+		}
+	}
+	cc := &calendarContext{res: newTZResolver(defs)}
+	for _, p := range cal.props {
+		switch p.name {
+		case "METHOD":
+			cc.cancel = strings.EqualFold(strings.TrimSpace(p.value), MethodCancel)
+		case "PRODID":
+			cc.ours = strings.Contains(p.value, "seminarkit")
+		case "X-WR-TIMEZONE":
+			name := strings.TrimSpace(unescapeText(p.value))
+			if cc.res.floating = cc.res.zone(name); cc.res.floating == nil {
+				d.skipped.add(Skipped{Line: p.line, Component: "VCALENDAR",
+					Reason: fmt.Sprintf("X-WR-TIMEZONE %q is not a known zone; floating times stay floating", name)})
+			}
+		}
+	}
+	for _, c := range cal.children {
+		switch c.name {
+		case "VEVENT":
+			d.vevent(c, cc)
+		case "VTIMEZONE":
+		default:
+			d.skipped.add(Skipped{Line: c.line, Component: c.name, UID: c.uid(),
+				Reason: fmt.Sprintf("%s is not an event; only VEVENT components are imported", c.name)})
+		}
+	}
+}
+
+// calendarContext is what the events of one VCALENDAR share.
+type calendarContext struct {
+	res    *tzResolver
+	cancel bool // METHOD:CANCEL
+	ours   bool // PRODID of our encoder
+}

@@ -1,0 +1,645 @@
+package ical
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/teambition/rrule-go"
+)
+
+// recurRule is a parsed RRULE (RFC 5545 3.3.10). Rules are evaluated on
+// wall clock readings, as times in UTC whose fields are the local ones, so
+// that a weekly 4 PM talk stays at 4 PM across daylight-saving changes; the
+// readings become instants only afterwards, in the event's zone.
+type recurRule struct {
+	opt rrule.ROption // without Dtstart and Until
+	// until is the UNTIL value as written; untilUTC says it ended in Z,
+	// so it is an instant to be read in the event's zone.
+	until    time.Time
+	hasUntil bool
+	untilUTC bool
+	// dayFilter says the rule has BY parts that can reject days, which
+	// may reject every day: such a rule is probed before it is run.
+	dayFilter bool
+}
+
+var freqNames = map[string]rrule.Frequency{
+	"YEARLY": rrule.YEARLY, "MONTHLY": rrule.MONTHLY, "WEEKLY": rrule.WEEKLY, "DAILY": rrule.DAILY,
+	"HOURLY": rrule.HOURLY, "MINUTELY": rrule.MINUTELY, "SECONDLY": rrule.SECONDLY,
+}
+
+// weekdays holds rrule's weekdays in time.Weekday order.
+var weekdays = [...]rrule.Weekday{rrule.SU, rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA}
+
+var weekdayNames = map[string]time.Weekday{
+	"SU": time.Sunday, "MO": time.Monday, "TU": time.Tuesday, "WE": time.Wednesday,
+	"TH": time.Thursday, "FR": time.Friday, "SA": time.Saturday,
+}
+
+// maxInterval bounds INTERVAL: a rule repeating less often than every
+// hundred thousand periods is a typo, and bounding it keeps arithmetic on
+// it far from overflow.
+const maxInterval = 100000
+
+// parseRecur reads an RRULE value. Unknown parts (X- extensions, RFC 7529
+// RSCALE) are ignored; parts out of the RFC's ranges are errors, as the
+// rule cannot mean what it says.
+func parseRecur(s string) (*recurRule, error) {
+	r := &recurRule{}
+	hasFreq := false
+	for part := range strings.SplitSeq(s, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, fmt.Errorf("part %q has no '='", part)
+		}
+		k, v = upperASCII(strings.TrimSpace(k)), strings.TrimSpace(v)
+		var err error
+		switch k {
+		case "FREQ":
+			r.opt.Freq, hasFreq = freqNames[upperASCII(v)]
+			if !hasFreq {
+				err = errors.New("is not a frequency")
+			}
+		case "UNTIL":
+			err = r.parseUntil(v)
+		case "COUNT":
+			r.opt.Count, err = intIn(v, 1, 1<<30)
+		case "INTERVAL":
+			r.opt.Interval, err = intIn(v, 1, maxInterval)
+		case "BYSECOND":
+			r.opt.Bysecond, err = intList(v, 0, 59, false)
+		case "BYMINUTE":
+			r.opt.Byminute, err = intList(v, 0, 59, false)
+		case "BYHOUR":
+			r.opt.Byhour, err = intList(v, 0, 23, false)
+		case "BYDAY":
+			r.opt.Byweekday, err = weekdayList(v)
+		case "BYMONTHDAY":
+			r.opt.Bymonthday, err = intList(v, 1, 31, true)
+		case "BYYEARDAY":
+			r.opt.Byyearday, err = intList(v, 1, 366, true)
+		case "BYWEEKNO":
+			r.opt.Byweekno, err = intList(v, 1, 53, true)
+		case "BYMONTH":
+			r.opt.Bymonth, err = intList(v, 1, 12, false)
+		case "BYSETPOS":
+			r.opt.Bysetpos, err = intList(v, 1, 366, true)
+		case "WKST":
+			d, ok := weekdayNames[upperASCII(v)]
+			if !ok {
+				err = errors.New("is not a weekday")
+			}
+			r.opt.Wkst = weekdays[d]
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s=%s %w", k, v, err)
+		}
+	}
+	if !hasFreq {
+		return nil, errors.New("has no FREQ")
+	}
+	o := &r.opt
+	r.dayFilter = len(o.Bymonth)+len(o.Bymonthday)+len(o.Byyearday)+len(o.Byweekno)+len(o.Byweekday)+len(o.Bysetpos) > 0
+	return r, nil
+}
+
+func (r *recurRule) parseUntil(v string) error {
+	if t, err := parseDate(v); err == nil {
+		r.until, r.hasUntil = t, true
+		return nil
+	}
+	t, utc, err := parseDateTime(v)
+	if err != nil {
+		return errors.New("is not a date or date-time")
+	}
+	r.until, r.hasUntil, r.untilUTC = t, true, utc
+	return nil
+}
+
+func intIn(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("is not a number from %d to %d", lo, hi)
+	}
+	return n, nil
+}
+
+// intList reads a comma-separated BY list, dropping repeats; signed lists
+// also take the negative range, counting from the end.
+func intList(v string, lo, hi int, signed bool) ([]int, error) {
+	var list []int
+	for item := range strings.SplitSeq(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(item))
+		if err == nil && signed && n < 0 {
+			n = -n
+			if n >= lo && n <= hi {
+				list = appendNew(list, -n)
+				continue
+			}
+		}
+		if err != nil || n < lo || n > hi {
+			return nil, fmt.Errorf("holds %q, not a number from %d to %d", item, lo, hi)
+		}
+		list = appendNew(list, n)
+	}
+	return list, nil
+}
+
+func appendNew(list []int, n int) []int {
+	if slices.Contains(list, n) {
+		return list
+	}
+	return append(list, n)
+}
+
+// weekdayList reads BYDAY: weekdays with an optional ordinal, +1MO, -1SU.
+func weekdayList(v string) ([]rrule.Weekday, error) {
+	var list []rrule.Weekday
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		if len(item) < 2 {
+			return nil, fmt.Errorf("holds %q, not a weekday", item)
+		}
+		d, ok := weekdayNames[upperASCII(item[len(item)-2:])]
+		if !ok {
+			return nil, fmt.Errorf("holds %q, not a weekday", item)
+		}
+		w := weekdays[d]
+		if num := item[:len(item)-2]; num != "" {
+			n, err := strconv.Atoi(num)
+			if err != nil || n == 0 || n < -53 || n > 53 {
+				return nil, fmt.Errorf("holds %q, not a weekday with an ordinal from 1 to 53", item)
+			}
+			w = w.Nth(n)
+		}
+		if !slices.Contains(list, w) {
+			list = append(list, w)
+		}
+	}
+	return list, nil
+}
+
+// options returns the rule's options for a first instance at dt, with the
+// defaults rrule-go would take from dt written out: a rule whose start
+// moves (to skip ahead, or to probe it) must keep the days and times its
+// own DTSTART gave it.
+func (r *recurRule) options(dt time.Time) rrule.ROption {
+	o := r.opt
+	o.Dtstart = dt
+	if o.Interval < 1 {
+		o.Interval = 1
+	}
+	if len(o.Byweekno)+len(o.Byyearday)+len(o.Bymonthday)+len(o.Byweekday) == 0 {
+		switch o.Freq {
+		case rrule.YEARLY:
+			if len(o.Bymonth) == 0 {
+				o.Bymonth = []int{int(dt.Month())}
+			}
+			o.Bymonthday = []int{dt.Day()}
+		case rrule.MONTHLY:
+			o.Bymonthday = []int{dt.Day()}
+		case rrule.WEEKLY:
+			o.Byweekday = []rrule.Weekday{weekdays[dt.Weekday()]}
+		}
+	}
+	if o.Freq < rrule.HOURLY && len(o.Byhour) == 0 {
+		o.Byhour = []int{dt.Hour()}
+	}
+	if o.Freq < rrule.MINUTELY && len(o.Byminute) == 0 {
+		o.Byminute = []int{dt.Minute()}
+	}
+	if o.Freq < rrule.SECONDLY && len(o.Bysecond) == 0 {
+		o.Bysecond = []int{dt.Second()}
+	}
+	return o
+}
+
+// probeYear starts the probe of a rule's day filter. The 28 years from it
+// hold every kind of year (each weekday of January 1st, leap or not) and no
+// century year that skips its leap day, so a filter on months, days,
+// weekdays, week numbers and positions that matches no day in them matches
+// no day ever. It is the latest such start before rrule-go's last year,
+// 9999, so the probe ends there after at most 28 years.
+const probeYear = 9972
+
+// satisfiable reports whether the day filter of o matches any day at all.
+// Without this, rrule-go would walk period after period to the year 9999
+// looking for an instance of FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30.
+func satisfiable(o rrule.ROption) bool {
+	o.Interval, o.Count, o.Until = 1, 1, time.Time{}
+	d := o.Dtstart
+	o.Dtstart = time.Date(probeYear, time.January, 1, d.Hour(), d.Minute(), d.Second(), 0, time.UTC)
+	r, err := rrule.NewRRule(o)
+	if err != nil {
+		return false
+	}
+	_, ok := r.Iterator()()
+	return ok
+}
+
+// shiftYears is how far a rule is moved to run: a multiple of 400 years,
+// the cycle after which the Gregorian calendar repeats exactly (dates,
+// weekdays, leap days), putting the end of the window within 400 years of
+// rrule-go's last year. rrule-go checks UNTIL only when it finds an
+// instance, so a rule whose instances stop coming (an INTERVAL that never
+// again meets its BYDAY) runs to the year 9999; moved, it gets there in
+// under 400 years of periods instead of 8,000.
+func shiftYears(end time.Time) int {
+	const last = 9998
+	if y := end.Year(); y < last {
+		return 400 * ((last - y) / 400)
+	}
+	return 0
+}
+
+// budget bounds the work of expanding recurrences: every instance a rule
+// yields, and every day a sub-daily rule looks at, costs one unit, whether
+// or not it falls in the window. A
+// series has its own share, so that one runaway series does not starve
+// the others, and the whole decode has a total.
+type budget struct{ left int }
+
+// Work limits: enough for a daily series walked from 1990 to a window in
+// 2100 many times over, small enough that no input costs more than about a
+// second.
+const (
+	seriesWork = 200000
+	totalWork  = 4000000
+)
+
+func (b *budget) take() bool {
+	if b.left <= 0 {
+		return false
+	}
+	b.left--
+	return true
+}
+
+// expansion is what expanding one rule gives: the wall readings of its
+// instances within the window, whether the work bound cut it short, and
+// whether the limit on instances did.
+type expansion struct {
+	walls            []time.Time
+	outOfWork, limit bool
+}
+
+// ruleRun is one rule to expand for one series: its first instance (the
+// series' DTSTART, as a wall reading), the window as wall readings
+// (inclusive), and the most instances wanted from it.
+type ruleRun struct {
+	rule          *recurRule
+	dtstart       time.Time
+	until         time.Time // UNTIL as a wall reading; zero for none
+	from, to      time.Time
+	max           int
+	series, total *budget
+}
+
+func (rr *ruleRun) take() bool { return rr.series.take() && rr.total.take() }
+
+// expand returns the rule's instances in the window.
+func (rr *ruleRun) expand() expansion {
+	if rr.rule.opt.Freq >= rrule.HOURLY {
+		return rr.subDaily()
+	}
+	return rr.coarse()
+}
+
+// end is the last wall reading an instance may have: the window's end or
+// the rule's UNTIL, whichever is first.
+func (rr *ruleRun) end() time.Time {
+	if !rr.until.IsZero() && rr.until.Before(rr.to) {
+		return rr.until
+	}
+	return rr.to
+}
+
+// coarse expands a YEARLY to DAILY rule with rrule-go.
+func (rr *ruleRun) coarse() expansion {
+	var x expansion
+	o := rr.rule.options(rr.dtstart)
+	if rr.rule.dayFilter && !satisfiable(o) {
+		return x
+	}
+	end := rr.end()
+	if end.Before(rr.dtstart) {
+		return x
+	}
+	if o.Count == 0 {
+		o.Dtstart = skipAhead(o, rr.from)
+	}
+	shift := shiftYears(end)
+	o.Dtstart = o.Dtstart.AddDate(shift, 0, 0)
+	o.Until = end.AddDate(shift, 0, 0)
+	r, err := rrule.NewRRule(o)
+	if err != nil {
+		return x
+	}
+	next := r.Iterator()
+	counted, limit := 0, o.Count
+	for {
+		if !rr.take() {
+			x.outOfWork = true
+			return x
+		}
+		w, ok := next()
+		if !ok {
+			return x
+		}
+		w = w.AddDate(-shift, 0, 0)
+		counted++
+		if counted == 1 && limit > 0 && !w.Equal(rr.dtstart) {
+			limit-- // DTSTART is the first instance even off the rule, and it counts
+		}
+		if limit > 0 && counted > limit || w.After(rr.to) {
+			return x
+		}
+		if w.Before(rr.from) {
+			continue
+		}
+		if len(x.walls) == rr.max {
+			x.limit = true
+			return x
+		}
+		x.walls = append(x.walls, w)
+	}
+}
+
+// skipAhead moves the start of a DAILY or WEEKLY rule without COUNT
+// forward by whole periods to just before the window, so that a series
+// that began decades before the window is not walked day by day. Whole
+// periods keep the rule's phase: the same days come out.
+func skipAhead(o rrule.ROption, from time.Time) time.Time {
+	var days int
+	switch o.Freq {
+	case rrule.DAILY:
+		days = o.Interval
+	case rrule.WEEKLY:
+		days = 7 * o.Interval
+	default:
+		return o.Dtstart
+	}
+	gap := int(from.Sub(o.Dtstart).Hours() / 24)
+	if k := gap/days - 1; k > 0 {
+		return o.Dtstart.AddDate(0, 0, k*days)
+	}
+	return o.Dtstart
+}
+
+// subDaily expands an HOURLY, MINUTELY or SECONDLY rule. rrule-go picks the
+// days (its DAILY rule with the same BYMONTH, BYMONTHDAY, BYYEARDAY,
+// BYWEEKNO and BYDAY), and the times within each day are counted here.
+// rrule-go's own sub-daily iteration is not used: it steps through every
+// period even on days its filters reject (86,400 steps a day for
+// FREQ=SECONDLY), and it loops forever when BYHOUR cannot be reached
+// (FREQ=HOURLY;INTERVAL=24;BYHOUR=5 from a DTSTART at 3 AM).
+func (rr *ruleRun) subDaily() expansion {
+	var x expansion
+	o := rr.rule.options(rr.dtstart)
+	clock := newClockSet(o, rr.dtstart)
+	if clock == nil {
+		return x
+	}
+	days := rrule.ROption{
+		Freq: rrule.DAILY, Interval: 1, Bymonth: o.Bymonth, Bymonthday: o.Bymonthday,
+		Byyearday: o.Byyearday, Byweekno: o.Byweekno,
+		Dtstart: startOfDay(rr.dtstart),
+	}
+	for _, w := range o.Byweekday {
+		days.Byweekday = append(days.Byweekday, weekdays[(w.Day()+1)%7])
+	}
+	if len(days.Bymonth)+len(days.Bymonthday)+len(days.Byyearday)+len(days.Byweekno)+len(days.Byweekday) > 0 &&
+		!satisfiable(days) {
+		return x
+	}
+	end := rr.end()
+	if end.Before(rr.dtstart) {
+		return x
+	}
+	if o.Count == 0 && rr.from.After(days.Dtstart) {
+		days.Dtstart = startOfDay(rr.from)
+	}
+	shift := shiftYears(end)
+	days.Dtstart = days.Dtstart.AddDate(shift, 0, 0)
+	days.Until = end.AddDate(shift, 0, 0)
+	r, err := rrule.NewRRule(days)
+	if err != nil {
+		return x
+	}
+	next := r.Iterator()
+	counted, limit := 0, o.Count
+	for {
+		if !rr.take() {
+			x.outOfWork = true
+			return x
+		}
+		day, ok := next()
+		if !ok {
+			return x
+		}
+		day = day.AddDate(-shift, 0, 0)
+		for _, w := range clock.times(day) {
+			if !rr.take() {
+				x.outOfWork = true
+				return x
+			}
+			counted++
+			if counted == 1 && limit > 0 && !w.Equal(rr.dtstart) {
+				limit--
+			}
+			if limit > 0 && counted > limit || w.After(end) {
+				return x
+			}
+			if w.Before(rr.from) {
+				continue
+			}
+			if len(x.walls) == rr.max {
+				x.limit = true
+				return x
+			}
+			x.walls = append(x.walls, w)
+		}
+	}
+}
+
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// clockSet finds the times of a sub-daily rule within a day. The rule's
+// periods (its hours, minutes or seconds) lie on a lattice: every INTERVAL
+// units from DTSTART's unit. A period is kept when its fields pass the
+// BY lists at its own level and above (BYHOUR for HOURLY; BYHOUR and
+// BYMINUTE for MINUTELY; all three for SECONDLY); the finer BY lists expand
+// it into instants, and BYSETPOS picks among each period's instants.
+type clockSet struct {
+	unit    int64 // seconds in a period
+	step    int64 // seconds between lattice periods
+	anchor  int64 // Unix seconds of DTSTART's period
+	dtstart time.Time
+	// periods lists the seconds of the day at which a period may start,
+	// sorted; expand lists the offsets of its instants within it.
+	periods []int64
+	expand  []int64
+	setpos  []int
+}
+
+// newClockSet returns the clock of a sub-daily rule, or nil when the rule
+// has no instant at all: its BY lists never meet its lattice, or BYSETPOS
+// points past every period's instants.
+func newClockSet(o rrule.ROption, dt time.Time) *clockSet {
+	c := &clockSet{dtstart: dt, setpos: o.Bysetpos}
+	hours, minutes, seconds := orAll(o.Byhour, 24), orAll(o.Byminute, 60), orAll(o.Bysecond, 60)
+	switch o.Freq {
+	case rrule.HOURLY:
+		c.unit = 3600
+		c.periods = combine(hours, []int{0}, []int{0})
+		c.expand = combine([]int{0}, minutes, seconds)
+	case rrule.MINUTELY:
+		c.unit = 60
+		c.periods = combine(hours, minutes, []int{0})
+		c.expand = combine([]int{0}, []int{0}, seconds)
+	default:
+		c.unit = 1
+		c.periods = combine(hours, minutes, seconds)
+		c.expand = []int64{0}
+	}
+	c.step = c.unit * int64(o.Interval)
+	c.anchor = dt.Unix() - floorMod(dt.Unix(), c.unit)
+	if !c.reachable() || !setposReachable(o.Bysetpos, len(c.expand)) {
+		return nil
+	}
+	return c
+}
+
+func orAll(list []int, n int) []int {
+	if len(list) > 0 {
+		return list
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
+// combine returns every h:m:s as seconds of the day, sorted.
+func combine(hours, minutes, seconds []int) []int64 {
+	out := make([]int64, 0, len(hours)*len(minutes)*len(seconds))
+	for _, h := range hours {
+		for _, m := range minutes {
+			for _, s := range seconds {
+				out = append(out, int64(h*3600+m*60+s))
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// reachable reports whether some allowed period start lies on the lattice
+// on some day: the lattice meets second-of-day r exactly when r is
+// congruent to the anchor modulo gcd(step, 86400).
+func (c *clockSet) reachable() bool {
+	g := gcd(c.step, 86400)
+	for _, p := range c.periods {
+		if floorMod(p-c.anchor, g) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func setposReachable(setpos []int, n int) bool {
+	if len(setpos) == 0 {
+		return true
+	}
+	for _, p := range setpos {
+		if p >= -n && p <= n {
+			return true
+		}
+	}
+	return false
+}
+
+// times returns the rule's instants on day (midnight, as a wall reading),
+// in order, none before DTSTART.
+func (c *clockSet) times(day time.Time) []time.Time {
+	base := day.Unix()
+	var out []time.Time
+	emit := func(p int64) {
+		start := base + p
+		if start < c.anchor || floorMod(start-c.anchor, c.step) != 0 {
+			return
+		}
+		var inst []time.Time
+		for _, e := range c.expand {
+			t := time.Unix(start+e, 0).UTC()
+			if !t.Before(c.dtstart) {
+				inst = append(inst, t)
+			}
+		}
+		out = append(out, pickSetpos(inst, c.setpos, len(c.expand))...)
+	}
+	if latticeCount := 86400 / c.step; latticeCount < int64(len(c.periods)) {
+		first := base
+		if first < c.anchor {
+			first = c.anchor
+		}
+		first += floorMod(c.anchor-first, c.step)
+		for s := first; s < base+86400; s += c.step {
+			if _, found := slices.BinarySearch(c.periods, s-base); found {
+				emit(s - base)
+			}
+		}
+		return out
+	}
+	for _, p := range c.periods {
+		emit(p)
+	}
+	return out
+}
+
+// pickSetpos applies BYSETPOS to one period's instants. Positions count
+// among all the instants the period expands to, including any before
+// DTSTART that were dropped, as rrule-go and RFC 5545 count them.
+func pickSetpos(inst []time.Time, setpos []int, full int) []time.Time {
+	if len(setpos) == 0 {
+		return inst
+	}
+	dropped := full - len(inst)
+	var out []time.Time
+	for i := range full {
+		pos, neg := i+1, i-full
+		if !slices.Contains(setpos, pos) && !slices.Contains(setpos, neg) {
+			continue
+		}
+		if j := i - dropped; j >= 0 {
+			out = append(out, inst[j])
+		}
+	}
+	return out
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+func floorMod(a, m int64) int64 {
+	r := a % m
+	if r < 0 {
+		r += m
+	}
+	return r
+}

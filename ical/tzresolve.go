@@ -1,0 +1,608 @@
+package ical
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/teambition/rrule-go"
+)
+
+// ianaCache keeps the zones time.LoadLocation has loaded, for every Decode:
+// loading reads and parses a zoneinfo file, and an importer polling feeds
+// meets the same few zones again and again. Only names that load are kept,
+// so the cache holds at most the zone database.
+var ianaCache sync.Map // string -> *time.Location
+
+// loadIANA returns the Go location of an IANA zone name, or nil.
+func loadIANA(name string) *time.Location {
+	if !plausibleIANA(name) {
+		return nil
+	}
+	if loc, ok := ianaCache.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil
+	}
+	ianaCache.Store(name, loc)
+	return loc
+}
+
+// plausibleIANA reports whether name could be an IANA zone name, so that
+// "Eastern Standard Time" or a label does not cost a file system lookup.
+func plausibleIANA(name string) bool {
+	if name == "" || name == "Local" || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
+			c == '/' || c == '_' || c == '-' || c == '+') {
+			return false
+		}
+	}
+	return true
+}
+
+// tzone is a zone the times of a file are read in: a Go location (an IANA
+// zone, UTC or a fixed offset) or the file's own VTIMEZONE rules.
+type tzone struct {
+	// name is the IANA name Occurrence.TimeZone shows: "" for UTC and for
+	// offsets and VTIMEZONEs that no IANA zone is known to match.
+	name string
+	loc  *time.Location
+	vtz  *vtimezone
+	utc  bool
+}
+
+var utcZone = &tzone{loc: time.UTC, utc: true}
+
+// offsetAt returns the UTC offset, in seconds east, in force at t.
+func (z *tzone) offsetAt(t time.Time) int {
+	if z.vtz != nil {
+		return z.vtz.offsetAt(t)
+	}
+	_, off := t.In(z.loc).Zone()
+	return off
+}
+
+// resolve returns the instant at which clocks in the zone read wall (given
+// as a UTC time with the local fields), as RFC 5545 3.3.5 says: a reading
+// that a clock change skips is read with the offset before the change (2:30
+// on a spring-forward night is 3:30 daylight time), and a reading that
+// occurs twice is its first occurrence. time.Date promises neither.
+func (z *tzone) resolve(wall time.Time) time.Time {
+	if z.utc {
+		return wall
+	}
+	before := z.offsetAt(wall.Add(-26 * time.Hour))
+	after := z.offsetAt(wall.Add(26 * time.Hour))
+	tb := wall.Add(-time.Duration(before) * time.Second)
+	okBefore := z.offsetAt(tb) == before
+	if before == after {
+		if okBefore {
+			return tb
+		}
+		// Two changes within a day of wall: try the offset at wall.
+		mid := z.offsetAt(wall)
+		if tm := wall.Add(-time.Duration(mid) * time.Second); z.offsetAt(tm) == mid {
+			return tm
+		}
+		return tb
+	}
+	ta := wall.Add(-time.Duration(after) * time.Second)
+	okAfter := z.offsetAt(ta) == after
+	switch {
+	case okBefore && okAfter:
+		if ta.Before(tb) {
+			return ta
+		}
+		return tb
+	case okAfter:
+		return ta
+	}
+	return tb // in a gap, or only the first offset fits: the offset before
+}
+
+// at returns t in a location that shows the zone's offset, and the IANA
+// name that goes with it.
+func (z *tzone) at(t time.Time) (time.Time, string) {
+	if z.vtz == nil {
+		return t.In(z.loc), z.name
+	}
+	if name, loc := z.vtz.iana(t); loc != nil {
+		return t.In(loc), name
+	}
+	return t.In(z.vtz.fixed(z.vtz.offsetAt(t))), ""
+}
+
+// tzResolver finds the zone of each TZID of one calendar, in the order of
+// DESIGN.md: the file's own VTIMEZONE, IANA names, Windows names, then
+// Outlook's "(UTC-05:00) ..." display names. A VTIMEZONE whose TZID (or
+// X-LIC-LOCATION) is an IANA name is read with Go's zone data instead of
+// its own rules: Google, Apple and Thunderbird write only the rules in
+// force when they export (Google's start in 1970 with today's rule), so
+// their own VTIMEZONE misplaces events from before the last rule change,
+// such as a March 2006 talk in New York; the tz database has every year.
+// Windows and custom names keep the file's rules, which are then the only
+// statement of what the writer meant. Each TZID is resolved once per
+// calendar and each zone loaded once per process.
+type tzResolver struct {
+	defs     map[string]*component
+	zones    map[string]*tzone
+	floating *tzone // X-WR-TIMEZONE, for floating times
+	// unknown lists the TZIDs that resolved to nothing, to report each
+	// once.
+	unknown map[string]bool
+}
+
+func newTZResolver(defs map[string]*component) *tzResolver {
+	return &tzResolver{defs: defs, zones: map[string]*tzone{}, unknown: map[string]bool{}}
+}
+
+// zone returns the zone a TZID names, or nil when nothing is known of it.
+func (r *tzResolver) zone(tzid string) *tzone {
+	if z, ok := r.zones[tzid]; ok {
+		return z
+	}
+	z := r.lookup(tzid)
+	r.zones[tzid] = z
+	return z
+}
+
+func (r *tzResolver) lookup(tzid string) *tzone {
+	name := strings.TrimSpace(tzid)
+	if isUTCName(name) {
+		return utcZone
+	}
+	if def := r.defs[tzid]; def != nil {
+		if z := ianaZone(name); z != nil {
+			return z
+		}
+		if lic := def.prop("X-LIC-LOCATION"); lic != nil {
+			if z := ianaZone(strings.TrimSpace(unescapeText(lic.value))); z != nil {
+				return z
+			}
+		}
+		if vtz, err := parseVTimezone(def); err == nil {
+			vtz.hint = hintFor(name)
+			return &tzone{vtz: vtz}
+		}
+	}
+	if z := ianaZone(name); z != nil {
+		return z
+	}
+	if w := windowsByName(name); w != nil {
+		return ianaZone(w.iana)
+	}
+	return labelZone(name)
+}
+
+// isUTCName reports whether a TZID means UTC itself.
+func isUTCName(name string) bool {
+	switch strings.ToUpper(name) {
+	case "UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z", "ZULU", "ETC/ZULU", "UNIVERSAL", "ETC/UNIVERSAL":
+		return true
+	}
+	return false
+}
+
+// ianaZone returns the zone of an IANA name, also when it is written with
+// the path prefix of older Thunderbird and libical versions
+// ("/mozilla.org/20050126_1/America/New_York",
+// "/softwarestudio.org/Olson_20011030_5/America/New_York").
+func ianaZone(name string) *tzone {
+	if loc := loadIANA(name); loc != nil {
+		return &tzone{name: name, loc: loc, utc: loc == time.UTC}
+	}
+	if !strings.HasPrefix(name, "/") {
+		return nil
+	}
+	rest := name[1:]
+	for {
+		i := strings.IndexByte(rest, '/')
+		if i < 0 {
+			return nil
+		}
+		rest = rest[i+1:]
+		if loc := loadIANA(rest); loc != nil {
+			return &tzone{name: rest, loc: loc, utc: loc == time.UTC}
+		}
+	}
+}
+
+// windowsByName returns the Windows zone with the given registry name.
+func windowsByName(name string) *windowsZone {
+	for i := range windowsZones {
+		if strings.EqualFold(windowsZones[i].name, name) {
+			return &windowsZones[i]
+		}
+	}
+	return nil
+}
+
+// labelZone reads a Windows display name, "(UTC-05:00) Eastern Time (US &
+// Canada)" or the older "(GMT-05.00) Eastern Time (US & Canada)": a known
+// one gives its IANA zone, an unknown one the fixed offset it states.
+func labelZone(name string) *tzone {
+	offset, rest, ok := parseLabel(name)
+	if !ok {
+		return nil
+	}
+	if w := windowsByLabel(offset, rest); w != nil {
+		return ianaZone(w.iana)
+	}
+	return fixedZone(offset)
+}
+
+// parseLabel splits "(UTC-05:00) Eastern Time" into its offset in seconds
+// and its text.
+func parseLabel(name string) (int, string, bool) {
+	if !strings.HasPrefix(name, "(") {
+		return 0, "", false
+	}
+	end := strings.IndexByte(name, ')')
+	if end < 0 {
+		return 0, "", false
+	}
+	head, rest := name[1:end], strings.TrimSpace(name[end+1:])
+	upper := strings.ToUpper(head)
+	switch {
+	case upper == "UTC" || upper == "GMT":
+		return 0, rest, true
+	case strings.HasPrefix(upper, "UTC"), strings.HasPrefix(upper, "GMT"):
+		head = head[3:]
+	default:
+		return 0, "", false
+	}
+	head = strings.NewReplacer(":", "", ".", "").Replace(head)
+	off, err := parseUTCOffset(head)
+	if err != nil {
+		return 0, "", false
+	}
+	return off, rest, true
+}
+
+func windowsByLabel(offset int, text string) *windowsZone {
+	for i := range windowsZones {
+		off, rest, ok := parseLabel(windowsZones[i].label)
+		if ok && off == offset && strings.EqualFold(rest, text) {
+			return &windowsZones[i]
+		}
+	}
+	return nil
+}
+
+// fixedZone is a zone of one constant offset, named Etc/GMT+5 and so on
+// when the offset is a whole number of hours (the Etc names count west).
+func fixedZone(offset int) *tzone {
+	if offset == 0 {
+		return utcZone
+	}
+	if offset%3600 == 0 && offset >= -12*3600 && offset <= 14*3600 {
+		name := fmt.Sprintf("Etc/GMT%+d", -offset/3600)
+		if z := ianaZone(name); z != nil {
+			return z
+		}
+	}
+	return &tzone{loc: time.FixedZone(formatOffsetName(offset), offset)}
+}
+
+func formatOffsetName(offset int) string {
+	sign := '+'
+	if offset < 0 {
+		sign, offset = '-', -offset
+	}
+	return fmt.Sprintf("UTC%c%02d:%02d", sign, offset/3600, offset/60%60)
+}
+
+// hintFor returns the IANA zone a Windows name or display name stands for,
+// the first guess for a VTIMEZONE's IANA name.
+func hintFor(name string) string {
+	if w := windowsByName(name); w != nil {
+		return w.iana
+	}
+	if offset, rest, ok := parseLabel(name); ok {
+		if w := windowsByLabel(offset, rest); w != nil {
+			return w.iana
+		}
+	}
+	return ""
+}
+
+// vtimezone is a VTIMEZONE's rules (RFC 5545 3.6.5), evaluated here.
+type vtimezone struct {
+	tzid string
+	obs  []*observance
+	// hint is the IANA zone the TZID names as a Windows zone, if any.
+	hint string
+	// named caches, per year, the IANA zone that agrees with the rules
+	// all year ("" for none); fixedLocs caches locations per offset.
+	named     map[int]string
+	fixedLocs map[int]*time.Location
+}
+
+// observance is one STANDARD or DAYLIGHT sub-component: from each onset
+// on, the offset is to. Its onsets are local times in the offset before
+// it, from.
+type observance struct {
+	from, to int
+	start    time.Time   // DTSTART, a wall reading
+	onsets   []time.Time // DTSTART and RDATE, as instants, sorted
+	rule     *recurRule
+	until    time.Time // the rule's UNTIL as an instant; zero for none
+	years    map[int][]time.Time
+}
+
+// parseVTimezone reads a VTIMEZONE's observances. Those that cannot be
+// read are left out; a VTIMEZONE with none left is an error.
+func parseVTimezone(c *component) (*vtimezone, error) {
+	v := &vtimezone{named: map[int]string{}, fixedLocs: map[int]*time.Location{}}
+	if p := c.prop("TZID"); p != nil {
+		v.tzid = p.value
+	}
+	for _, sub := range c.children {
+		if sub.name != "STANDARD" && sub.name != "DAYLIGHT" {
+			continue
+		}
+		if o := parseObservance(sub); o != nil {
+			v.obs = append(v.obs, o)
+		}
+	}
+	if len(v.obs) == 0 {
+		return nil, fmt.Errorf("ical: VTIMEZONE %q has no STANDARD or DAYLIGHT that can be read", v.tzid)
+	}
+	return v, nil
+}
+
+func parseObservance(c *component) *observance {
+	o := &observance{years: map[int][]time.Time{}}
+	var err error
+	from, to, start := c.prop("TZOFFSETFROM"), c.prop("TZOFFSETTO"), c.prop("DTSTART")
+	if from == nil || to == nil || start == nil {
+		return nil
+	}
+	if o.from, err = parseUTCOffset(strings.TrimSpace(from.value)); err != nil {
+		return nil
+	}
+	if o.to, err = parseUTCOffset(strings.TrimSpace(to.value)); err != nil {
+		return nil
+	}
+	if o.start, _, err = parseDateTime(strings.TrimSpace(start.value)); err != nil {
+		return nil
+	}
+	o.onsets = append(o.onsets, o.instant(o.start))
+	for _, p := range c.props {
+		switch p.name {
+		case "RDATE":
+			for item := range strings.SplitSeq(p.value, ",") {
+				item, _, _ = strings.Cut(strings.TrimSpace(item), "/")
+				if w, utc, err := parseDateTime(item); err == nil {
+					if utc {
+						o.onsets = append(o.onsets, w)
+					} else {
+						o.onsets = append(o.onsets, o.instant(w))
+					}
+				}
+			}
+		case "RRULE":
+			if o.rule != nil {
+				continue
+			}
+			if r, err := parseRecur(p.value); err == nil {
+				o.rule = r
+				if r.hasUntil {
+					o.until = r.until
+					if !r.untilUTC {
+						o.until = o.instant(r.until)
+					}
+				}
+			}
+		}
+	}
+	slices.SortFunc(o.onsets, time.Time.Compare)
+	return o
+}
+
+// instant is the instant of an onset given as a local time.
+func (o *observance) instant(wall time.Time) time.Time {
+	return wall.Add(-time.Duration(o.from) * time.Second)
+}
+
+// lastOnset returns the latest onset at or before t.
+func (o *observance) lastOnset(t time.Time) (time.Time, bool) {
+	var best time.Time
+	found := false
+	if i, _ := slices.BinarySearchFunc(o.onsets, t, func(a, b time.Time) int {
+		if a.After(b) {
+			return 1
+		}
+		return -1
+	}); i > 0 {
+		best, found = o.onsets[i-1], true
+	}
+	if o.rule == nil {
+		return best, found
+	}
+	limit := t
+	if !o.until.IsZero() && o.until.Before(limit) {
+		limit = o.until
+	}
+	if limit.Before(o.onsets[0]) {
+		return best, found
+	}
+	year := limit.Add(time.Duration(o.from) * time.Second).Year()
+	lookback := 2
+	if o.rule.opt.Freq == rrule.YEARLY {
+		lookback = max(o.rule.opt.Interval, 1) + 1
+	}
+	for y := year; y >= year-lookback && y >= o.start.Year(); y-- {
+		list := o.onsetsIn(y)
+		for i := len(list) - 1; i >= 0; i-- {
+			if !list[i].After(limit) {
+				if !found || list[i].After(best) {
+					return list[i], true
+				}
+				return best, found
+			}
+		}
+	}
+	return best, found
+}
+
+// onsetsIn returns the rule's onsets whose local time falls in year, as
+// instants. A yearly rule is run from that year, not from its DTSTART:
+// Exchange writes DTSTART:16010101T020000 (some writers even year 1), and
+// rrule-go stops about 292 years after the DTSTART it is given, so run
+// from 1601 it would have no onsets after 1893. Other rules, and rules
+// with COUNT, which must be counted from their start, are run from DTSTART
+// with a bound on the steps.
+func (o *observance) onsetsIn(year int) []time.Time {
+	if list, ok := o.years[year]; ok {
+		return list
+	}
+	var list []time.Time
+	opt := o.rule.options(o.start)
+	first := o.start.Year()
+	yearEnd := time.Date(year, time.December, 31, 23, 59, 59, 0, time.UTC)
+	if opt.Freq == rrule.YEARLY && opt.Count == 0 {
+		if (year-first)%opt.Interval != 0 {
+			o.years[year] = nil
+			return nil
+		}
+		if year > first {
+			s := o.start
+			opt.Dtstart = time.Date(year, time.January, 1, s.Hour(), s.Minute(), s.Second(), 0, time.UTC)
+		}
+	}
+	opt.Until = yearEnd
+	if !o.until.IsZero() {
+		if u := o.until.Add(time.Duration(o.from) * time.Second); u.Before(yearEnd) {
+			opt.Until = u
+		}
+	}
+	if r, err := rrule.NewRRule(opt); err == nil {
+		next := r.Iterator()
+		for range 5000 {
+			w, ok := next()
+			if !ok || w.Year() > year {
+				break
+			}
+			if w.Year() == year {
+				list = append(list, o.instant(w))
+			}
+		}
+	}
+	o.years[year] = list
+	return list
+}
+
+// offsetAt returns the offset in force at t: that of the observance with
+// the latest onset at or before t, or, before every onset, the offset the
+// earliest observance changes from.
+func (v *vtimezone) offsetAt(t time.Time) int {
+	var best time.Time
+	var bestObs *observance
+	for _, o := range v.obs {
+		if on, ok := o.lastOnset(t); ok && (bestObs == nil || on.After(best)) {
+			best, bestObs = on, o
+		}
+	}
+	if bestObs != nil {
+		return bestObs.to
+	}
+	first := v.obs[0]
+	for _, o := range v.obs[1:] {
+		if o.onsets[0].Before(first.onsets[0]) {
+			first = o
+		}
+	}
+	return first.from
+}
+
+func (v *vtimezone) fixed(offset int) *time.Location {
+	if loc, ok := v.fixedLocs[offset]; ok {
+		return loc
+	}
+	loc := time.FixedZone(formatOffsetName(offset), offset)
+	v.fixedLocs[offset] = loc
+	return loc
+}
+
+// iana returns the IANA zone that agrees with the rules throughout the
+// year of t: the zone the TZID names as a Windows zone or display name,
+// else Etc/GMT+N for a constant whole-hour offset, else the first zone of
+// CLDR's Windows table that agrees ("Customized Time Zone" with US rules is
+// America/New_York). Agreeing means the same offset at the start and middle
+// of every month and on both sides of every onset of the year.
+func (v *vtimezone) iana(t time.Time) (string, *time.Location) {
+	year := t.UTC().Year()
+	if name, ok := v.named[year]; ok {
+		return name, loadIANA(name)
+	}
+	samples, offsets := v.samples(year)
+	agrees := func(name string) bool {
+		loc := loadIANA(name)
+		if loc == nil {
+			return false
+		}
+		for i, s := range samples {
+			if _, off := s.In(loc).Zone(); off != offsets[i] {
+				return false
+			}
+		}
+		return true
+	}
+	name := ""
+	switch {
+	case v.hint != "" && agrees(v.hint):
+		name = v.hint
+	case constant(offsets):
+		if z := fixedZone(offsets[0]); z.name != "" {
+			name = z.name
+		}
+	default:
+		for i := range windowsZones {
+			if agrees(windowsZones[i].iana) {
+				name = windowsZones[i].iana
+				break
+			}
+		}
+	}
+	v.named[year] = name
+	return name, loadIANA(name)
+}
+
+func (v *vtimezone) samples(year int) ([]time.Time, []int) {
+	var samples []time.Time
+	for m := time.January; m <= time.December; m++ {
+		samples = append(samples,
+			time.Date(year, m, 1, 12, 0, 0, 0, time.UTC), time.Date(year, m, 15, 12, 0, 0, 0, time.UTC))
+	}
+	for _, o := range v.obs {
+		if o.rule == nil {
+			continue
+		}
+		for _, on := range o.onsetsIn(year) {
+			samples = append(samples, on, on.Add(-time.Second))
+		}
+	}
+	offsets := make([]int, len(samples))
+	for i, s := range samples {
+		offsets[i] = v.offsetAt(s)
+	}
+	return samples, offsets
+}
+
+func constant(offsets []int) bool {
+	for _, o := range offsets[1:] {
+		if o != offsets[0] {
+			return false
+		}
+	}
+	return true
+}
