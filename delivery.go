@@ -112,7 +112,9 @@ func deliveryID(eventID string, kind DeliveryKind, lead time.Duration, sequence,
 // never in memory.
 type Outbox interface {
 	// AddDeliveries stores the deliveries whose ID is not stored yet and
-	// leaves the others as they are, in one atomic step.
+	// leaves the others as they are, in one atomic step. Of two with the
+	// same ID in ds, the first is stored. A nil delivery fails the call with
+	// an error matching ErrInvalid, and nothing is stored.
 	AddDeliveries(ctx context.Context, ds ...*Delivery) error
 
 	// Deliveries returns the deliveries of an event ordered by DueAt, then
@@ -124,12 +126,14 @@ type Outbox interface {
 	GetDelivery(ctx context.Context, id string) (*Delivery, error)
 
 	// ClaimDue claims up to limit deliveries that are due at now, ordered
-	// by DueAt: those pending or retry with DueAt <= now, and those sending
-	// whose LeaseUntil is before now (a dispatcher died holding them). A
+	// by DueAt, then ID: those pending or retry with DueAt <= now, and those
+	// sending whose LeaseUntil is before now (a dispatcher died holding
+	// them). limit and lease must be positive. A
 	// delivery of any kind but KindCancel is never claimed while its event
 	// is cancelled or deleted. Each claim sets State to sending, LeaseOwner
-	// to owner, LeaseUntil to now+lease, and raises Attempts, atomically:
-	// of several concurrent callers, exactly one claims a given delivery.
+	// to owner, LeaseUntil to now+lease, and raises Attempts, and
+	// changes no other field, atomically: of several concurrent callers,
+	// exactly one claims a given delivery.
 	ClaimDue(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]*Delivery, error)
 
 	// Finish stores the outcome of a claimed delivery: d is the delivery as
@@ -138,12 +142,16 @@ type Outbox interface {
 	// fields if the stored delivery is still sending under the same claim
 	// (LeaseOwner and LeaseUntil equal to d's). Otherwise it returns an error
 	// matching ErrConflict and changes nothing: the lease expired and
-	// another dispatcher claimed the delivery.
+	// another dispatcher claimed the delivery. LeaseUntil compares as an
+	// instant at the store's precision. It returns an error matching
+	// ErrNotFound when no delivery has d.ID. Kind, Lead, Sequence, Attempts,
+	// Note and the lease fields keep their stored values.
 	Finish(ctx context.Context, d *Delivery) error
 
 	// DropPending marks every pending or retry delivery of the event whose
 	// kind is among kinds as dropped, with reason as LastError, and returns
-	// how many it dropped. Deliveries being sent or already final are left
+	// how many it dropped; no kinds drops nothing. Only State and
+	// LastError change. Deliveries being sent or already final are left
 	// alone.
 	DropPending(ctx context.Context, eventID string, reason string, kinds ...DeliveryKind) (int, error)
 }
