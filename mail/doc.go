@@ -1,0 +1,39 @@
+// Package mail composes seminar messages as RFC 5322 bytes and sends them
+// over SMTP. Mailer implements seminar.Mailer; Recorder is a stand-in for
+// tests that keeps what it is asked to send.
+//
+//	m, err := mail.New(mail.Options{
+//		Addr:     "smtp.example.org:587",
+//		Username: "talks@example.org",
+//		Password: password,
+//	})
+//	cal, err := seminar.New(store, &seminar.Options{Mailer: m, ...})
+//
+// # Composing
+//
+// Compose builds the message with the standard library's mime packages:
+// header fields in a fixed order, folded under 78 octets where a fold
+// point allows and never past 998; names and subjects RFC 2047-encoded when
+// they are not ASCII; text and HTML in quoted-printable UTF-8; the calendar
+// both as the text/calendar alternative that mail clients turn into an
+// invitation and as an .ics attachment. It is deterministic, MIME
+// boundaries included, so a preview is byte for byte what Send transmits.
+// Control characters in any single-line field are refused with an error
+// matching seminar.ErrInvalid: a CR or LF would start a header of its own.
+//
+// # Sending
+//
+// Send speaks SMTP through net/smtp on a connection of its own, one
+// transaction per call, bounded by the context's deadline or
+// Options.Timeout. STARTTLS is required unless Options.TLS says otherwise;
+// plaintext needs Options.AllowInsecure as well. Each recipient's refusal is
+// reported without stopping the others, and every error says whether to try
+// again: errors.Is(err, seminar.ErrTemporary) for 4xx replies, network
+// errors and timeouts, seminar.ErrPermanent for 5xx replies and
+// configuration problems.
+//
+// A connection lost after the message was transmitted but before the
+// server's reply leaves the outcome unknown; Send reports it as temporary.
+// Sending the same bytes again may deliver a second copy, with the same
+// Message-ID, which receivers use to drop the duplicate.
+package mail
