@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/smtp"
 	"net/textproto"
+	"os"
 	"strconv"
 	"time"
 
@@ -137,10 +138,23 @@ func (s *session) transact(c *smtp.Client, env seminar.Envelope, raw []byte) (*s
 
 // fail names the step and classifies err.
 func (s *session) fail(step string, err error) error {
-	if ctxErr := s.ctx.Err(); ctxErr != nil {
+	if ctxErr := s.contextErr(err); ctxErr != nil {
 		return fmt.Errorf("%s: %w: %w: %w", step, seminar.ErrTemporary, ctxErr, err)
 	}
 	return fmt.Errorf("%s: %w: %w", step, classify(err), err)
+}
+
+// contextErr returns the context's error when err comes from it: also when
+// err is the connection's deadline, which is the context's, passing a
+// moment before the context's own timer notices.
+func (s *session) contextErr(err error) error {
+	if ctxErr := s.ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	if d, ok := s.ctx.Deadline(); ok && errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func firstNonASCII(env seminar.Envelope) (string, bool) {
