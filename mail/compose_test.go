@@ -300,6 +300,15 @@ func TestCompose_Deterministic(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, string(first), string(again), "the same Message gives the same bytes")
 	}
+	m, err := smail.New(smail.Options{})
+	require.NoError(t, err)
+	viaMailer, err := m.Compose(seedReminder())
+	require.NoError(t, err)
+	assert.Equal(t, first, viaMailer, "Mailer.Compose is Compose")
+	viaRecorder, err := new(smail.Recorder).Compose(seedReminder())
+	require.NoError(t, err)
+	assert.Equal(t, first, viaRecorder, "Recorder.Compose is Compose")
+
 	other := seedReminder()
 	other.MessageID = "other@csail.mit.edu"
 	second, err := smail.Compose(other)
