@@ -42,6 +42,7 @@ var admin struct {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if admin.pool != nil {
+		dropBenchSchema()
 		admin.pool.Close()
 	}
 	os.Exit(code)
