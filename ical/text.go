@@ -24,42 +24,48 @@ func appendLine(dst []byte, s string) []byte { return escapeText(dst, s, " ") }
 
 func escapeText(dst []byte, s string, newline string) []byte {
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f {
-			switch c {
-			case '\\', ';', ',':
-				dst = append(dst, '\\', c)
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
+		// Copy the run of bytes that need nothing in one append: most
+		// text is mostly plain ASCII.
+		run := i
+		for run < len(s) && textPlain[s[run]] {
+			run++
 		}
-		switch c {
+		dst = append(dst, s[i:run]...)
+		if i = run; i == len(s) {
+			break
+		}
+		switch c := s[i]; c {
+		case '\\', ';', ',':
+			dst = append(dst, '\\', c)
 		case '\r':
 			dst = append(dst, newline...)
-			i++
-			if i < len(s) && s[i] == '\n' {
+			if i+1 < len(s) && s[i+1] == '\n' {
 				i++
 			}
-			continue
 		case '\n':
 			dst = append(dst, newline...)
-			i++
-			continue
-		case '\t':
-			dst = append(dst, c)
-			i++
-			continue
+		default:
+			if c >= utf8.RuneSelf {
+				dst, i = appendRune(dst, s, i)
+				continue
+			}
+			// other C0 controls and DEL are dropped
 		}
-		if c < utf8.RuneSelf { // other C0 controls and DEL
-			i++
-			continue
-		}
-		dst, i = appendRune(dst, s, i)
+		i++
 	}
 	return dst
 }
+
+// textPlain marks the bytes a TEXT value holds as they are: printable
+// ASCII other than the escaped three, and tab.
+var textPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	t['\t'] = true
+	t['\\'], t[';'], t[','] = false, false, false
+	return t
+}()
 
 // appendRune appends the non-ASCII rune starting at s[i] and returns the
 // index past it: C1 control characters are dropped and invalid UTF-8 becomes
