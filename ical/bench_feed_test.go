@@ -123,7 +123,9 @@ func BenchmarkFeedHandler_poll(b *testing.B) {
 					r.Header.Set(req.header, req.value)
 				}
 				w := &discardWriter{header: http.Header{}}
-				b.SetBytes(int64(len(body)))
+				if req.wantStatus == http.StatusOK {
+					b.SetBytes(int64(len(body)))
+				}
 				b.ReportAllocs()
 				for b.Loop() {
 					w.reset()

@@ -338,7 +338,10 @@ func (h *FeedHandler) serveFeed(w http.ResponseWriter, r *http.Request, f Feed, 
 		// The client is gone; nobody reads an answer.
 		return
 	case err != nil:
-		h.log.LogAttrs(r.Context(), slog.LevelError, "feed not built", slog.String("path", r.URL.Path), slog.Any("error", err))
+		// The feed's public path, never r.URL.Path: a private one holds
+		// the token, which must not end up in logs.
+		h.log.LogAttrs(r.Context(), slog.LevelError, "feed not built", slog.String("feed", f.Path()),
+			slog.Bool("private", private), slog.Any("error", err))
 		http.Error(w, "ical: the feed could not be built", http.StatusInternalServerError)
 		return
 	}

@@ -29,7 +29,9 @@ type feedBody struct {
 	built   time.Time // the handler's clock when the build started
 }
 
-func (b *feedBody) size() int64 { return int64(len(b.plain) + len(b.gzipped)) }
+// size is the memory the body holds: capacities, since a buffer grown by
+// doubling may hold up to twice its length.
+func (b *feedBody) size() int64 { return int64(cap(b.plain) + cap(b.gzipped)) }
 
 // feedCache holds built feed bodies, at most limit bytes of them, and makes
 // concurrent requests for a body that is missing or stale wait for a single

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -546,11 +547,18 @@ func TestFeedHandler_cacheBytes(t *testing.T) {
 }
 
 func TestFeedHandler_storeFailure(t *testing.T) {
-	f := newFixture(t, nil)
+	var logs strings.Builder
+	f := newFixture(t, &ical.FeedOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	f.store.failing.Store(true)
-	resp := f.get("/calendar.ics")
-	assert.Equal(t, http.StatusInternalServerError, resp.status)
-	assert.NotContains(t, string(resp.body), "unexpected EOF", "store errors are logged, not shown")
+	privatePath := f.privatePath(ical.CalendarFeed())
+	for _, path := range []string{"/calendar.ics", privatePath} {
+		resp := f.get(path)
+		assert.Equal(t, http.StatusInternalServerError, resp.status)
+		assert.NotContains(t, string(resp.body), "unexpected EOF", "store errors are logged, not shown")
+	}
+	assert.Contains(t, logs.String(), "unexpected EOF", "the cause is logged")
+	assert.NotContains(t, logs.String(), strings.Split(privatePath, "/")[2], "a private feed's token is never logged")
+
 	f.store.failing.Store(false)
 	assert.Equal(t, http.StatusOK, f.get("/calendar.ics").status, "a failed build is not cached")
 }
