@@ -24,7 +24,7 @@ func benchEvent(i int) *seminar.Event {
 	e.ID = "ev" + strconv.Itoa(i)
 	e.UID = e.ID + "@csail.mit.edu"
 	e.Title = "Talk " + strconv.Itoa(i) + ": " + e.Title
-	e.Start = seedStart.Add(time.Duration(i) * 26 * time.Hour)
+	e.Start = seedStart.Add(time.Duration(i) * 3 * time.Hour)
 	e.End = e.Start.Add(time.Hour)
 	e.TimeZone = benchZones[i%len(benchZones)]
 	e.ResearchAreas = []string{"Machine Learning", "Optimization"}
