@@ -95,7 +95,7 @@ func isNameByte(c byte) bool {
 
 // errNoName is the error of a line that does not start with a property
 // name: text that lost its fold, or junk between components.
-var errNoName = errors.New("does not start with a property name")
+var errNoName = errors.New("it does not start with a property name")
 
 // parseContentLine splits one unfolded line. Its error says what is wrong
 // in words a user can act on; the caller adds the line number.
@@ -118,6 +118,9 @@ func parseContentLine(s string, line int) (contentLine, error) {
 		i = n
 	}
 	if i >= len(s) || s[i] != ':' {
+		if len(cl.params) == 0 && (i >= len(s) || s[i] != ';') {
+			return cl, fmt.Errorf("%q is not a property (NAME:value); a folded line that lost its leading space?", clip(s))
+		}
 		return cl, fmt.Errorf("%s has no ':' before its value", cl.name)
 	}
 	cl.value = s[i+1:]
@@ -348,11 +351,7 @@ func (b *treeBuilder) end(name string, line int) {
 			return
 		}
 	}
-	uid := ""
-	if n := len(b.stack); n > 0 {
-		uid = b.stack[n-1].uid()
-	}
-	b.skipped.add(Skipped{Line: line, Component: name, UID: uid,
+	b.skipped.add(Skipped{Line: line, Component: name, UID: b.uidAt(len(b.stack) - 1),
 		Reason: fmt.Sprintf("END:%s has no matching BEGIN; the line is ignored", name)})
 }
 
@@ -377,11 +376,22 @@ func (b *treeBuilder) unclosed(i, line int) {
 		if line == 0 {
 			where = "before the end of the input"
 		}
-		b.skipped.add(Skipped{Line: c.line, Component: c.name, UID: c.uid(),
+		b.skipped.add(Skipped{Line: c.line, Component: c.name, UID: b.uidAt(k),
 			Reason: fmt.Sprintf("BEGIN:%s has no END:%s %s; the component is skipped", c.name, c.name, where)})
 		break
 	}
 	b.stack = b.stack[:i]
+}
+
+// uidAt returns the UID of stack[k] or, for a VALARM or PARTICIPANT, of
+// the event it belongs to.
+func (b *treeBuilder) uidAt(k int) string {
+	for ; k >= 0; k-- {
+		if uid := b.stack[k].uid(); uid != "" {
+			return uid
+		}
+	}
+	return ""
 }
 
 // finish ends the input: anything still open lost its END.

@@ -291,11 +291,15 @@ func (d *decoder) instances(s *series, mode seriesMode, from, to time.Time) []in
 	fromWall := mode.wallOf(from).Add(-longest)
 	toWall := mode.wallOf(to).Add(26 * time.Hour)
 	limit := d.opts.MaxOccurrences + len(m.exdates) + len(s.overrides) + 1
+	inWindow := func(w time.Time) bool {
+		start, end := mode.span(m, w)
+		return overlaps(start, end, from, to)
+	}
 	walls := []time.Time{m.start.wall}
 	work := budget{left: seriesWork}
 	for _, r := range m.rules {
 		run := ruleRun{rule: r, dtstart: m.start.wall, until: d.untilWall(r, mode),
-			from: fromWall, to: toWall, max: limit, series: &work, total: &d.total}
+			from: fromWall, to: toWall, inWindow: inWindow, max: limit, series: &work, total: &d.total}
 		x := run.expand()
 		walls = append(walls, x.walls...)
 		if x.outOfWork {

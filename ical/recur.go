@@ -292,14 +292,29 @@ type expansion struct {
 
 // ruleRun is one rule to expand for one series: its first instance (the
 // series' DTSTART, as a wall reading), the window as wall readings
-// (inclusive), and the most instances wanted from it.
+// (inclusive, and wide enough for any offset), the test of whether an
+// instance falls in the window itself, and the most instances wanted.
 type ruleRun struct {
 	rule          *recurRule
 	dtstart       time.Time
 	until         time.Time // UNTIL as a wall reading; zero for none
 	from, to      time.Time
+	inWindow      func(wall time.Time) bool
 	max           int
 	series, total *budget
+}
+
+// want reports whether an instance of the wall window is wanted, and, when
+// it is one too many, that the limit was reached.
+func (rr *ruleRun) want(x *expansion, w time.Time) (keep, stop bool) {
+	if w.Before(rr.from) || !rr.inWindow(w) {
+		return false, false
+	}
+	if len(x.walls) == rr.max {
+		x.limit = true
+		return false, true
+	}
+	return true, false
 }
 
 func (rr *ruleRun) take() bool { return rr.series.take() && rr.total.take() }
@@ -361,14 +376,12 @@ func (rr *ruleRun) coarse() expansion {
 		if limit > 0 && counted > limit || w.After(rr.to) {
 			return x
 		}
-		if w.Before(rr.from) {
-			continue
-		}
-		if len(x.walls) == rr.max {
-			x.limit = true
+		switch keep, stop := rr.want(&x, w); {
+		case stop:
 			return x
+		case keep:
+			x.walls = append(x.walls, w)
 		}
-		x.walls = append(x.walls, w)
 	}
 }
 
@@ -457,14 +470,12 @@ func (rr *ruleRun) subDaily() expansion {
 			if limit > 0 && counted > limit || w.After(end) {
 				return x
 			}
-			if w.Before(rr.from) {
-				continue
-			}
-			if len(x.walls) == rr.max {
-				x.limit = true
+			switch keep, stop := rr.want(&x, w); {
+			case stop:
 				return x
+			case keep:
+				x.walls = append(x.walls, w)
 			}
-			x.walls = append(x.walls, w)
 		}
 	}
 }
