@@ -47,9 +47,10 @@ const defaultFilename = "invite.ics"
 // header above all, gives an error matching seminar.ErrInvalid, never a
 // message.
 //
-// With a calendar, the layout Google Calendar sends and every major client
-// reads (an invitation card in Gmail, Outlook and Apple Mail, an ordinary
-// .ics attachment elsewhere):
+// With a calendar, the layout of Google Calendar's own invitations: mail
+// clients that handle calendar messages find the text/calendar alternative
+// with its method and offer to add the event; the others show an .ics
+// attachment:
 //
 //	multipart/mixed
 //	  multipart/alternative

@@ -30,6 +30,7 @@ const (
 	TLSNone
 )
 
+// String returns the mode's name: "starttls", "implicit" or "none".
 func (m TLSMode) String() string {
 	switch m {
 	case TLSStartTLS:

@@ -303,6 +303,26 @@ func withinBound(t *testing.T, limit time.Duration, send func() error) (time.Dur
 	return elapsed, err
 }
 
+// TestMailer_Send_HangUpDuringEHLO checks that a connection lost before
+// the extensions are known is temporary, not taken for a server without
+// STARTTLS or AUTH.
+func TestMailer_Send_HangUpDuringEHLO(t *testing.T) {
+	addr := hangUpListener(t)
+	env, raw := composeSeed(t)
+	for name, opts := range map[string]smail.Options{
+		"STARTTLS required":   {},
+		"plaintext with AUTH": {TLS: smail.TLSNone, AllowInsecure: true, Username: testUser, Password: testPassword},
+		"plaintext":           {TLS: smail.TLSNone, AllowInsecure: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := newMailer(t, addr, opts).Send(testContext(t), env, raw)
+			t.Log(err)
+			assert.ErrorIs(t, err, seminar.ErrTemporary)
+			assert.NotErrorIs(t, err, seminar.ErrPermanent)
+		})
+	}
+}
+
 func TestMailer_Send_ConnectionRefused(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

@@ -318,3 +318,26 @@ func silentListener(t testing.TB) string {
 	})
 	return ln.Addr().String()
 }
+
+// hangUpListener greets each connection and closes it at the first
+// command: a server that goes away during EHLO.
+func hangUpListener(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_, _ = c.Write([]byte("220 localhost ESMTP\r\n"))
+				_, _ = c.Read(make([]byte, 512))
+			}()
+		}
+	}()
+	t.Cleanup(func() { _ = ln.Close() })
+	return ln.Addr().String()
+}

@@ -13,6 +13,10 @@ import (
 	"github.com/seminarkit/seminar"
 )
 
+// quitTimeout bounds the wait for the reply to QUIT after a message was
+// sent.
+const quitTimeout = 2 * time.Second
+
 // session is one Send: one connection and one transaction on it.
 type session struct {
 	m   *Mailer
@@ -49,22 +53,25 @@ func (s *session) run(env seminar.Envelope, raw []byte) (*seminar.SendResult, er
 	if err != nil {
 		return res, err
 	}
-	_ = c.Quit() // the server took the message: a failed QUIT changes nothing
+	// The server took the message: a failed QUIT changes nothing, and a
+	// server slow to answer it must not hold the result back.
+	if quit := time.Now().Add(quitTimeout); quit.Before(deadline) {
+		_ = conn.SetDeadline(quit)
+	}
+	_ = c.Quit()
 	return res, nil
 }
 
 // prepare says EHLO, secures the connection, authenticates, and checks the
 // extensions the message needs, before MAIL FROM.
 func (s *session) prepare(c *smtp.Client, env seminar.Envelope, raw []byte) error {
+	// Hello says EHLO (HELO if refused) at once: its error is the
+	// connection's, and Extension below can trust the list it got.
 	if err := c.Hello(s.m.opts.HeloName); err != nil {
 		return s.fail("EHLO", err)
 	}
 	if s.m.opts.TLS == TLSStartTLS {
 		if ok, _ := c.Extension("STARTTLS"); !ok {
-			// Extension hides a failed EHLO; NOOP reports it.
-			if err := c.Noop(); err != nil {
-				return s.fail("EHLO", err)
-			}
 			return s.fail("STARTTLS", errors.New("the server does not offer STARTTLS, and "+
 				"Options.TLS requires it; use TLSNone with AllowInsecure to send in plaintext"))
 		}
