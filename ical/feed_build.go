@@ -43,7 +43,7 @@ func (h *FeedHandler) build(ctx context.Context, key feedKey, win window, prev *
 		return nil, err
 	}
 	newest := newestUpdate(events)
-	sizeHint := 0
+	sizeHint := len(events) * bytesPerEvent
 	if prev != nil {
 		sizeHint = len(prev.plain)
 	}
@@ -118,8 +118,8 @@ func (h *FeedHandler) collect(ctx context.Context, key feedKey, win window, now 
 // feed gives the same bytes, the same ETag, and a 304 to clients that poll
 // less often than MaxAge.
 //
-// sizeHint, the size of the body this one replaces, spares the buffer's
-// doublings: a 2,000-event feed is megabytes.
+// sizeHint, the size of the body this one replaces or a guess, spares the
+// buffer's doublings: a 2,000-event feed is megabytes.
 func (h *FeedHandler) encode(events []*seminar.Event, name string, stamp time.Time, sizeHint int) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(sizeHint + sizeHint/8)
@@ -146,6 +146,10 @@ func (h *FeedHandler) encode(events []*seminar.Event, name string, stamp time.Ti
 	}
 	return buf.Bytes(), nil
 }
+
+// bytesPerEvent is the guess of a first build's size per event: a short
+// talk with its VTIMEZONE share takes about this much, a long abstract more.
+const bytesPerEvent = 1024
 
 func newestUpdate(events []*seminar.Event) time.Time {
 	var newest time.Time
