@@ -299,3 +299,27 @@ func TestClaimDue_ClaimSurvivesLostConnection(t *testing.T) {
 		}
 	}
 }
+
+// TestFinish_ServerTextNotUTF8: a mail server's reply may hold bytes that
+// PostgreSQL text cannot; Finish must still record the outcome.
+func TestFinish_ServerTextNotUTF8(t *testing.T) {
+	s := newStore(t, newPool(t))
+	e := sampleEvent(0, time.Hour)
+	require.NoError(t, s.Create(t.Context(), e))
+	now := time.Now()
+	require.NoError(t, s.AddDeliveries(t.Context(), &seminar.Delivery{
+		ID: "d", EventID: e.ID, Kind: seminar.KindManual, DueAt: now, State: seminar.StatePending,
+		Note: "note with a NUL \x00 byte",
+	}))
+	got, err := s.ClaimDue(t.Context(), now, "me", time.Minute, 1)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	d := got[0]
+	d.State, d.LastError = seminar.StateFailed, "550 refus\xe9 \x00 par le serveur"
+	require.NoError(t, s.Finish(t.Context(), d), "Finish must record an outcome whose LastError is not valid UTF-8 or holds NUL")
+	stored, err := s.GetDelivery(t.Context(), "d")
+	require.NoError(t, err)
+	assert.Equal(t, seminar.StateFailed, stored.State)
+	assert.Equal(t, "550 refus\uFFFD \uFFFD par le serveur", stored.LastError, "the bytes text cannot hold must read as U+FFFD")
+	assert.Equal(t, "note with a NUL \uFFFD byte", stored.Note)
+}

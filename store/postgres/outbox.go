@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -69,11 +70,23 @@ func fromNullTime(t pgtype.Timestamptz) time.Time {
 	return t.Time.UTC()
 }
 
+// storableText returns s with what a PostgreSQL text value cannot hold, NUL
+// bytes and invalid UTF-8, replaced by U+FFFD. LastError and Note quote
+// mail servers, which may reply in any bytes: recording the outcome of a
+// send must not fail on them, or the delivery would be sent again once its
+// lease ran out.
+func storableText(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
 func deliveryArgs(d *seminar.Delivery) []any {
 	return []any{
 		d.ID, d.EventID, string(d.Kind), int64(d.Lead), int64(d.Sequence), d.DueAt, string(d.State),
-		d.Recipients, int64(d.Attempts), d.LeaseOwner, nullTime(d.LeaseUntil), d.MessageID, d.LastError,
-		d.Refused, d.Note, nullTime(d.SentAt), nullTime(d.UpdatedAt),
+		d.Recipients, int64(d.Attempts), d.LeaseOwner, nullTime(d.LeaseUntil), d.MessageID, storableText(d.LastError),
+		d.Refused, storableText(d.Note), nullTime(d.SentAt), nullTime(d.UpdatedAt),
 	}
 }
 
@@ -222,7 +235,7 @@ func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
 		return fmt.Errorf("postgres: finish delivery: %w: delivery is nil", seminar.ErrInvalid)
 	}
 	tag, err := s.pool.Exec(ctx, s.sql.finish, d.ID, d.LeaseOwner, d.LeaseUntil,
-		string(d.State), d.DueAt, d.Recipients, d.MessageID, d.LastError, d.Refused, nullTime(d.SentAt), nullTime(d.UpdatedAt))
+		string(d.State), d.DueAt, d.Recipients, d.MessageID, storableText(d.LastError), d.Refused, nullTime(d.SentAt), nullTime(d.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("postgres: finish delivery %q: %w", d.ID, dbError(ctx, err))
 	}

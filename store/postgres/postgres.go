@@ -54,6 +54,12 @@
 // Finish is lost, the dispatcher may call it again while its lease holds.
 // Either way no delivery is sent by two dispatchers while a lease holds.
 //
+// PostgreSQL text holds neither NUL bytes nor invalid UTF-8. Events reach a
+// Store validated, without either; a delivery's LastError and Note, which
+// may quote a mail server's reply, are stored with such bytes replaced by
+// U+FFFD, so that recording the outcome of a send never fails on the
+// server's wording.
+//
 // # Connections
 //
 // A call whose connection is lost (the server restarts, an administrator
