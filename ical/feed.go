@@ -33,8 +33,8 @@ type FeedOptions struct {
 	// the whole-calendar feed. Default DefaultFeedName. A series feed is
 	// named after its series and an event feed after its title.
 	Name string
-	// Description is the calendar description (X-WR-CALDESC) of every feed;
-	// none by default.
+	// Description is the calendar description (DESCRIPTION and
+	// X-WR-CALDESC) of every feed; none by default.
 	Description string
 	// RefreshInterval is how often subscribers should poll: it is written as
 	// REFRESH-INTERVAL and X-PUBLISHED-TTL, and as the max-age of
@@ -128,7 +128,9 @@ type FeedOptions struct {
 // has its own), Last-Modified, Cache-Control with the refresh interval as
 // max-age, and Content-Disposition; conditional requests get 304 (RFC 9110:
 // If-None-Match takes precedence over If-Modified-Since), HEAD gets the
-// headers, and other methods get 405.
+// headers, and other methods get 405. The DTSTAMP of every event is the
+// newest UpdatedAt of the feed rather than the build time, so a body built
+// again with nothing changed has the same bytes and the same ETag.
 //
 // A FeedHandler lists events through the Calendar only, and is safe for
 // concurrent use.
