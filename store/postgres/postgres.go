@@ -14,7 +14,7 @@
 //	cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu"})
 //
 // New takes a *pgxpool.Pool the program already has (and leaves it open on
-// Close).
+// Close). The server must be PostgreSQL 12 or later.
 //
 // # Schema
 //
@@ -48,11 +48,14 @@
 //     waiting for each other. The lease is a column; Finish writes only
 //     while the same claim (owner and lease) still holds.
 //
-// A claim survives the loss of the dispatcher's connection: if the claim
-// committed but its answer was lost, the deliveries stay leased to nobody
-// who will send them until the lease ends, and are then claimed again; if
-// Finish is lost, the dispatcher may call it again while its lease holds.
-// Either way no delivery is sent by two dispatchers while a lease holds.
+// A claim lives in the database, not in the connection that made it, so it
+// survives the loss of the dispatcher's connection. If a claim committed but
+// its answer was lost, the deliveries stay leased to a dispatcher that does
+// not know of them until the lease ends, and are then claimed again: sent
+// once. If the answer to Finish is lost, calling Finish again while the
+// lease holds records the outcome, or returns seminar.ErrConflict with the
+// outcome already stored. No delivery is claimed by two dispatchers while a
+// lease holds.
 //
 // PostgreSQL text holds neither NUL bytes nor invalid UTF-8. Events reach a
 // Store validated, without either; a delivery's LastError and Note, which
