@@ -57,8 +57,22 @@ func TestFeedHandler_routes(t *testing.T) {
 			assert.Equal(t, tt.wantTitles, p.titles())
 			assert.Equal(t, tt.wantCalName, p.calendarProperty("X-WR-CALNAME"))
 			assert.Equal(t, "PUBLISH", p.calendarProperty("METHOD"))
+			assert.Equal(t, "PT1H", p.calendarProperty("REFRESH-INTERVAL"), "the default refresh interval, as Cache-Control says")
+			assert.Equal(t, "PT1H", p.calendarProperty("X-PUBLISHED-TTL"))
 		})
 	}
+}
+
+func TestFeedHandler_nameAndRefreshInterval(t *testing.T) {
+	f := newFixture(t, &ical.FeedOptions{Name: "CSAIL Seminars", Description: "Talks at the lab", RefreshInterval: 15 * time.Minute})
+	resp := f.get("/calendar.ics")
+	require.Equal(t, http.StatusOK, resp.status)
+	assert.Equal(t, "public, max-age=900", resp.header.Get("Cache-Control"))
+	p := parse(t, resp.body)
+	assert.Equal(t, "CSAIL Seminars", p.calendarProperty("X-WR-CALNAME"))
+	assert.Equal(t, "Talks at the lab", p.calendarProperty("X-WR-CALDESC"))
+	assert.Equal(t, "PT15M", p.calendarProperty("REFRESH-INTERVAL"))
+	assert.Equal(t, "PT15M", p.calendarProperty("X-PUBLISHED-TTL"))
 }
 
 func TestFeedHandler_notFound(t *testing.T) {
