@@ -196,6 +196,9 @@ func isUTCName(name string) bool {
 // ("/mozilla.org/20050126_1/America/New_York",
 // "/softwarestudio.org/Olson_20011030_5/America/New_York").
 func ianaZone(name string) *tzone {
+	if isUTCName(name) {
+		return utcZone
+	}
 	if loc := loadIANA(name); loc != nil {
 		return &tzone{name: name, loc: loc, utc: loc == time.UTC}
 	}
