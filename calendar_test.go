@@ -47,6 +47,8 @@ func TestNew(t *testing.T) {
 	assert.ErrorIs(t, err, seminar.ErrInvalid, "an unknown zone is refused")
 	_, err = seminar.New(memstore.New(), &seminar.Options{Domain: "a@b"})
 	assert.ErrorIs(t, err, seminar.ErrInvalid, "a domain with @ is refused")
+	_, err = seminar.New(memstore.New(), &seminar.Options{Domain: "séminaire.example.org"})
+	assert.ErrorIs(t, err, seminar.ErrInvalid, "a domain must be ASCII: it ends every Message-ID")
 	cal, err := seminar.New(memstore.New(), nil)
 	require.NoError(t, err)
 	assert.NotNil(t, cal.Store())

@@ -66,7 +66,11 @@ type Mailer interface {
 	// (after DATA) for the recipients in the result's Accepted list; those
 	// it refused are in Refused. A non-nil error means nobody got it: it
 	// matches ErrTemporary when trying again later may succeed (4xx replies,
-	// network errors, timeouts) and ErrPermanent otherwise (5xx replies).
+	// network errors, timeouts) and ErrPermanent otherwise (5xx replies, and
+	// an envelope that cannot be sent, which also matches ErrInvalid). When
+	// the server refused every recipient, Send returns the result listing
+	// the refusals together with the error. An empty env.From is the null
+	// sender.
 	Send(ctx context.Context, env Envelope, raw []byte) (*SendResult, error)
 }
 

@@ -112,8 +112,8 @@ func New(store Store, opts *Options) (*Calendar, error) {
 	if c.domain == "" {
 		c.domain = "seminar.invalid"
 	}
-	if strings.ContainsAny(c.domain, "@<> \t\r\n") {
-		return nil, fmt.Errorf("seminar: new calendar: %w: domain %q is not a host name", ErrInvalid, c.domain)
+	if !isHostName(c.domain) {
+		return nil, fmt.Errorf("seminar: new calendar: %w: domain %q is not an ASCII host name (write an internationalized one in punycode)", ErrInvalid, c.domain)
 	}
 	if o.TimeZone != "" {
 		loc, err := loadZone(o.TimeZone)
@@ -395,4 +395,18 @@ func newID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
 	return idEncoding.EncodeToString(b[:])
+}
+
+// isHostName reports whether s is an ASCII host name, as UIDs and Message-IDs
+// need on their right-hand side.
+func isHostName(s string) bool {
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
 }

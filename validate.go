@@ -312,6 +312,8 @@ func (v *validator) email(path path, s string) {
 	switch {
 	case err != nil:
 		v.add(path, "is not an email address: %q", s)
+	case strings.IndexFunc(s, func(r rune) bool { return r > unicode.MaxASCII }) >= 0:
+		v.add(path, "must be an ASCII address (internationalized addresses are not delivered everywhere): %q", s)
 	case addr.Name != "" || addr.Address != s:
 		v.add(path, "must be a bare address such as name@example.org, not %q", s)
 	}

@@ -39,6 +39,7 @@ func TestEvent_Validate(t *testing.T) {
 		{"zone Local", func(e *seminar.Event) { e.TimeZone = "Local" }, []string{"timeZone"}},
 		{"speaker email with a name", func(e *seminar.Event) { e.Speakers[0].Email = "Pratik <p@ucla.edu>" }, []string{"speakers[0].email"}},
 		{"speaker email two addresses", func(e *seminar.Event) { e.Speakers[0].Email = "a@ucla.edu, b@ucla.edu" }, []string{"speakers[0].email"}},
+		{"speaker email not ASCII", func(e *seminar.Event) { e.Speakers[0].Email = "josé@ucla.edu" }, []string{"speakers[0].email"}},
 		{"speaker email not an address", func(e *seminar.Event) { e.Speakers[0].Email = "pratik" }, []string{"speakers[0].email"}},
 		{"speaker name required", func(e *seminar.Event) { e.Speakers = append(e.Speakers, seminar.Person{Affiliation: "MIT"}) }, []string{"speakers[1].name"}},
 		{"speaker URL relative", func(e *seminar.Event) { e.Speakers[0].URL = "/people/pratik" }, []string{"speakers[0].url"}},
