@@ -1,12 +1,14 @@
 // Command quickstart keeps a talk calendar in an embedded SQLite database:
 // it adds the June 2017 talks of a department seminar, then prints the page
-// of one talk followed by the other events of that month.
+// of one talk, the other events of that month, and the reminder email of the
+// talk exactly as it would be sent. It also writes the talk as an iCalendar
+// file, csail-talk.ics, beside the database.
 //
 //	go run ./examples/quickstart [-db seminar.db]
 //
 // The database is the file given by -db, seminar.db in the working directory
 // by default; it is created on the first run. Running the command again
-// finds the talks already there and adds nothing.
+// finds the talks already there and adds nothing, and prints the same.
 package main
 
 import (
@@ -17,9 +19,12 @@ import (
 	"io"
 	"log"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/ical"
+	"github.com/seminarkit/seminar/mail"
 	"github.com/seminarkit/seminar/store/sqlite"
 )
 
@@ -44,10 +49,20 @@ func run(ctx context.Context, out io.Writer, dbPath string) error {
 	}
 	defer store.Close()
 
+	// The mailer's zero Options compose messages but cannot send them:
+	// enough for a preview.
+	mailer, err := mail.New(mail.Options{})
+	if err != nil {
+		return err
+	}
+	clock := func() time.Time { return enteredAt }
 	cal, err := seminar.New(store, &seminar.Options{
 		Domain:   "csail.mit.edu",
 		TimeZone: "America/New_York",
-		Now:      func() time.Time { return enteredAt },
+		Now:      clock,
+		Mailer:   mailer,
+		ICS:      &ical.Attacher{Options: ical.EncodeOptions{Now: clock}},
+		From:     "CSAIL Seminars <seminars@csail.mit.edu>",
 	})
 	if err != nil {
 		return err
@@ -96,5 +111,31 @@ func run(ctx context.Context, out io.Writer, dbPath string) error {
 		}
 		fmt.Fprintln(out)
 	}
-	return nil
+
+	icsPath := filepath.Join(filepath.Dir(dbPath), "csail-talk.ics")
+	if err := writeICS(icsPath, seed, clock); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "quickstart: wrote %s\n", icsPath)
+
+	preview, err := cal.PreviewReminder(ctx, seed.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nReminder to %d lists, as it would be sent:\n\n", preview.Recipients)
+	_, err = out.Write(preview.Raw)
+	return err
+}
+
+// writeICS writes one talk as a calendar that any calendar program imports.
+func writeICS(path string, e *seminar.Event, clock func() time.Time) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = ical.EncodeEvent(f, e, &ical.EncodeOptions{Name: "CSAIL talks", Now: clock})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
