@@ -12,7 +12,8 @@
 // lines folded at 75 octets without splitting a UTF-8 sequence, TEXT values
 // escaped as RFC 5545 3.3.11 says (line breaks normalized, control
 // characters dropped), and parameter values quoted when they hold ',' ';'
-// or ':', with a double quote or line break in the RFC 6868 caret encoding.
+// or ':', with the characters that parsers read differently there (a
+// double quote, a backslash, an RFC 6868 caret) written as lookalikes.
 // Times carry the TZID of the event's IANA zone, with a VTIMEZONE generated
 // from Go's zone data that covers every year an event may be in; UTC
 // events are written in UTC.

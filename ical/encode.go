@@ -294,7 +294,7 @@ func (enc *Encoder) utcProp(name string, t time.Time) {
 // timeProp writes DTSTART or DTEND with the TZID of the event's zone, or in
 // UTC for a UTC event or a wall time that a fall-back makes ambiguous.
 func (enc *Encoder) timeProp(name string, t time.Time, z *encoderZone) {
-	if z == nil || secondReading(t, z.loc) {
+	if z == nil || ambiguous(t, z.loc) {
 		enc.utcProp(name, t)
 		return
 	}

@@ -194,11 +194,10 @@ func TestEncoder_Encode_roundTripGolangICal(t *testing.T) {
 			assert.Contains(t, desc, strings.TrimRight(lf(e.Abstract), "\n "))
 		})
 	}
-	// golang-ical removes the quotes of a parameter value but does not
-	// decode RFC 6868; ical.js and libical do, as this replacer does.
+	// A double quote cannot be in a parameter value: the CN shows an
+	// apostrophe in its place.
 	org := property(t, parsed[0].Properties, "ORGANIZER")
-	rfc6868 := strings.NewReplacer("^n", "\n", "^'", `"`, "^^", "^")
-	assert.Equal(t, events[0].Contact.Name, rfc6868.Replace(org.ICalParameters["CN"][0]))
+	assert.Equal(t, `Zhou, Bolei 'BZ'`, org.ICalParameters["CN"][0])
 }
 
 func calProps(cal *ics.Calendar) []ics.IANAProperty {
@@ -362,22 +361,39 @@ func TestEncoder_Encode_participants(t *testing.T) {
 	assert.Empty(t, without.Components, "no PARTICIPANT unless asked for")
 }
 
-// A wall time that occurs twice (1:30 AM on the night clocks fall back)
-// is read as its first occurrence, so an instant at the second one is
-// written in UTC; both keep their instant.
+// A wall time that occurs twice (1:30 AM on the night clocks fall back) is
+// read as its first occurrence by RFC 5545 and by ical.js, but as its
+// second by libical and python-icalendar: so both occurrences are written
+// in UTC, and every other time keeps its TZID.
 func TestEncoder_Encode_fallBack(t *testing.T) {
-	first := time.Date(2024, time.November, 3, 5, 30, 0, 0, time.UTC) // 1:30 EDT
-	second := first.Add(time.Hour)                                    // 1:30 EST
-	e := seedEvent()
-	e.Start, e.End = first.Add(-time.Hour), second
-	p := onlyEvent(t, parseICS(t, encodeAll(t, nil, e))).Properties
-	assert.Equal(t, "20241103T003000", value(t, p, "DTSTART"))
-	assert.Equal(t, "20241103T063000Z", value(t, p, "DTEND"))
-
-	e.Start, e.End = first, second.Add(time.Hour)
-	p = onlyEvent(t, parseICS(t, encodeAll(t, nil, e))).Properties
-	assert.Equal(t, "20241103T013000", value(t, p, "DTSTART"), "the first 1:30 keeps its TZID")
-	assert.Equal(t, "20241103T023000", value(t, p, "DTEND"))
+	ny := time.Date(2024, time.November, 3, 6, 0, 0, 0, time.UTC)     // 2:00 EDT becomes 1:00 EST
+	lordHowe := time.Date(2024, time.April, 6, 15, 0, 0, 0, time.UTC) // 2:00 +11 becomes 1:30 +10:30
+	tests := []struct {
+		name, zone string
+		at         time.Time
+		want       string
+	}{
+		{"before the fold", "America/New_York", ny.Add(-61 * time.Minute), "20241103T005900"},
+		{"first 1:00", "America/New_York", ny.Add(-time.Hour), "20241103T050000Z"},
+		{"first 1:30", "America/New_York", ny.Add(-30 * time.Minute), "20241103T053000Z"},
+		{"second 1:00", "America/New_York", ny, "20241103T060000Z"},
+		{"second 1:59", "America/New_York", ny.Add(59 * time.Minute), "20241103T065900Z"},
+		{"after the fold", "America/New_York", ny.Add(time.Hour), "20241103T020000"},
+		{"Lord Howe, first 1:45", "Australia/Lord_Howe", lordHowe.Add(-15 * time.Minute), "20240406T144500Z"},
+		{"Lord Howe, after", "Australia/Lord_Howe", lordHowe.Add(30 * time.Minute), "20240407T020000"},
+		{"spring forward keeps TZID", "America/New_York", time.Date(2024, time.March, 10, 7, 0, 0, 0, time.UTC), "20240310T030000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := seedEvent()
+			e.TimeZone, e.Start, e.End = tt.zone, tt.at, tt.at.Add(3*time.Hour)
+			ev := onlyEvent(t, parseICS(t, encodeAll(t, nil, e)))
+			assert.Equal(t, tt.want, value(t, ev.Properties, "DTSTART"))
+			start, err := ev.GetStartAt()
+			require.NoError(t, err)
+			assert.True(t, start.Equal(tt.at), "golang-ical reads %s", start)
+		})
+	}
 }
 
 func TestEncoder_Encode_invalid(t *testing.T) {

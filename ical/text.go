@@ -2,6 +2,7 @@ package ical
 
 import (
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -82,18 +83,24 @@ func appendRune(dst []byte, s string, i int) ([]byte, int) {
 }
 
 // appendParam appends s as a parameter value (RFC 5545 3.2). A value holding
-// ',' ';' or ':' is put in double quotes. A parameter value cannot hold a
-// DQUOTE or a line break at all, so they are written in the RFC 6868 caret
-// encoding ("^'" and "^n", with '^' itself as "^^"): unlike replacing a quote
-// with an apostrophe it loses nothing, ical.js, libical and python-icalendar
-// decode it, and a parser that does not still shows a readable value.
+// ',' ';' or ':' is put in double quotes.
 //
-// A backslash is literal in a parameter value, but golang-ical reads it as
-// an escape, dropping it, and before the closing quote it makes golang-ical
-// refuse the whole file. No encoding of it exists, so it is written as
-// U+FF3C FULLWIDTH REVERSE SOLIDUS, which looks the same to a reader and
-// parses the same everywhere. Other control characters are dropped and
-// invalid UTF-8 becomes U+FFFD, as in appendText.
+// Three characters have no portable reading, so each is written as a
+// character that looks the same and reads the same everywhere:
+//   - a double quote cannot appear in a parameter value at all; it becomes
+//     an apostrophe. RFC 6868 would write it as ^', but python-icalendar
+//     and vobject do not decode that and show the caret;
+//   - a backslash is literal in a parameter value, but golang-ical and
+//     ical.js read it as the start of an escape (golang-ical drops it, and
+//     before a closing quote fails the whole file); it becomes U+FF3C
+//     FULLWIDTH REVERSE SOLIDUS;
+//   - a caret before n, ', " or another caret would be decoded by RFC 6868
+//     readers (ical.js, libical) and not by others; it becomes U+FF3E
+//     FULLWIDTH CIRCUMFLEX ACCENT.
+//
+// Parameter values are one line: a line break becomes a space. Other
+// control characters are dropped and invalid UTF-8 becomes U+FFFD, as in
+// appendText.
 func appendParam(dst []byte, s string) []byte {
 	quote := needsQuotes(s)
 	if quote {
@@ -103,18 +110,18 @@ func appendParam(dst []byte, s string) []byte {
 		c := s[i]
 		switch {
 		case c == '"':
-			dst = append(dst, '^', '\'')
-		case c == '^':
-			dst = append(dst, '^', '^')
+			dst = append(dst, '\'')
 		case c == '\\':
 			dst = append(dst, "\uFF3C"...)
+		case c == '^' && i+1 < len(s) && strings.IndexByte(`nN'"^`, s[i+1]) >= 0:
+			dst = append(dst, "\uFF3E"...)
 		case c == '\r':
-			dst = append(dst, '^', 'n')
+			dst = append(dst, ' ')
 			if i+1 < len(s) && s[i+1] == '\n' {
 				i++
 			}
 		case c == '\n':
-			dst = append(dst, '^', 'n')
+			dst = append(dst, ' ')
 		case c == '\t' || (c >= 0x20 && c < 0x7f):
 			dst = append(dst, c)
 		case c >= utf8.RuneSelf:
@@ -158,19 +165,11 @@ func appendURI(dst []byte, s string) []byte {
 }
 
 // appendFolded appends the content line to dst, folded so that no line is
-// longer than 75 octets (RFC 5545 3.1), followed by CRLF. A fold never
-// splits a UTF-8 sequence: RFC 5545 allows it, but clients that decode each
-// physical line on its own then show replacement characters.
+// longer than 75 octets (RFC 5545 3.1), followed by CRLF.
 func appendFolded(dst, line []byte) []byte {
 	limit := maxLineOctets
 	for len(line) > limit {
-		cut := limit
-		for cut > 0 && !utf8.RuneStart(line[cut]) {
-			cut--
-		}
-		if cut == 0 { // not UTF-8 at all; a line must still end
-			cut = limit
-		}
+		cut := foldPoint(line, limit)
 		dst = append(dst, line[:cut]...)
 		dst = append(dst, '\r', '\n', ' ')
 		line = line[cut:]
@@ -178,6 +177,34 @@ func appendFolded(dst, line []byte) []byte {
 	}
 	dst = append(dst, line...)
 	return append(dst, '\r', '\n')
+}
+
+// foldWindow is how far back from the longest possible line foldPoint
+// looks for a good place to fold.
+const foldWindow = 16
+
+// foldPoint returns where to fold a line longer than limit. RFC 5545 allows
+// a fold anywhere, but some readers decode or unescape each physical line
+// on its own, trim spaces at line ends, or strip all the white space that
+// starts a continuation. So a fold never splits a UTF-8 sequence, and where
+// it can it avoids white space on either side and a backslash before it,
+// which would split an escape.
+func foldPoint(line []byte, limit int) int {
+	for cut := limit; cut > limit-foldWindow; cut-- {
+		if utf8.RuneStart(line[cut]) && !awkwardFold(line[cut-1], line[cut]) {
+			return cut
+		}
+	}
+	for cut := limit; cut > limit-utf8.UTFMax; cut-- {
+		if utf8.RuneStart(line[cut]) {
+			return cut
+		}
+	}
+	return limit // not UTF-8 at all; the line must still end
+}
+
+func awkwardFold(before, after byte) bool {
+	return before == ' ' || before == '\t' || before == '\\' || after == ' ' || after == '\t'
 }
 
 // appendUTC appends t as a DATE-TIME in UTC form: 20170612T200000Z.

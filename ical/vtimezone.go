@@ -345,17 +345,26 @@ func daysIn(year int, month time.Month) int {
 	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-// secondReading reports whether the wall clock reading of t in loc also
-// occurred earlier, before clocks were turned back: such a local time is
-// read as its first occurrence (RFC 5545 3.3.5), so t must be written in
-// UTC to keep its instant.
-func secondReading(t time.Time, loc *time.Location) bool {
+// ambiguous reports whether the wall clock reading of t in loc occurs twice,
+// on a night clocks are turned back. RFC 5545 3.3.5 reads such a local
+// time as its first occurrence, but libical and python-icalendar read it
+// as the second, so either occurrence is written in UTC to keep its
+// instant in every client.
+func ambiguous(t time.Time, loc *time.Location) bool {
 	lt := t.In(loc)
-	start, _ := lt.ZoneBounds()
-	if start.IsZero() {
-		return false
-	}
 	_, off := lt.Zone()
-	_, prev := start.Add(-time.Second).In(loc).Zone()
-	return prev > off && t.Sub(start) < time.Duration(prev-off)*time.Second
+	start, end := lt.ZoneBounds()
+	if !start.IsZero() {
+		// The same reading came before start, at the earlier offset.
+		if _, prev := start.Add(-time.Second).In(loc).Zone(); prev > off && t.Sub(start) < time.Duration(prev-off)*time.Second {
+			return true
+		}
+	}
+	if !end.IsZero() {
+		// The same reading comes again after end, at the later offset.
+		if _, next := end.In(loc).Zone(); next < off && end.Sub(t) <= time.Duration(off-next)*time.Second {
+			return true
+		}
+	}
+	return false
 }
