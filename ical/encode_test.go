@@ -203,7 +203,7 @@ func TestEncoder_Encode_roundTripGolangICal(t *testing.T) {
 func calProps(cal *ics.Calendar) []ics.IANAProperty {
 	var props []ics.IANAProperty
 	for _, p := range cal.CalendarProperties {
-		props = append(props, ics.IANAProperty{BaseProperty: p.BaseProperty})
+		props = append(props, ics.IANAProperty(p))
 	}
 	return props
 }
