@@ -18,16 +18,16 @@ import (
 	"github.com/seminarkit/seminar/ical"
 )
 
-// row is an occurrence as a test expects it: times in RFC 3339 with the
+// occRow is an occurrence as a test expects it: times in RFC 3339 with the
 // offset of the zone the occurrence is shown in, so that a row checks the
 // instant and the zone at once.
-type row struct {
+type occRow struct {
 	uid, rid, title, start, end, tz, status string
 	allDay, floating                        bool
 }
 
-func rowOf(o ical.Occurrence) row {
-	return row{uid: o.UID, rid: o.RecurrenceID, title: o.Title,
+func occRowOf(o ical.Occurrence) occRow {
+	return occRow{uid: o.UID, rid: o.RecurrenceID, title: o.Title,
 		start: o.Start.Format(time.RFC3339), end: o.End.Format(time.RFC3339),
 		tz: o.TimeZone, status: o.Status, allDay: o.AllDay, floating: o.Floating}
 }
@@ -44,10 +44,10 @@ func decodeFile(t *testing.T, name string, opts *ical.DecodeOptions) *ical.Resul
 	return res
 }
 
-func rows(res *ical.Result) []row {
-	var out []row
+func occRows(res *ical.Result) []occRow {
+	var out []occRow
 	for _, o := range res.Occurrences {
-		out = append(out, rowOf(o))
+		out = append(out, occRowOf(o))
 	}
 	return out
 }
@@ -63,9 +63,9 @@ const (
 func TestDecode_Fixtures(t *testing.T) {
 	tests := []struct {
 		file string
-		want []row
+		want []occRow
 	}{
-		{"google.ics", []row{
+		{"google.ics", []occRow{
 			// The tz database, not Google's VTIMEZONE (which has only
 			// the 2007 rule), knows that DST began on April 2 in 2006.
 			{uid: "3d1i6n5o2g0k9j8i7h6g5f4e3d@google.com", title: "Colloquium before the 2007 change of US daylight-saving rules",
@@ -91,7 +91,7 @@ func TestDecode_Fixtures(t *testing.T) {
 			{uid: "1b9g4l3m0e8i7h6g5f4e3d2c1b@google.com", title: "Labor Day",
 				start: "2025-09-01T00:00:00Z", end: "2025-09-02T00:00:00Z", allDay: true, status: "CONFIRMED"},
 		}},
-		{"outlook.ics", []row{
+		{"outlook.ics", []occRow{
 			// India Standard Time: a VTIMEZONE from year 1 without rules.
 			{uid: "040000008200E00074C5B7101A82E00800000000D4E5F6A7B8C9D901000000000000000010000000DDEEFF00112233445566778899001122",
 				title: "Call with Bangalore", start: "2025-01-15T17:30:00+05:30", end: "2025-01-15T18:30:00+05:30", tz: "Asia/Calcutta"},
@@ -125,7 +125,7 @@ func TestDecode_Fixtures(t *testing.T) {
 			{uid: "040000008200E00074C5B7101A82E00800000000B2C3D4E5F6A7D901000000000000000010000000BBCCDDEEFF0011223344556677889900",
 				title: "Winter closure", start: "2025-12-24T00:00:00Z", end: "2025-12-27T00:00:00Z", allDay: true},
 		}},
-		{"icloud.ics", []row{
+		{"icloud.ics", []occRow{
 			{uid: "6A1D2C3B-8E4F-405B-AC9D-2E3F4A5B6C7D", title: "Early lecture in the spring-forward gap",
 				start: "2025-03-30T03:30:00+02:00", end: "2025-03-30T04:30:00+02:00", tz: "Europe/Zurich"},
 			// TZID names no zone, X-LIC-LOCATION does; the VTIMEZONE's
@@ -135,7 +135,7 @@ func TestDecode_Fixtures(t *testing.T) {
 			{uid: "5F0C1B2A-7D3E-4F5A-9B8C-1D2E3F4A5B6C", title: "Night lecture across the end of summer time",
 				start: "2025-10-26T02:30:00+02:00", end: "2025-10-26T03:30:00+01:00", tz: "Europe/Zurich"},
 		}},
-		{"thunderbird.ics", []row{
+		{"thunderbird.ics", []occRow{
 			// The 2005 VTIMEZONE says DST starts in April; the zone it
 			// names has started in March since 2007.
 			{uid: "9f3c2a1e-5b7d-4c8e-a0f1-2b3c4d5e6f70", rid: "20250320T190000Z", title: "Reading group (zone with an old Lightning prefix)",
@@ -157,7 +157,7 @@ func TestDecode_Fixtures(t *testing.T) {
 			{uid: "0a4d3b2f-6c8e-4d9f-b1a2-3c4d5e6f7081", rid: "20250711T070000Z", title: "Summer school",
 				start: "2025-07-11T09:00:00+02:00", end: "2025-07-11T17:00:00+02:00", tz: "Europe/Berlin"},
 		}},
-		{"zimbra.ics", []row{
+		{"zimbra.ics", []occRow{
 			// DAILY all-day with an EXDATE;VALUE=DATE on the 3rd.
 			{uid: "c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e6f", rid: "20250901", title: "Orientation week",
 				start: "2025-09-01T00:00:00Z", end: "2025-09-02T00:00:00Z", allDay: true},
@@ -196,7 +196,7 @@ func TestDecode_Fixtures(t *testing.T) {
 			{uid: zimbraSeries, rid: "20251210T180000Z", title: "Theory lunch (new room and time)",
 				start: "2025-12-10T12:30:00-06:00", end: "2025-12-10T13:30:00-06:00", tz: "America/Chicago"},
 		}},
-		{"rfc5545.ics", []row{
+		{"rfc5545.ics", []occRow{
 			{uid: "uid1@example.com", title: "Networld+Interop Conference",
 				start: "1996-09-18T14:30:00Z", end: "1996-09-20T22:00:00Z", status: "CONFIRMED"},
 			{uid: "19970901T130000Z-123401@example.com", title: "Annual Employee Review",
@@ -211,7 +211,7 @@ func TestDecode_Fixtures(t *testing.T) {
 			{uid: "20070423T123432Z-541111@example.com", title: "Festival International de Jazz de Montreal",
 				start: "2007-06-28T00:00:00Z", end: "2007-07-09T00:00:00Z", allDay: true},
 		}},
-		{"broken.ics", []row{
+		{"broken.ics", []occRow{
 			{uid: "good-1@example.edu", title: "First talk", start: "2025-02-10T15:00:00Z", end: "2025-02-10T16:00:00Z"},
 			{uid: "good-2@example.edu", title: "Third talk", start: "2025-02-12T15:00:00Z", end: "2025-02-12T15:45:00Z"},
 		}},
@@ -219,7 +219,7 @@ func TestDecode_Fixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			res := decodeFile(t, tt.file, nil)
-			assert.Equal(t, tt.want, rows(res))
+			assert.Equal(t, tt.want, occRows(res))
 		})
 	}
 }
@@ -304,7 +304,7 @@ func TestDecode_NotACalendar(t *testing.T) {
 }
 
 // calendar wraps VEVENT lines into a calendar, with CRLF line ends.
-func calendar(lines ...string) string {
+func wrapVEvents(lines ...string) string {
 	all := append([]string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"}, lines...)
 	all = append(all, "END:VCALENDAR")
 	return strings.Join(all, "\r\n") + "\r\n"
@@ -323,7 +323,7 @@ func decodeString(t *testing.T, s string, opts *ical.DecodeOptions) *ical.Result
 // TestDecode_Fields checks how values are unescaped and what each
 // property becomes.
 func TestDecode_Fields(t *testing.T) {
-	res := decodeString(t, calendar(
+	res := decodeString(t, wrapVEvents(
 		"BEGIN:VEVENT",
 		"UID:fields@example.org",
 		"DTSTART:20250210T150000Z",
@@ -376,7 +376,7 @@ func TestDecode_Fields(t *testing.T) {
 // left out, each reported, and the event kept.
 func TestDecode_Limits(t *testing.T) {
 	long := strings.Repeat("é", seminar.MaxLineLen) // 2 bytes each
-	res := decodeString(t, calendar(
+	res := decodeString(t, wrapVEvents(
 		"BEGIN:VEVENT",
 		"UID:limits@example.org",
 		"DTSTART:20250210T150000Z",
@@ -424,7 +424,7 @@ func TestDecode_Durations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			lines := append([]string{"BEGIN:VEVENT", "UID:d@example.org", "SUMMARY:x"}, tt.props...)
-			res := decodeString(t, calendar(append(lines, "END:VEVENT")...), nil)
+			res := decodeString(t, wrapVEvents(append(lines, "END:VEVENT")...), nil)
 			require.Len(t, res.Occurrences, 1)
 			o := res.Occurrences[0]
 			assert.Equal(t, tt.start, o.Start.Format(time.RFC3339))
@@ -437,7 +437,7 @@ func TestDecode_Durations(t *testing.T) {
 // TestDecode_Floating checks floating times without X-WR-TIMEZONE, and TZIDs
 // that name nothing.
 func TestDecode_Floating(t *testing.T) {
-	res := decodeString(t, calendar(
+	res := decodeString(t, wrapVEvents(
 		"BEGIN:VEVENT", "UID:f@example.org", "SUMMARY:f", "DTSTART:20250210T150000", "DTEND:20250210T160000", "END:VEVENT",
 		"BEGIN:VEVENT", "UID:g@example.org", "SUMMARY:g", "DTSTART;TZID=Mars/Olympus_Mons:20250211T150000", "END:VEVENT",
 	), nil)
@@ -454,7 +454,7 @@ func TestDecode_Floating(t *testing.T) {
 
 // TestDecode_Window checks From, To and MaxOccurrences.
 func TestDecode_Window(t *testing.T) {
-	daily := calendar("BEGIN:VEVENT", "UID:daily@example.org", "SUMMARY:Daily",
+	daily := wrapVEvents("BEGIN:VEVENT", "UID:daily@example.org", "SUMMARY:Daily",
 		"DTSTART;TZID=Europe/Paris:20200101T090000", "DTEND;TZID=Europe/Paris:20200101T100000",
 		"RRULE:FREQ=DAILY", "END:VEVENT",
 		"BEGIN:VEVENT", "UID:once@example.org", "SUMMARY:Once", "DTSTART:20100101T090000Z", "END:VEVENT")
@@ -487,7 +487,7 @@ func TestDecode_Window(t *testing.T) {
 // TestDecode_Duplicates checks that of two versions of one event the newer
 // is kept, by SEQUENCE and then LAST-MODIFIED.
 func TestDecode_Duplicates(t *testing.T) {
-	res := decodeString(t, calendar(
+	res := decodeString(t, wrapVEvents(
 		"BEGIN:VEVENT", "UID:dup@example.org", "SEQUENCE:2", "SUMMARY:Newer", "DTSTART:20250210T150000Z", "END:VEVENT",
 		"BEGIN:VEVENT", "UID:dup@example.org", "SEQUENCE:1", "SUMMARY:Older", "DTSTART:20250210T150000Z", "END:VEVENT",
 		"BEGIN:VEVENT", "UID:mod@example.org", "LAST-MODIFIED:20250102T000000Z", "SUMMARY:Newer", "DTSTART:20250210T150000Z", "END:VEVENT",
@@ -502,7 +502,7 @@ func TestDecode_Duplicates(t *testing.T) {
 
 // TestDecode_Structure checks recovery from missing and stray END lines.
 func TestDecode_Structure(t *testing.T) {
-	res := decodeString(t, calendar(
+	res := decodeString(t, wrapVEvents(
 		"BEGIN:VEVENT", "UID:a@example.org", "SUMMARY:Lost its END", "DTSTART:20250210T150000Z",
 		"BEGIN:VEVENT", "UID:b@example.org", "SUMMARY:Fine", "DTSTART:20250211T150000Z",
 		"BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT5M",

@@ -63,7 +63,7 @@ func TestOccurrence_Event(t *testing.T) {
 		"no title": {"DTSTART:20250210T150000Z", "DTEND:20250210T160000Z", "SUMMARY: "},
 	} {
 		t.Run(name, func(t *testing.T) {
-			res := decodeString(t, calendar(append(append([]string{"BEGIN:VEVENT", "UID:x@example.org"}, lines...), "END:VEVENT")...), nil)
+			res := decodeString(t, wrapVEvents(append(append([]string{"BEGIN:VEVENT", "UID:x@example.org"}, lines...), "END:VEVENT")...), nil)
 			require.Len(t, res.Occurrences, 1)
 			e := res.Occurrences[0].Event()
 			assert.Equal(t, "UTC", e.TimeZone)
@@ -75,7 +75,7 @@ func TestOccurrence_Event(t *testing.T) {
 // TestOccurrence_EventFixups checks the changes Event makes so that any
 // occurrence is a valid seminar event.
 func TestOccurrence_EventFixups(t *testing.T) {
-	res := decodeString(t, calendar(
+	res := decodeString(t, wrapVEvents(
 		"BEGIN:VEVENT", "UID:z@example.org", "DTSTART:20250210T150000Z", "SUMMARY:Cancelled: Reading group",
 		"STATUS:CANCELLED", "CLASS:CONFIDENTIAL",
 		"ORGANIZER;CN=Calendar:mailto:noreply@example.org",

@@ -13,10 +13,10 @@ import (
 
 // starts decodes one VEVENT and returns the starts of its occurrences as
 // "2006-01-02 15:04 -0700".
-func starts(t *testing.T, opts *ical.DecodeOptions, props ...string) []string {
+func expandStarts(t *testing.T, opts *ical.DecodeOptions, props ...string) []string {
 	t.Helper()
 	lines := append([]string{"BEGIN:VEVENT", "UID:r@example.org", "SUMMARY:r"}, props...)
-	res := decodeString(t, calendar(append(lines, "END:VEVENT")...), opts)
+	res := decodeString(t, wrapVEvents(append(lines, "END:VEVENT")...), opts)
 	var out []string
 	for _, o := range res.Occurrences {
 		out = append(out, o.Start.Format("2006-01-02 15:04 -0700"))
@@ -24,7 +24,7 @@ func starts(t *testing.T, opts *ical.DecodeOptions, props ...string) []string {
 	return out
 }
 
-func days(year int, month time.Month, clock, offset string, ds ...int) []string {
+func onDays(year int, month time.Month, clock, offset string, ds ...int) []string {
 	var out []string
 	for _, d := range ds {
 		out = append(out, time.Date(year, month, d, 0, 0, 0, 0, time.UTC).Format("2006-01-02")+" "+clock+" "+offset)
@@ -32,7 +32,7 @@ func days(year int, month time.Month, clock, offset string, ds ...int) []string 
 	return out
 }
 
-func concat(lists ...[]string) []string {
+func joinLists(lists ...[]string) []string {
 	var out []string
 	for _, l := range lists {
 		out = append(out, l...)
@@ -52,21 +52,21 @@ func TestDecode_RFC5545Recurrences(t *testing.T) {
 	}{
 		{"every other week on MO, WE, FR until December 24, 1997",
 			[]string{"DTSTART;" + ny + ":19970901T090000", "RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=19971224T000000Z;WKST=SU;BYDAY=MO,WE,FR"},
-			concat(days(1997, 9, "09:00", "-0400", 1, 3, 5, 15, 17, 19, 29), days(1997, 10, "09:00", "-0400", 1, 3, 13, 15, 17),
-				days(1997, 10, "09:00", "-0500", 27, 29, 31), days(1997, 11, "09:00", "-0500", 10, 12, 14, 24, 26, 28),
-				days(1997, 12, "09:00", "-0500", 8, 10, 12, 22))},
+			joinLists(onDays(1997, 9, "09:00", "-0400", 1, 3, 5, 15, 17, 19, 29), onDays(1997, 10, "09:00", "-0400", 1, 3, 13, 15, 17),
+				onDays(1997, 10, "09:00", "-0500", 27, 29, 31), onDays(1997, 11, "09:00", "-0500", 10, 12, 14, 24, 26, 28),
+				onDays(1997, 12, "09:00", "-0500", 8, 10, 12, 22))},
 		{"monthly on the first and last day for 10 occurrences",
 			[]string{"DTSTART;" + ny + ":19970930T090000", "RRULE:FREQ=MONTHLY;COUNT=10;BYMONTHDAY=1,-1"},
-			concat(days(1997, 9, "09:00", "-0400", 30), days(1997, 10, "09:00", "-0400", 1), days(1997, 10, "09:00", "-0500", 31),
-				days(1997, 11, "09:00", "-0500", 1, 30), days(1997, 12, "09:00", "-0500", 1, 31),
-				days(1998, 1, "09:00", "-0500", 1, 31), days(1998, 2, "09:00", "-0500", 1))},
+			joinLists(onDays(1997, 9, "09:00", "-0400", 30), onDays(1997, 10, "09:00", "-0400", 1), onDays(1997, 10, "09:00", "-0500", 31),
+				onDays(1997, 11, "09:00", "-0500", 1, 30), onDays(1997, 12, "09:00", "-0500", 1, 31),
+				onDays(1998, 1, "09:00", "-0500", 1, 31), onDays(1998, 2, "09:00", "-0500", 1))},
 		{"WKST=MO", []string{"DTSTART;" + ny + ":19970805T090000", "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO"},
-			days(1997, 8, "09:00", "-0400", 5, 10, 19, 24)},
+			onDays(1997, 8, "09:00", "-0400", 5, 10, 19, 24)},
 		{"WKST=SU", []string{"DTSTART;" + ny + ":19970805T090000", "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU"},
-			days(1997, 8, "09:00", "-0400", 5, 17, 19, 31)},
+			onDays(1997, 8, "09:00", "-0400", 5, 17, 19, 31)},
 		{"the third instance of TU, WE, TH for the next 3 months",
 			[]string{"DTSTART;" + ny + ":19970904T090000", "RRULE:FREQ=MONTHLY;COUNT=3;BYDAY=TU,WE,TH;BYSETPOS=3"},
-			concat(days(1997, 9, "09:00", "-0400", 4), days(1997, 10, "09:00", "-0400", 7), days(1997, 11, "09:00", "-0500", 6))},
+			joinLists(onDays(1997, 9, "09:00", "-0400", 4), onDays(1997, 10, "09:00", "-0400", 7), onDays(1997, 11, "09:00", "-0500", 6))},
 		{"every 3 hours from 9:00 to 17:00 on one day",
 			[]string{"DTSTART;" + ny + ":19970902T090000", "RRULE:FREQ=HOURLY;INTERVAL=3;UNTIL=19970902T170000Z"},
 			[]string{"1997-09-02 09:00 -0400", "1997-09-02 12:00 -0400"}}, // 15:00 EDT is 19:00Z, past UNTIL
@@ -84,12 +84,12 @@ func TestDecode_RFC5545Recurrences(t *testing.T) {
 			// EXDATE then removes: four Fridays the 13th remain. (ical.js
 			// and libical's rule iterator leave a DTSTART off the rule out
 			// and give five.)
-			concat(days(1998, 2, "09:00", "-0500", 13), days(1998, 3, "09:00", "-0500", 13),
-				days(1998, 11, "09:00", "-0500", 13), days(1999, 8, "09:00", "-0400", 13))},
+			joinLists(onDays(1998, 2, "09:00", "-0500", 13), onDays(1998, 3, "09:00", "-0500", 13),
+				onDays(1998, 11, "09:00", "-0500", 13), onDays(1999, 8, "09:00", "-0400", 13))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, starts(t, nil, tt.props...))
+			assert.Equal(t, tt.want, expandStarts(t, nil, tt.props...))
 		})
 	}
 }
@@ -100,8 +100,8 @@ func TestDecode_RFC5545Recurrences(t *testing.T) {
 func TestDecode_SubDailyMatchesDaily(t *testing.T) {
 	window := &ical.DecodeOptions{From: time.Date(1997, 9, 2, 0, 0, 0, 0, time.UTC), To: time.Date(1997, 9, 5, 0, 0, 0, 0, time.UTC)}
 	dt := "DTSTART;TZID=America/New_York:19970902T090000"
-	daily := starts(t, window, dt, "RRULE:FREQ=DAILY;BYHOUR=9,10,11,12,13,14,15,16;BYMINUTE=0,20,40")
-	minutely := starts(t, window, dt, "RRULE:FREQ=MINUTELY;INTERVAL=20;BYHOUR=9,10,11,12,13,14,15,16")
+	daily := expandStarts(t, window, dt, "RRULE:FREQ=DAILY;BYHOUR=9,10,11,12,13,14,15,16;BYMINUTE=0,20,40")
+	minutely := expandStarts(t, window, dt, "RRULE:FREQ=MINUTELY;INTERVAL=20;BYHOUR=9,10,11,12,13,14,15,16")
 	require.Len(t, daily, 3*24, "three days of 24 instants")
 	assert.Equal(t, daily, minutely)
 	assert.Equal(t, "1997-09-04 16:40 -0400", daily[len(daily)-1])
@@ -163,7 +163,7 @@ func TestDecode_RecurrenceRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, starts(t, tt.opts, tt.props...))
+			assert.Equal(t, tt.want, expandStarts(t, tt.opts, tt.props...))
 		})
 	}
 }
@@ -195,7 +195,7 @@ func TestDecode_RecurrenceIsBounded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
 			start := time.Now()
-			res := decodeString(t, calendar("BEGIN:VEVENT", "UID:b@example.org", "SUMMARY:b",
+			res := decodeString(t, wrapVEvents("BEGIN:VEVENT", "UID:b@example.org", "SUMMARY:b",
 				"DTSTART:20250101T030000Z", "RRULE:"+tt.rule, "END:VEVENT"),
 				&ical.DecodeOptions{From: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2140, 1, 1, 0, 0, 0, 0, time.UTC)})
 			assert.Len(t, res.Occurrences, tt.want)
@@ -224,7 +224,7 @@ func TestDecode_BadRules(t *testing.T) {
 		"FREQ=DAILY;UNTIL=soon":   "UNTIL=soon is not a date",
 		"FREQ=MONTHLY;BYDAY=99MO": "not a weekday with an ordinal",
 	} {
-		res := decodeString(t, calendar("BEGIN:VEVENT", "UID:bad@example.org", "SUMMARY:b",
+		res := decodeString(t, wrapVEvents("BEGIN:VEVENT", "UID:bad@example.org", "SUMMARY:b",
 			"DTSTART:20250101T030000Z", "RRULE:"+rule, "END:VEVENT"), nil)
 		assert.Empty(t, res.Occurrences, rule)
 		require.Len(t, res.Skipped, 1, rule)

@@ -25,7 +25,7 @@ func decodeAt(t *testing.T, vtimezone, tzid, wall string) ical.Occurrence {
 	}
 	lines = append(lines, "BEGIN:VEVENT", "UID:tz@example.org", "SUMMARY:tz",
 		fmt.Sprintf("DTSTART;TZID=%q:%s", tzid, wall), "END:VEVENT")
-	res := decodeString(t, calendar(lines...), nil)
+	res := decodeString(t, wrapVEvents(lines...), nil)
 	require.Len(t, res.Occurrences, 1, "%s %s: %v", tzid, wall, res.Skipped)
 	return res.Occurrences[0]
 }
@@ -268,7 +268,7 @@ func checkZone(t *testing.T, zone, vtz string, fromYear, toYear int) {
 		lines = append(lines, "BEGIN:VEVENT", fmt.Sprintf("UID:%d@example.org", i), "SUMMARY:s",
 			"DTSTART;TZID=Zone A:"+w, "END:VEVENT")
 	}
-	res := decodeString(t, calendar(lines...), nil)
+	res := decodeString(t, wrapVEvents(lines...), nil)
 	require.Len(t, res.Occurrences, len(walls))
 	byUID := map[string]ical.Occurrence{}
 	for _, o := range res.Occurrences {
