@@ -42,6 +42,8 @@
 //	X-SEMINAR-LINK            one per link, in order: URL, then label
 //	CATEGORIES;X-SEMINAR-KIND=TYPE, SERIES, RESEARCH or IMPACT
 //	                          the field a category comes from
+//	X-SEMINAR-TIMEZONE        the event's IANA zone, only when DTSTART carries no TZID
+//	                          although the zone is not UTC (a start in a fall-back fold)
 //
 // With EncodeOptions.HideContact no email address is written in any of them.
 //

@@ -292,16 +292,18 @@ func (enc *Encoder) utcProp(name string, t time.Time) {
 }
 
 // timeProp writes DTSTART or DTEND with the TZID of the event's zone, or in
-// UTC for a UTC event or a wall time that a fall-back makes ambiguous.
-func (enc *Encoder) timeProp(name string, t time.Time, z *encoderZone) {
+// UTC for a UTC event or a wall time that a fall-back makes ambiguous. It
+// reports whether it wrote the TZID.
+func (enc *Encoder) timeProp(name string, t time.Time, z *encoderZone) bool {
 	if z == nil || ambiguous(t, z.loc) {
 		enc.utcProp(name, t)
-		return
+		return false
 	}
 	enc.prop(name)
 	enc.param("TZID", z.name)
 	enc.line = appendLocal(append(enc.line, ':'), t.In(z.loc))
 	enc.endLine()
+	return true
 }
 
 func (enc *Encoder) event(e *seminar.Event, z *encoderZone) {
@@ -309,7 +311,7 @@ func (enc *Encoder) event(e *seminar.Event, z *encoderZone) {
 	enc.rawLine("BEGIN:VEVENT")
 	enc.textProp("UID", e.UID)
 	enc.utcProp("DTSTAMP", enc.stamp)
-	enc.timeProp("DTSTART", e.Start, z)
+	zoned := enc.timeProp("DTSTART", e.Start, z)
 	enc.timeProp("DTEND", e.End, z)
 	if !e.CreatedAt.IsZero() {
 		enc.utcProp("CREATED", e.CreatedAt)
@@ -347,6 +349,12 @@ func (enc *Encoder) event(e *seminar.Event, z *encoderZone) {
 	}
 	enc.organizer(e)
 	enc.extensions(e)
+	if z != nil && !zoned {
+		// DTSTART fell in a fall-back fold and went out in UTC: the
+		// zone the talk is announced in is said here instead.
+		enc.prop("X-SEMINAR-TIMEZONE")
+		enc.uri(z.name)
+	}
 	if enc.opts.Participants {
 		enc.participants(e)
 	}

@@ -392,6 +392,11 @@ func TestEncoder_Encode_fallBack(t *testing.T) {
 			start, err := ev.GetStartAt()
 			require.NoError(t, err)
 			assert.True(t, start.Equal(tt.at), "golang-ical reads %s", start)
+			if strings.HasSuffix(tt.want, "Z") {
+				assert.Equal(t, tt.zone, value(t, ev.Properties, "X-SEMINAR-TIMEZONE"), "the zone is still carried")
+			} else {
+				assert.Empty(t, values(ev.Properties, "X-SEMINAR-TIMEZONE"), "TZID carries the zone")
+			}
 		})
 	}
 }
