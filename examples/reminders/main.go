@@ -1,0 +1,174 @@
+// Command reminders previews and sends the reminder emails of a talk
+// calendar kept in SQLite, such as the database examples/quickstart makes:
+//
+//	go run ./examples/quickstart -db seminar.db
+//	go run ./examples/reminders -db seminar.db -list
+//	go run ./examples/reminders -db seminar.db -preview ID
+//	go run ./examples/reminders -db seminar.db -smtp smtp.example.org:587 -user U -pass P -send ID
+//	go run ./examples/reminders -db seminar.db -smtp smtp.example.org:587 -user U -pass P -dispatch
+//
+// # Commands
+//
+// Exactly one command is given:
+//
+//   - -list prints one talk per line, ordered by start: its ID, a tab, its
+//     start in RFC 3339 (in the talk's own zone), a tab and its title.
+//     Cancelled talks are left out.
+//   - -preview ID prints the talk's reminder on standard output exactly as
+//     -send would transmit it, the raw RFC 5322 message and nothing else;
+//     who it would go to is written on standard error. Only the Date header
+//     and the DTSTAMP of the attached calendar differ from a later send.
+//   - -send ID sends the talk's reminder now: one message, with every list
+//     of the talk in To, in one SMTP transaction. A reminder is sent once per
+//     version of the talk; a second -send refuses unless -force is given,
+//     and a forced resend is a new message with a new Message-ID.
+//   - -dispatch sends every reminder that is due, once (run it from cron
+//     every minute or so; several at once are safe) and prints what it did.
+//     It never sends a reminder for a talk that has started: those are
+//     dropped. A failed delivery is counted in the report, which is not a
+//     failure of the command; the outbox keeps the reason.
+//
+// # The mail server
+//
+// -send and -dispatch need -smtp, the server's host:port. The connection is
+// upgraded with STARTTLS, which the server must offer and whose certificate
+// must verify against the system's roots, unless -insecure allows plaintext
+// (for a relay on the same host, or a test server). -user and -pass
+// authenticate with AUTH; the password may come from the environment
+// variable SEMINAR_SMTP_PASSWORD instead, since other users of the machine
+// see -pass in the process list. -from is the From header and the envelope
+// sender, in previews too; -domain, by default the domain of -from, is the
+// right-hand side of the Message-IDs of the reminders sent with -send.
+// Scheduled reminders keep the Message-ID they were given when the talk was
+// stored.
+//
+// # The demo's clock
+//
+// The quickstart's talks are in June 2017, so with the real clock their
+// reminders are all past and -dispatch drops them: correct, if dull. -now
+// sets the clock to a fixed instant in RFC 3339, such as
+//
+//	go run ./examples/reminders -db seminar.db -smtp 127.0.0.1:2525 -insecure -now 2017-06-11T21:00:00Z -dispatch
+//
+// which finds the one-day reminder of the June 12 talk and the one-week
+// reminder of the June 16 talk due. Use it for demonstrations and tests
+// only: the clock decides which reminders are due and when leases expire.
+//
+// # Exit status
+//
+// 0 on success, 1 when the command failed, 2 when the command line is wrong.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/ical"
+	"github.com/seminarkit/seminar/mail"
+	"github.com/seminarkit/seminar/store/sqlite"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// run runs the command line args and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := parseFlags(args, stderr)
+	switch {
+	case errors.Is(err, errHelp):
+		return exitOK
+	case errors.Is(err, errUsageShown):
+		return exitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "reminders: %v\nRun reminders -h for help.\n", err)
+		return exitUsage
+	}
+	err = c.run(ctx, stdout, stderr)
+	var usage usageError
+	switch {
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "reminders: %v\n", err)
+		return exitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "reminders: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// run opens the database, builds the Calendar and runs the command.
+func (c *config) run(ctx context.Context, stdout, stderr io.Writer) error {
+	// sqlite.Open would make an empty database of a mistyped path.
+	if _, err := os.Stat(c.db); err != nil {
+		return fmt.Errorf("%w (make one with go run ./examples/quickstart -db %s)", err, c.db)
+	}
+	store, err := sqlite.Open(c.db, nil)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	mailer, err := mail.New(c.mailOptions())
+	if err != nil {
+		return usageError{err}
+	}
+	cal, err := seminar.New(store, c.calendarOptions(mailer, stderr))
+	if err != nil {
+		return usageError{err}
+	}
+	switch c.cmd {
+	case cmdList:
+		return list(ctx, cal, stdout)
+	case cmdPreview:
+		return preview(ctx, cal, c.id, stdout, stderr)
+	case cmdSend:
+		return send(ctx, cal, c.id, c.force, stdout, stderr)
+	default:
+		return dispatch(ctx, cal, stdout)
+	}
+}
+
+// mailOptions says how to reach the mail server.
+func (c *config) mailOptions() mail.Options {
+	o := mail.Options{Addr: c.smtp, Username: c.user, Password: c.pass}
+	if c.insecure {
+		o.TLS, o.AllowInsecure = mail.TLSNone, true
+	}
+	return o
+}
+
+// calendarOptions are the Calendar's: mailer sends, log receives a record
+// of every delivery attempted or dropped.
+func (c *config) calendarOptions(mailer seminar.Mailer, log io.Writer) *seminar.Options {
+	return &seminar.Options{
+		Domain: c.domain,
+		Now:    c.now,
+		Logger: slog.New(slog.NewTextHandler(log, nil)),
+		Mailer: mailer,
+		ICS:    &ical.Attacher{Options: ical.EncodeOptions{Now: c.now}},
+		From:   c.from,
+	}
+}
+
+// fixedClock is the clock of -now.
+func fixedClock(t time.Time) func() time.Time {
+	return func() time.Time { return t }
+}
