@@ -156,3 +156,30 @@ func plainDescription(e *seminar.Event) string {
 	fmt.Fprintf(&b, "\n\nResearch Areas: %s", strings.Join(e.ResearchAreas, ", "))
 	return b.String()
 }
+
+// BenchmarkEncodeEvent is one talk as a reminder attaches it. Without a
+// shared ZoneCache each call generates the zone's VTIMEZONE; with one, a
+// process generates it once.
+//
+//	go test ./ical -run '^$' -bench BenchmarkEncodeEvent -benchmem -count=6 | tee /tmp/event.txt
+//	benchstat -col /zones /tmp/event.txt
+func BenchmarkEncodeEvent(b *testing.B) {
+	e := seedEvent()
+	e.TimeZone = "Europe/London" // the zone with the most history
+	for _, shared := range []bool{false, true} {
+		name := "zones=own"
+		var opts ical.EncodeOptions
+		if shared {
+			name, opts.Zones = "zones=shared", &ical.ZoneCache{}
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var w countingWriter
+			for b.Loop() {
+				if err := ical.EncodeEvent(&w, e, &opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

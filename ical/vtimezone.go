@@ -109,9 +109,9 @@ func zoneTransitions(loc *time.Location) (first transition, list []transition) {
 			// Past its table Go computes zones from a rule one year at a
 			// time, and in leap years reports the year ending on
 			// December 31 at 00:00 UTC, at which instant it reports the
-			// same end again. Step over it and find any change inside
-			// the step exactly.
-			end = firstChange(t, t.Add(time.Hour), loc)
+			// same end again. Step over that last day and find any
+			// change inside the step exactly.
+			end = firstChange(t, t.Add(24*time.Hour), loc)
 		}
 		t = end.In(loc)
 		name, next := t.Zone()
