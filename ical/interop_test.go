@@ -69,6 +69,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,7 +102,7 @@ var checkers = []checker{
 		name:    "ical.js",
 		script:  "check_icaljs.mjs",
 		command: []string{"node"},
-		probe:   []string{"node", "-e", `import("ical.js")`},
+		probe:   []string{"node", "-e", `import("ical.js").catch(e => { console.error(e.message); process.exit(1) })`},
 		install: "install Node.js 18 or later and run `npm ci` in ical/testdata/interop",
 	},
 	{
@@ -128,18 +129,29 @@ var checkers = []checker{
 	},
 }
 
+// probed holds each checker's probe result (an error or nil) once run: a
+// tool does not come or go during a test run.
+var probed sync.Map
+
 // require skips the test when the checker's tool is missing, or fails it
 // when running in CI.
 func (c checker) require(t *testing.T) {
 	t.Helper()
-	probe := exec.CommandContext(t.Context(), c.probe[0], c.probe[1:]...)
-	probe.Dir = interopDir
-	out, err := probe.CombinedOutput()
+	res, ok := probed.Load(c.name)
+	if !ok {
+		probe := exec.Command(c.probe[0], c.probe[1:]...)
+		probe.Dir = interopDir
+		out, err := probe.CombinedOutput()
+		if out = bytes.TrimSpace(out); err != nil && len(out) > 0 {
+			err = fmt.Errorf("%w: %s", err, out)
+		}
+		res, _ = probed.LoadOrStore(c.name, err)
+	}
+	err, _ := res.(error)
 	if err == nil {
 		return
 	}
-	msg := fmt.Sprintf("interop checker %s is not installed (%v: %s); to run it, %s",
-		c.name, err, bytes.TrimSpace(out), c.install)
+	msg := fmt.Sprintf("interop checker %s is not installed (%v); to run it, %s", c.name, err, c.install)
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg + " (in CI every checker must run: .ci/run installs them)")
 	}
@@ -462,6 +474,7 @@ func TestCheckers_CatchDefects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			edited := tt.edit(string(sample))
 			require.NotEqual(t, string(sample), edited, "the edit must change the sample")
 			path := filepath.Join(t.TempDir(), "defect.ics")
