@@ -16,7 +16,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -210,7 +212,8 @@ func pythonMissing(t testing.TB) string {
 }
 
 // pythonReports reads each message with Python's email package under
-// email.policy.default, with the mail package's checker.
+// email.policy.default, with the mail package's checker, in as many
+// processes at once as there are CPUs.
 func pythonReports(t testing.TB, raws [][]byte) []pythonReport {
 	t.Helper()
 	dir := t.TempDir()
@@ -219,17 +222,38 @@ func pythonReports(t testing.TB, raws [][]byte) []pythonReport {
 		files[i] = filepath.Join(dir, fmt.Sprintf("%04d.eml", i))
 		require.NoError(t, os.WriteFile(files[i], raw, 0o644))
 	}
+	chunk := (len(files) + runtime.NumCPU() - 1) / runtime.NumCPU()
+	var (
+		wg   sync.WaitGroup
+		outs [][]byte
+		errs []error
+	)
+	for from := 0; from < len(files); from += chunk {
+		outs, errs = append(outs, nil), append(errs, nil)
+		i, batch := len(outs)-1, files[from:min(from+chunk, len(files))]
+		wg.Go(func() { outs[i], errs[i] = checkEmail(batch) })
+	}
+	wg.Wait()
+	var reports []pythonReport
+	for i, out := range outs {
+		require.NoError(t, errs[i])
+		var batch []pythonReport
+		require.NoError(t, json.Unmarshal(out, &batch), "check_email.py prints JSON:\n%s", out)
+		reports = append(reports, batch...)
+	}
+	require.Len(t, reports, len(raws))
+	return reports
+}
+
+// checkEmail runs mail/testdata/check_email.py on files.
+func checkEmail(files []string) ([]byte, error) {
 	script := filepath.Join("..", "..", "mail", "testdata", "check_email.py")
 	out, err := exec.Command(debianPython, append([]string{script}, files...)...).Output()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		t.Fatalf("check_email.py failed: %v\n%s", err, exit.Stderr)
+		return nil, fmt.Errorf("check_email.py failed: %w\n%s", err, exit.Stderr)
 	}
-	require.NoError(t, err)
-	var reports []pythonReport
-	require.NoError(t, json.Unmarshal(out, &reports), "check_email.py prints JSON:\n%s", out)
-	require.Len(t, reports, len(raws))
-	return reports
+	return out, err
 }
 
 // checkMessages checks that every message parses cleanly with Go's
