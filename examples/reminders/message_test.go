@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -222,15 +223,12 @@ func pythonReports(t testing.TB, raws [][]byte) []pythonReport {
 		files[i] = filepath.Join(dir, fmt.Sprintf("%04d.eml", i))
 		require.NoError(t, os.WriteFile(files[i], raw, 0o644))
 	}
-	chunk := (len(files) + runtime.NumCPU() - 1) / runtime.NumCPU()
-	var (
-		wg   sync.WaitGroup
-		outs [][]byte
-		errs []error
-	)
-	for from := 0; from < len(files); from += chunk {
-		outs, errs = append(outs, nil), append(errs, nil)
-		i, batch := len(outs)-1, files[from:min(from+chunk, len(files))]
+	chunk := max(1, (len(files)+runtime.NumCPU()-1)/runtime.NumCPU())
+	batches := slices.Collect(slices.Chunk(files, chunk))
+	outs := make([][]byte, len(batches))
+	errs := make([]error, len(batches))
+	var wg sync.WaitGroup
+	for i, batch := range batches {
 		wg.Go(func() { outs[i], errs[i] = checkEmail(batch) })
 	}
 	wg.Wait()
