@@ -323,3 +323,11 @@ func TestFinish_ServerTextNotUTF8(t *testing.T) {
 	assert.Equal(t, "550 refus\uFFFD \uFFFD par le serveur", stored.LastError, "the bytes text cannot hold must read as U+FFFD")
 	assert.Equal(t, "note with a NUL \uFFFD byte", stored.Note)
 }
+
+func TestClaimDue_RefusesBadArguments(t *testing.T) {
+	s := newStore(t, newPool(t))
+	_, err := s.ClaimDue(t.Context(), time.Now(), "me", time.Minute, 0)
+	assert.ErrorIs(t, err, seminar.ErrInvalid, "ClaimDue must refuse a limit that is not positive")
+	_, err = s.ClaimDue(t.Context(), time.Now(), "me", 0, 10)
+	assert.ErrorIs(t, err, seminar.ErrInvalid, "ClaimDue must refuse a lease that is not positive")
+}

@@ -198,13 +198,17 @@ func (s *Store) GetDelivery(ctx context.Context, id string) (*seminar.Delivery, 
 
 // ClaimDue claims up to limit due deliveries for owner until now+lease, in
 // one statement that skips rows other dispatchers are claiming: see
-// claimSQL. They are returned ordered by DueAt, then ID.
+// claimSQL. They are returned ordered by DueAt, then ID. Limit and lease
+// must be positive.
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]*seminar.Delivery, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("postgres: claim due deliveries: %w", err)
 	}
-	if limit <= 0 {
-		return nil, nil
+	switch {
+	case limit <= 0:
+		return nil, fmt.Errorf("postgres: claim due deliveries: %w: limit %d is not positive", seminar.ErrInvalid, limit)
+	case lease <= 0:
+		return nil, fmt.Errorf("postgres: claim due deliveries: %w: lease %s is not positive", seminar.ErrInvalid, lease)
 	}
 	rows, err := s.pool.Query(ctx, s.sql.claim, now, owner, now.Add(lease), limit)
 	if err != nil {
