@@ -9,9 +9,12 @@ import (
 // Attacher writes the calendar attachment of reminder mail: give one to
 // seminar.Options.ICS. Its Options apply to every attachment, except Method,
 // which each message sets (PUBLISH for reminders and updates, CANCEL for
-// cancellation notices).
+// cancellation notices). Without Options.Zones, the Attacher keeps its own
+// ZoneCache, so each time zone's VTIMEZONE is generated once and not for
+// every message. Use it through a pointer, and from any goroutine.
 type Attacher struct {
 	Options EncodeOptions
+	zones   ZoneCache
 }
 
 var _ seminar.ICSEncoder = (*Attacher)(nil)
@@ -20,5 +23,8 @@ var _ seminar.ICSEncoder = (*Attacher)(nil)
 func (a *Attacher) EncodeEvent(w io.Writer, e *seminar.Event, method string) error {
 	opts := a.Options
 	opts.Method = method
+	if opts.Zones == nil {
+		opts.Zones = &a.zones
+	}
 	return EncodeEvent(w, e, &opts)
 }
