@@ -173,6 +173,10 @@ func (c *Calendar) setUpReminders(o *Options) error {
 // a maximum age.
 func (c *Calendar) Changes() uint64 { return c.changes.Load() }
 
+// Location returns the calendar's zone (Options.TimeZone), in which months
+// and dates without a zone are read.
+func (c *Calendar) Location() *time.Location { return c.loc }
+
 // Store returns the Store the calendar was made with.
 func (c *Calendar) Store() Store { return c.store }
 

@@ -214,10 +214,7 @@ func NewFeedHandler(cal *seminar.Calendar, opts *FeedOptions) (*FeedHandler, err
 		cacheBytes = DefaultFeedCacheBytes
 	}
 	h.cache = newFeedCache(cacheBytes)
-	// MonthRange is documented to return instants in the Calendar's zone,
-	// the one dates are read in everywhere else.
-	first, _ := cal.MonthRange(2000, time.January)
-	h.loc = first.Location()
+	h.loc = cal.Location()
 	maxAge := strconv.Itoa(int(h.refresh / time.Second))
 	h.publicCacheControl = "public, max-age=" + maxAge
 	h.privateCacheControl = "private, max-age=" + maxAge
