@@ -38,9 +38,11 @@
 // variable SEMINAR_SMTP_PASSWORD instead, since other users of the machine
 // see -pass in the process list. -from is the From header and the envelope
 // sender, in previews too; -domain, by default the domain of -from, is the
-// right-hand side of the Message-IDs of the reminders sent with -send.
-// Scheduled reminders keep the Message-ID they were given when the talk was
-// stored.
+// Calendar's domain (seminar.Options.Domain): the right-hand side of the
+// Message-IDs of reminders sent with -send and of the List-Id, and of the
+// UIDs of talks a Calendar so configured would create. Scheduled reminders
+// keep the Message-ID they were given when their talk was stored, and talks
+// their UID.
 //
 // # The demo's clock
 //
