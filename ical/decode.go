@@ -22,7 +22,9 @@ type DecodeOptions struct {
 	// recur are kept whatever their time.
 	From, To time.Time
 	// MaxOccurrences is the most instances kept of one series; the rest
-	// are reported in Result.Skipped. Default 1000.
+	// are reported in Result.Skipped. Default 1000. However many series a
+	// file holds, a decode returns at most 100,000 instances of recurring
+	// series in all, and reports the series it stopped at.
 	MaxOccurrences int
 }
 
@@ -100,8 +102,10 @@ type Result struct {
 // RECURRENCE-ID components replace the instance they name (with
 // RANGE=THISANDFUTURE, the later ones too); one that names no instance,
 // or whose series is not in the file, is an event of its own. The work of
-// expanding is bounded: a rule that yields instances forever, or never,
-// stops, and what was not expanded is reported.
+// expanding is bounded, for each series and for the whole input: a rule
+// that yields instances forever, or never, stops, and what was not
+// expanded is reported, so that no input of MaxBytes takes more than a
+// second or two.
 func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 	o := DecodeOptions{}
 	if opts != nil {
@@ -120,7 +124,7 @@ func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 	if int64(len(data)) > o.MaxBytes {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, o.MaxBytes)
 	}
-	d := &decoder{opts: o, total: budget{left: totalWork}, byUID: map[string]*series{}}
+	d := &decoder{opts: o, work: work{total: totalWork, probes: map[string]bool{}}, byUID: map[string]*series{}}
 	for _, root := range buildTree(string(data), &d.skipped) {
 		d.calendar(root)
 	}
@@ -138,12 +142,16 @@ func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 type decoder struct {
 	opts    DecodeOptions
 	skipped skipList
-	total   budget
+	work    work
 	// order lists the series (events grouped by UID) in the order their
 	// UIDs first appear.
 	order []*series
 	byUID map[string]*series
 	out   []Occurrence
+	// expanded counts the occurrences of recurring series returned, and
+	// saidTooMany records that reaching maxExpanded was reported.
+	expanded    int
+	saidTooMany bool
 }
 
 // calendar reads one top-level component: a VCALENDAR, or a lone VEVENT

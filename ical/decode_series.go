@@ -160,6 +160,10 @@ func (d *decoder) expandSeries(s *series) {
 		d.single(s, mode)
 		return
 	}
+	if d.expanded >= maxExpanded {
+		d.tooMany(m)
+		return
+	}
 	from, to := d.window(mode.at(m.start.wall))
 	insts := d.instances(s, mode, from, to)
 	overrides := map[int64]*vevent{}
@@ -205,6 +209,10 @@ func (d *decoder) expandSeries(s *series) {
 		if !overlaps(p.start, p.end, from, to) {
 			continue
 		}
+		if d.expanded == maxExpanded {
+			d.tooMany(m)
+			break
+		}
 		if kept == d.opts.MaxOccurrences {
 			d.note(m, m.line, fmt.Sprintf("the series has more than %d occurrences from %s to %s; those after %s are left out",
 				d.opts.MaxOccurrences, from.Format(time.DateOnly), to.Format(time.DateOnly), p.start.Format(time.DateOnly)))
@@ -212,8 +220,25 @@ func (d *decoder) expandSeries(s *series) {
 		}
 		if d.emit(s, p.ev, p.start, p.end, modeOf(p.ev), mode.recurrenceID(p.key)) {
 			kept++
+			d.expanded++
 		}
 	}
+}
+
+// maxExpanded bounds the occurrences of recurring series one decode
+// returns, all series together: MaxOccurrences bounds each, but a file of
+// DefaultMaxBytes holds tens of thousands of series, and a million
+// occurrences would take gigabytes.
+const maxExpanded = 100000
+
+// tooMany reports, once per decode, that maxExpanded was reached.
+func (d *decoder) tooMany(m *vevent) {
+	if d.saidTooMany {
+		return
+	}
+	d.saidTooMany = true
+	d.note(m, m.line, fmt.Sprintf("the recurring events of the input have more than %d occurrences in all; "+
+		"this series and those after it are not expanded further", maxExpanded))
 }
 
 // pending is an occurrence about to be emitted.
@@ -290,16 +315,16 @@ func (d *decoder) instances(s *series, mode seriesMode, from, to time.Time) []in
 	longest := 26*time.Hour + firstEnd.Sub(first)
 	fromWall := mode.wallOf(from).Add(-longest)
 	toWall := mode.wallOf(to).Add(26 * time.Hour)
-	limit := d.opts.MaxOccurrences + len(m.exdates) + len(s.overrides) + 1
+	limit := min(d.opts.MaxOccurrences, maxExpanded-d.expanded) + len(m.exdates) + len(s.overrides) + 1
 	inWindow := func(w time.Time) bool {
 		start, end := mode.span(m, w)
 		return overlaps(start, end, from, to)
 	}
 	walls := []time.Time{m.start.wall}
-	work := budget{left: seriesWork}
+	left := seriesWork
 	for _, r := range m.rules {
 		run := ruleRun{rule: r, dtstart: m.start.wall, until: d.untilWall(r, mode),
-			from: fromWall, to: toWall, inWindow: inWindow, max: limit, series: &work, total: &d.total}
+			from: fromWall, to: toWall, inWindow: inWindow, max: limit, series: &left, work: &d.work}
 		x := run.expand()
 		walls = append(walls, x.walls...)
 		if x.outOfWork {

@@ -229,19 +229,42 @@ func (r *recurRule) options(dt time.Time) rrule.ROption {
 // 9999, so the probe ends there after at most 28 years.
 const probeYear = 9972
 
-// satisfiable reports whether the day filter of o matches any day at all.
-// Without this, rrule-go would walk period after period to the year 9999
-// looking for an instance of FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30.
-func satisfiable(o rrule.ROption) bool {
+// periodsPer28Years and periodsPer400Years give, by frequency (YEARLY to
+// DAILY), how many periods rrule-go walks in a probe, and at most after
+// the last instance of a rule that has no more (see shiftYears): the work
+// they are charged.
+var (
+	periodsPer28Years  = [...]int{28, 28 * 12, 1461, 10227}
+	periodsPer400Years = [...]int{400, 400 * 12, 20871, 146097}
+)
+
+// probe reports whether the day filter of o matches any day at all, which
+// rrule-go cannot tell: for FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 it would walk
+// period after period to the year 9999. Results are kept per decode, as a
+// calendar repeats its rules; a failed probe is charged the 28 years of
+// periods it walked, and none is started that the budget cannot pay for.
+func (rr *ruleRun) probe(o rrule.ROption) (ok, outOfWork bool) {
+	key := fmt.Sprint(o.Freq, o.Bymonth, o.Bymonthday, o.Byyearday, o.Byweekno, o.Byweekday, o.Bysetpos,
+		o.Byhour, o.Byminute, o.Bysecond, o.Wkst)
+	if ok, seen := rr.work.probes[key]; seen {
+		return ok, false
+	}
+	cost := periodsPer28Years[min(int(o.Freq), len(periodsPer28Years)-1)]
+	if rr.work.total < cost {
+		return false, true
+	}
 	o.Interval, o.Count, o.Until = 1, 1, time.Time{}
 	d := o.Dtstart
 	o.Dtstart = time.Date(probeYear, time.January, 1, d.Hour(), d.Minute(), d.Second(), 0, time.UTC)
-	r, err := rrule.NewRRule(o)
-	if err != nil {
-		return false
+	ok = false
+	if r, err := rrule.NewRRule(o); err == nil {
+		_, ok = r.Iterator()()
 	}
-	_, ok := r.Iterator()()
-	return ok
+	if !ok {
+		rr.work.total -= cost
+	}
+	rr.work.probes[key] = ok
+	return ok, false
 }
 
 // shiftYears is how far a rule is moved to run: a multiple of 400 years,
@@ -259,28 +282,25 @@ func shiftYears(end time.Time) int {
 	return 0
 }
 
-// budget bounds the work of expanding recurrences: every instance a rule
-// yields, and every day a sub-daily rule looks at, costs one unit, whether
-// or not it falls in the window. A
-// series has its own share, so that one runaway series does not starve
-// the others, and the whole decode has a total.
-type budget struct{ left int }
+// work bounds the effort of expanding the recurrences of one decode. Each
+// instance a rule yields (in the window or not), each day a sub-daily rule
+// looks at, and each period rrule-go walks without yielding (probes, and
+// the rest of a rule that has no more instances) costs a unit. A series
+// may spend seriesWork, so that one runaway series does not starve the
+// others; the decode spends at most totalWork, so that no input, however
+// many series it holds, costs more than a few seconds.
+type work struct {
+	total  int
+	probes map[string]bool
+}
 
 // Work limits: enough for a daily series walked from 1990 to a window in
-// 2100 many times over, small enough that no input costs more than about a
-// second.
+// 2100 and for thousands of series of a real calendar, small enough to
+// bound the worst input of DefaultMaxBytes.
 const (
 	seriesWork = 200000
 	totalWork  = 4000000
 )
-
-func (b *budget) take() bool {
-	if b.left <= 0 {
-		return false
-	}
-	b.left--
-	return true
-}
 
 // expansion is what expanding one rule gives: the wall readings of its
 // instances within the window, whether the work bound cut it short, and
@@ -295,13 +315,24 @@ type expansion struct {
 // (inclusive, and wide enough for any offset), the test of whether an
 // instance falls in the window itself, and the most instances wanted.
 type ruleRun struct {
-	rule          *recurRule
-	dtstart       time.Time
-	until         time.Time // UNTIL as a wall reading; zero for none
-	from, to      time.Time
-	inWindow      func(wall time.Time) bool
-	max           int
-	series, total *budget
+	rule     *recurRule
+	dtstart  time.Time
+	until    time.Time // UNTIL as a wall reading; zero for none
+	from, to time.Time
+	inWindow func(wall time.Time) bool
+	max      int
+	series   *int // the series' work left
+	work     *work
+}
+
+// take spends one unit of work.
+func (rr *ruleRun) take() bool {
+	if *rr.series <= 0 || rr.work.total <= 0 {
+		return false
+	}
+	*rr.series--
+	rr.work.total--
+	return true
 }
 
 // want reports whether an instance of the wall window is wanted, and, when
@@ -317,10 +348,11 @@ func (rr *ruleRun) want(x *expansion, w time.Time) (keep, stop bool) {
 	return true, false
 }
 
-func (rr *ruleRun) take() bool { return rr.series.take() && rr.total.take() }
-
 // expand returns the rule's instances in the window.
 func (rr *ruleRun) expand() expansion {
+	if rr.work.total <= 0 || *rr.series <= 0 {
+		return expansion{outOfWork: true}
+	}
 	if rr.rule.opt.Freq >= rrule.HOURLY {
 		return rr.subDaily()
 	}
@@ -336,16 +368,30 @@ func (rr *ruleRun) end() time.Time {
 	return rr.to
 }
 
+// neverOnWeekday reports a DAILY rule whose INTERVAL is a whole number of
+// weeks and whose BYDAY does not hold DTSTART's weekday: it has no instance
+// but DTSTART, and rrule-go would look for one to the year 9999.
+func neverOnWeekday(o rrule.ROption) bool {
+	if o.Freq != rrule.DAILY || o.Interval%7 != 0 || len(o.Byweekday) == 0 {
+		return false
+	}
+	return !slices.Contains(o.Byweekday, weekdays[o.Dtstart.Weekday()])
+}
+
 // coarse expands a YEARLY to DAILY rule with rrule-go.
 func (rr *ruleRun) coarse() expansion {
 	var x expansion
 	o := rr.rule.options(rr.dtstart)
-	if rr.rule.dayFilter && !satisfiable(o) {
+	end := rr.end()
+	if end.Before(rr.dtstart) || end.Before(rr.from) || neverOnWeekday(o) {
 		return x
 	}
-	end := rr.end()
-	if end.Before(rr.dtstart) {
-		return x
+	if rr.rule.dayFilter {
+		ok, outOfWork := rr.probe(o)
+		if !ok {
+			x.outOfWork = outOfWork
+			return x
+		}
 	}
 	if o.Count == 0 {
 		o.Dtstart = skipAhead(o, rr.from)
@@ -366,6 +412,11 @@ func (rr *ruleRun) coarse() expansion {
 		}
 		w, ok := next()
 		if !ok {
+			if limit == 0 && (!rr.rule.hasUntil || counted == 0) {
+				// Not stopped by COUNT or UNTIL: rrule-go walked on to
+				// its last year looking for another instance.
+				rr.work.total -= periodsPer400Years[o.Freq] / o.Interval
+			}
 			return x
 		}
 		w = w.AddDate(-shift, 0, 0)
@@ -417,7 +468,8 @@ func (rr *ruleRun) subDaily() expansion {
 	var x expansion
 	o := rr.rule.options(rr.dtstart)
 	clock := newClockSet(o, rr.dtstart)
-	if clock == nil {
+	if ok, outOfWork := clock.possible(rr); !ok {
+		x.outOfWork = outOfWork
 		return x
 	}
 	days := rrule.ROption{
@@ -428,12 +480,15 @@ func (rr *ruleRun) subDaily() expansion {
 	for _, w := range o.Byweekday {
 		days.Byweekday = append(days.Byweekday, weekdays[(w.Day()+1)%7])
 	}
-	if len(days.Bymonth)+len(days.Bymonthday)+len(days.Byyearday)+len(days.Byweekno)+len(days.Byweekday) > 0 &&
-		!satisfiable(days) {
-		return x
+	if len(days.Bymonth)+len(days.Bymonthday)+len(days.Byyearday)+len(days.Byweekno)+len(days.Byweekday) > 0 {
+		ok, outOfWork := rr.probe(days)
+		if !ok {
+			x.outOfWork = outOfWork
+			return x
+		}
 	}
 	end := rr.end()
-	if end.Before(rr.dtstart) {
+	if end.Before(rr.dtstart) || end.Before(rr.from) {
 		return x
 	}
 	if o.Count == 0 && rr.from.After(days.Dtstart) {
@@ -448,7 +503,28 @@ func (rr *ruleRun) subDaily() expansion {
 	}
 	next := r.Iterator()
 	counted, limit := 0, o.Count
-	for {
+	done := false
+	emit := func(w time.Time) bool {
+		if !rr.take() {
+			x.outOfWork, done = true, true
+			return false
+		}
+		counted++
+		if counted == 1 && limit > 0 && !w.Equal(rr.dtstart) {
+			limit--
+		}
+		if limit > 0 && counted > limit || w.After(end) {
+			done = true
+			return false
+		}
+		keep, stop := rr.want(&x, w)
+		if keep {
+			x.walls = append(x.walls, w)
+		}
+		done = stop
+		return !stop
+	}
+	for !done {
 		if !rr.take() {
 			x.outOfWork = true
 			return x
@@ -457,27 +533,9 @@ func (rr *ruleRun) subDaily() expansion {
 		if !ok {
 			return x
 		}
-		day = day.AddDate(-shift, 0, 0)
-		for _, w := range clock.times(day) {
-			if !rr.take() {
-				x.outOfWork = true
-				return x
-			}
-			counted++
-			if counted == 1 && limit > 0 && !w.Equal(rr.dtstart) {
-				limit--
-			}
-			if limit > 0 && counted > limit || w.After(end) {
-				return x
-			}
-			switch keep, stop := rr.want(&x, w); {
-			case stop:
-				return x
-			case keep:
-				x.walls = append(x.walls, w)
-			}
-		}
+		clock.each(day.AddDate(-shift, 0, 0), emit)
 	}
+	return x
 }
 
 func startOfDay(t time.Time) time.Time {
@@ -496,44 +554,53 @@ type clockSet struct {
 	step    int64 // seconds between lattice periods
 	anchor  int64 // Unix seconds of DTSTART's period
 	dtstart time.Time
-	// periods lists the seconds of the day at which a period may start,
-	// sorted; expand lists the offsets of its instants within it.
-	periods []int64
-	expand  []int64
-	setpos  []int
+	// hours, minutes and seconds are the sorted values a period's start
+	// may have (one value, 0, below the period's level); allowed holds
+	// them as sets.
+	hours, minutes, seconds []int
+	allowed                 [3][60]bool
+	// expand holds the offsets of a period's instants within it, sorted.
+	expand []int64
+	setpos []int
 }
 
-// newClockSet returns the clock of a sub-daily rule, or nil when the rule
-// has no instant at all: its BY lists never meet its lattice, or BYSETPOS
-// points past every period's instants.
 func newClockSet(o rrule.ROption, dt time.Time) *clockSet {
 	c := &clockSet{dtstart: dt, setpos: o.Bysetpos}
-	hours, minutes, seconds := orAll(o.Byhour, 24), orAll(o.Byminute, 60), orAll(o.Bysecond, 60)
+	hours, minutes, seconds := sortedOrAll(o.Byhour, 24), sortedOrAll(o.Byminute, 60), sortedOrAll(o.Bysecond, 60)
+	zero := []int{0}
 	switch o.Freq {
 	case rrule.HOURLY:
 		c.unit = 3600
-		c.periods = combine(hours, []int{0}, []int{0})
-		c.expand = combine([]int{0}, minutes, seconds)
+		c.hours, c.minutes, c.seconds = hours, zero, zero
+		for _, m := range minutes {
+			for _, s := range seconds {
+				c.expand = append(c.expand, int64(m*60+s))
+			}
+		}
 	case rrule.MINUTELY:
 		c.unit = 60
-		c.periods = combine(hours, minutes, []int{0})
-		c.expand = combine([]int{0}, []int{0}, seconds)
+		c.hours, c.minutes, c.seconds = hours, minutes, zero
+		for _, s := range seconds {
+			c.expand = append(c.expand, int64(s))
+		}
 	default:
 		c.unit = 1
-		c.periods = combine(hours, minutes, seconds)
+		c.hours, c.minutes, c.seconds = hours, minutes, seconds
 		c.expand = []int64{0}
+	}
+	for i, list := range [...][]int{c.hours, c.minutes, c.seconds} {
+		for _, v := range list {
+			c.allowed[i][v] = true
+		}
 	}
 	c.step = c.unit * int64(o.Interval)
 	c.anchor = dt.Unix() - floorMod(dt.Unix(), c.unit)
-	if !c.reachable() || !setposReachable(o.Bysetpos, len(c.expand)) {
-		return nil
-	}
 	return c
 }
 
-func orAll(list []int, n int) []int {
+func sortedOrAll(list []int, n int) []int {
 	if len(list) > 0 {
-		return list
+		return slices.Sorted(slices.Values(list))
 	}
 	all := make([]int, n)
 	for i := range all {
@@ -542,31 +609,38 @@ func orAll(list []int, n int) []int {
 	return all
 }
 
-// combine returns every h:m:s as seconds of the day, sorted.
-func combine(hours, minutes, seconds []int) []int64 {
-	out := make([]int64, 0, len(hours)*len(minutes)*len(seconds))
-	for _, h := range hours {
-		for _, m := range minutes {
-			for _, s := range seconds {
-				out = append(out, int64(h*3600+m*60+s))
+// size is the number of allowed period starts in a day.
+func (c *clockSet) size() int {
+	return len(c.hours) * len(c.minutes) * len(c.seconds)
+}
+
+// possible reports whether the rule has any instant at all: some allowed
+// period start lies on the lattice on some day (the lattice meets second
+// of day r exactly when r is congruent to the anchor modulo gcd(step,
+// 86400)), and BYSETPOS points at an instant a period has. Looking at
+// every allowed start costs work.
+func (c *clockSet) possible(rr *ruleRun) (ok, outOfWork bool) {
+	if !setposReachable(c.setpos, len(c.expand)) {
+		return false, false
+	}
+	g := gcd(c.step, 86400)
+	if g == c.unit {
+		return true, false // every period start of the day is on the lattice
+	}
+	if rr.work.total < c.size() {
+		return false, true
+	}
+	rr.work.total -= c.size()
+	for _, h := range c.hours {
+		for _, m := range c.minutes {
+			for _, s := range c.seconds {
+				if floorMod(int64(h*3600+m*60+s)-c.anchor, g) == 0 {
+					return true, false
+				}
 			}
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// reachable reports whether some allowed period start lies on the lattice
-// on some day: the lattice meets second-of-day r exactly when r is
-// congruent to the anchor modulo gcd(step, 86400).
-func (c *clockSet) reachable() bool {
-	g := gcd(c.step, 86400)
-	for _, p := range c.periods {
-		if floorMod(p-c.anchor, g) == 0 {
-			return true
-		}
-	}
-	return false
+	return false, false
 }
 
 func setposReachable(setpos []int, n int) bool {
@@ -581,63 +655,53 @@ func setposReachable(setpos []int, n int) bool {
 	return false
 }
 
-// times returns the rule's instants on day (midnight, as a wall reading),
-// in order, none before DTSTART.
-func (c *clockSet) times(day time.Time) []time.Time {
+// each calls emit with the rule's instants on day (midnight, as a wall
+// reading), in order and none before DTSTART, until emit returns false.
+// It walks the lattice or the allowed starts, whichever is shorter.
+func (c *clockSet) each(day time.Time, emit func(time.Time) bool) {
 	base := day.Unix()
-	var out []time.Time
-	emit := func(p int64) {
-		start := base + p
-		if start < c.anchor || floorMod(start-c.anchor, c.step) != 0 {
-			return
-		}
-		var inst []time.Time
-		for _, e := range c.expand {
-			t := time.Unix(start+e, 0).UTC()
-			if !t.Before(c.dtstart) {
-				inst = append(inst, t)
-			}
-		}
-		out = append(out, pickSetpos(inst, c.setpos, len(c.expand))...)
-	}
-	if latticeCount := 86400 / c.step; latticeCount < int64(len(c.periods)) {
-		first := base
-		if first < c.anchor {
-			first = c.anchor
-		}
+	if 86400/c.step < int64(c.size()) {
+		first := max(base, c.anchor)
 		first += floorMod(c.anchor-first, c.step)
 		for s := first; s < base+86400; s += c.step {
-			if _, found := slices.BinarySearch(c.periods, s-base); found {
-				emit(s - base)
+			sec := s - base
+			if c.allowed[0][sec/3600] && c.allowed[1][sec/60%60] && c.allowed[2][sec%60] && !c.period(s, emit) {
+				return
 			}
 		}
-		return out
+		return
 	}
-	for _, p := range c.periods {
-		emit(p)
+	for _, h := range c.hours {
+		for _, m := range c.minutes {
+			for _, sec := range c.seconds {
+				s := base + int64(h*3600+m*60+sec)
+				if s >= c.anchor && floorMod(s-c.anchor, c.step) == 0 && !c.period(s, emit) {
+					return
+				}
+			}
+		}
 	}
-	return out
 }
 
-// pickSetpos applies BYSETPOS to one period's instants. Positions count
-// among all the instants the period expands to, including any before
-// DTSTART that were dropped, as rrule-go and RFC 5545 count them.
-func pickSetpos(inst []time.Time, setpos []int, full int) []time.Time {
-	if len(setpos) == 0 {
-		return inst
-	}
-	dropped := full - len(inst)
-	var out []time.Time
-	for i := range full {
-		pos, neg := i+1, i-full
-		if !slices.Contains(setpos, pos) && !slices.Contains(setpos, neg) {
+// period emits the instants of the period starting at Unix second start,
+// with BYSETPOS applied. Positions count among all the instants the
+// period expands to, including any before DTSTART, as RFC 5545 and
+// rrule-go count them.
+func (c *clockSet) period(start int64, emit func(time.Time) bool) bool {
+	n := len(c.expand)
+	for i, e := range c.expand {
+		if len(c.setpos) > 0 && !slices.Contains(c.setpos, i+1) && !slices.Contains(c.setpos, i-n) {
 			continue
 		}
-		if j := i - dropped; j >= 0 {
-			out = append(out, inst[j])
+		t := time.Unix(start+e, 0).UTC()
+		if t.Before(c.dtstart) {
+			continue
+		}
+		if !emit(t) {
+			return false
 		}
 	}
-	return out
+	return true
 }
 
 func gcd(a, b int64) int64 {

@@ -1,6 +1,7 @@
 package ical_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +231,48 @@ func TestDecode_BadRules(t *testing.T) {
 		require.Len(t, res.Skipped, 1, rule)
 		assert.Contains(t, res.Skipped[0].Reason, why, rule)
 		assert.True(t, strings.HasSuffix(res.Skipped[0].Reason, "the event is skipped"), rule)
+	}
+}
+
+// TestDecode_ManySeriesAreBounded decodes files of thousands of series
+// whose rules each cost a naive expander thousands of periods (probing
+// 28 years for a day that never comes, walking to the year 9999 for an
+// instance the INTERVAL never reaches, a day of seconds): the work of the
+// whole decode is bounded, not only each series', so each file decodes at
+// once (before the bound, each took minutes), with what each series holds.
+func TestDecode_ManySeriesAreBounded(t *testing.T) {
+	tests := []struct {
+		rule      string
+		perSeries int // occurrences of each series, when none ran out of work
+	}{
+		{"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", 1},
+		{"FREQ=DAILY;INTERVAL=7;BYDAY=MO", 1},
+		{"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", 1},
+		{"FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", 1},
+		{"FREQ=SECONDLY", 0}, // 1000 occurrences each, until the decode has 100,000
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("BEGIN:VCALENDAR\r\n")
+			n := 0
+			for ; b.Len() < 2<<20; n++ {
+				fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:%d\r\nSUMMARY:s\r\nDTSTART:19900103T100000Z\r\nRRULE:%s\r\nEND:VEVENT\r\n", n, tt.rule)
+			}
+			start := time.Now()
+			res := decodeString(t, b.String()+"END:VCALENDAR\r\n", nil)
+			t.Logf("%d series, %d occurrences, %d skipped, in %s", n, len(res.Occurrences), len(res.Skipped), time.Since(start))
+			if tt.perSeries > 0 {
+				assert.Len(t, res.Occurrences, n*tt.perSeries)
+				assert.Empty(t, res.Skipped)
+				return
+			}
+			assert.Len(t, res.Occurrences, 100000, "the bound on the occurrences of a whole decode")
+			var reasons []string
+			for _, s := range res.Skipped {
+				reasons = append(reasons, s.Reason)
+			}
+			assert.Contains(t, strings.Join(reasons, "\n"), "have more than 100000 occurrences in all")
+		})
 	}
 }
