@@ -33,7 +33,8 @@ type Preview struct {
 
 // PreviewReminder returns the reminder SendReminder would send for the event
 // now, through the same rendering and composing code, without sending or
-// storing anything.
+// storing anything. Once the reminder was sent, it shows the resend that a
+// forced SendReminder would make, with its new Message-ID.
 func (c *Calendar) PreviewReminder(ctx context.Context, id string) (*Preview, error) {
 	if c.mailer == nil {
 		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, ErrNoMailer)
@@ -42,10 +43,15 @@ func (c *Calendar) PreviewReminder(ctx context.Context, id string) (*Preview, er
 	if err != nil {
 		return nil, fmt.Errorf("seminar: preview reminder: %w", err)
 	}
+	now := c.clock()
 	if err := sendable(e); err != nil {
 		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
 	}
-	d := c.newDelivery(e, KindManual, 0, 0, c.clock())
+	resend, _, err := c.nextManual(ctx, e)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
+	}
+	d := c.newDelivery(e, KindManual, 0, resend, now)
 	d.Recipients = e.Reminders.Lists
 	p, err := c.compose(e, d)
 	if err != nil {
@@ -58,7 +64,9 @@ func (c *Calendar) PreviewReminder(ctx context.Context, id string) (*Preview, er
 // message: the "Send Reminder" button. A reminder is sent once per version
 // (Sequence) of the event: a second call returns an error matching
 // ErrAlreadySent unless force is set, and a forced resend is a new message
-// with a new Message-ID. It returns the delivery as recorded. A temporary
+// with a new Message-ID. A reminder that failed for good does not count as
+// sent. Sending is the caller's decision even for a talk that has started;
+// if such a send fails for now, DispatchDue drops it rather than retry it. It returns the delivery as recorded. A temporary
 // failure leaves the delivery to be retried by DispatchDue and is returned
 // as an error matching ErrTemporary; a permanent one marks it failed.
 func (c *Calendar) SendReminder(ctx context.Context, id string, force bool) (*Delivery, error) {
@@ -69,10 +77,10 @@ func (c *Calendar) SendReminder(ctx context.Context, id string, force bool) (*De
 	if err != nil {
 		return nil, fmt.Errorf("seminar: send reminder: %w", err)
 	}
+	now := c.clock()
 	if err := sendable(e); err != nil {
 		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, err)
 	}
-	now := c.clock()
 	d, err := c.claimManual(ctx, e, force, now)
 	if err != nil {
 		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, err)
@@ -94,40 +102,55 @@ func sendable(e *Event) error {
 	return nil
 }
 
+// nextManual finds the first unused resend number of the event's manual
+// reminder at its current Sequence, and the latest earlier one that was sent
+// or is on its way (nil if all earlier ones failed or were dropped).
+func (c *Calendar) nextManual(ctx context.Context, e *Event) (int, *Delivery, error) {
+	var live *Delivery
+	for resend := 0; resend < maxResends; resend++ {
+		d, err := c.outbox.GetDelivery(ctx, deliveryID(e.ID, KindManual, 0, e.Sequence, resend))
+		switch {
+		case errors.Is(err, ErrNotFound):
+			return resend, live, nil
+		case err != nil:
+			return 0, nil, err
+		case d.State != StateFailed && d.State != StateDropped:
+			live = d
+		}
+	}
+	return 0, nil, fmt.Errorf("%w: more than %d manual sends of one version", ErrInvalid, maxResends)
+}
+
+const maxResends = 100
+
 // claimManual stores a manual delivery already claimed by this Calendar, so
 // that a crash during the send leaves it to DispatchDue once the lease
 // expires: it is then sent again with the same Message-ID.
 func (c *Calendar) claimManual(ctx context.Context, e *Event, force bool, now time.Time) (*Delivery, error) {
-	for resend := 0; resend < 1000; resend++ {
-		d := c.newDelivery(e, KindManual, 0, resend, now)
-		if _, err := c.outbox.GetDelivery(ctx, d.ID); err == nil {
-			if !force {
-				return nil, fmt.Errorf("%w (for sequence %d); force to send it again", ErrAlreadySent, e.Sequence)
-			}
-			continue
-		} else if !errors.Is(err, ErrNotFound) {
-			return nil, err
-		}
-		d.Recipients = slices.Clone(e.Reminders.Lists)
-		d.State = StateSending
-		d.Attempts = 1
-		d.LeaseOwner = c.owner
-		d.LeaseUntil = now.Add(c.rem.Lease)
-		if err := c.outbox.AddDeliveries(ctx, d); err != nil {
-			return nil, err
-		}
-		stored, err := c.outbox.GetDelivery(ctx, d.ID)
-		if err != nil {
-			return nil, err
-		}
-		if stored.LeaseOwner == d.LeaseOwner && stored.LeaseUntil.Equal(d.LeaseUntil) {
-			return stored, nil
-		}
-		if !force {
-			return nil, fmt.Errorf("%w (for sequence %d, just now by another process)", ErrAlreadySent, e.Sequence)
-		}
+	resend, live, err := c.nextManual(ctx, e)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("%w: too many forced resends", ErrInvalid)
+	if live != nil && !force {
+		return nil, fmt.Errorf("%w (for sequence %d, %s); force to send it again", ErrAlreadySent, e.Sequence, live.State)
+	}
+	d := c.newDelivery(e, KindManual, 0, resend, now)
+	d.Recipients = slices.Clone(e.Reminders.Lists)
+	d.State = StateSending
+	d.Attempts = 1
+	d.LeaseOwner = c.owner
+	d.LeaseUntil = now.Add(c.rem.Lease)
+	if err := c.outbox.AddDeliveries(ctx, d); err != nil {
+		return nil, err
+	}
+	stored, err := c.outbox.GetDelivery(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if stored.LeaseOwner != d.LeaseOwner || !stored.LeaseUntil.Equal(d.LeaseUntil) {
+		return nil, fmt.Errorf("%w (for sequence %d, just now by another process)", ErrAlreadySent, e.Sequence)
+	}
+	return stored, nil
 }
 
 // newDelivery returns a pending delivery of e with its derived IDs.
@@ -339,7 +362,7 @@ func (c *Calendar) finish(ctx context.Context, d *Delivery, sendErr error) (*Del
 	if err := c.outbox.Finish(ctx, d); err != nil {
 		c.log.LogAttrs(ctx, slog.LevelError, "delivery outcome not recorded", slog.String("delivery", d.ID),
 			slog.String("state", string(d.State)), slog.Any("error", err))
-		return d, errors.Join(sendErr, err)
+		return nil, errors.Join(sendErr, err)
 	}
 	c.log.LogAttrs(ctx, slog.LevelInfo, "delivery attempted", slog.String("delivery", d.ID),
 		slog.String("state", string(d.State)), slog.Int("attempts", d.Attempts), slog.String("error", d.LastError))

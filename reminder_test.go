@@ -258,7 +258,7 @@ func TestCalendar_DispatchDue_lifecycle(t *testing.T) {
 	moved := e.Clone()
 	moved.Start, moved.End = e.Start.Add(time.Hour), e.End.Add(time.Hour)
 	moved.Location.Room = "32-G449"
-	moved, err = cal.Update(ctx, moved)
+	_, err = cal.Update(ctx, moved)
 	require.NoError(t, err)
 	report, err = cal.DispatchDue(ctx)
 	require.NoError(t, err)
@@ -460,4 +460,32 @@ func TestCalendar_DispatchDue_concurrent(t *testing.T) {
 	for id, n := range ids {
 		assert.Equal(t, 1, n, "message %s sent once", id)
 	}
+}
+
+func TestCalendar_SendReminder_afterFailure(t *testing.T) {
+	ctx := context.Background()
+	cal, mailer, _ := newReminderCalendar(t, memstore.New(), nil)
+	e, err := cal.Create(ctx, seedEvent(t))
+	require.NoError(t, err)
+
+	mailer.fail = func(seminar.Envelope) (*seminar.SendResult, error) {
+		return nil, fmt.Errorf("535 authentication failed: %w", seminar.ErrPermanent)
+	}
+	_, err = cal.SendReminder(ctx, e.ID, false)
+	require.ErrorIs(t, err, seminar.ErrPermanent)
+	mailer.fail = nil
+
+	p, err := cal.PreviewReminder(ctx, e.ID)
+	require.NoError(t, err)
+	d, err := cal.SendReminder(ctx, e.ID, false)
+	require.NoError(t, err, "a reminder that failed for good was not sent: sending again needs no force")
+	assert.Equal(t, p.Message.MessageID, d.MessageID, "the preview showed the message that was then sent")
+	assert.Len(t, mailer.messages(), 1)
+
+	p, err = cal.PreviewReminder(ctx, e.ID)
+	require.NoError(t, err)
+	forced, err := cal.SendReminder(ctx, e.ID, true)
+	require.NoError(t, err)
+	assert.Equal(t, p.Message.MessageID, forced.MessageID, "after a send, the preview shows the forced resend")
+	assert.NotEqual(t, d.MessageID, forced.MessageID)
 }
