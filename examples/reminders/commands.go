@@ -52,7 +52,7 @@ func send(ctx context.Context, cal *seminar.Calendar, id string, force bool, std
 	d, err := cal.SendReminder(ctx, id, force)
 	switch {
 	case errors.Is(err, seminar.ErrAlreadySent):
-		return fmt.Errorf("%w\nreminders: %s; add -force to send it again, as a new message", err, lastManual(ctx, cal, id))
+		return fmt.Errorf("%w\nreminders: -force sends it again, as a new message", err)
 	case errors.Is(err, seminar.ErrTemporary):
 		return fmt.Errorf("%w\nreminders: not sent for now; the outbox keeps it and -dispatch tries again", err)
 	case err != nil:
@@ -64,34 +64,6 @@ func send(ctx context.Context, cal *seminar.Calendar, id string, force bool, std
 		fmt.Fprintf(stderr, "reminders: %s\n", d.LastError)
 	}
 	return nil
-}
-
-// lastManual says what became of the last reminder sent with -send, which
-// SendReminder reports as already sent even when it failed.
-func lastManual(ctx context.Context, cal *seminar.Calendar, id string) string {
-	outbox, ok := cal.Store().(seminar.Outbox)
-	if !ok {
-		return "the outbox cannot be read"
-	}
-	ds, err := outbox.Deliveries(ctx, id)
-	if err != nil {
-		return fmt.Sprintf("the outbox cannot be read: %v", err)
-	}
-	var last *seminar.Delivery
-	for _, d := range ds {
-		if d.Kind == seminar.KindManual && (last == nil || !d.UpdatedAt.Before(last.UpdatedAt)) {
-			last = d
-		}
-	}
-	switch {
-	case last == nil:
-		return "no earlier reminder is in the outbox"
-	case last.State == seminar.StateSent:
-		return fmt.Sprintf("the last one, <%s>, was sent at %s", last.MessageID, last.SentAt.Format(time.RFC3339))
-	case last.LastError != "":
-		return fmt.Sprintf("the last one, <%s>, is %s: %s", last.MessageID, last.State, last.LastError)
-	}
-	return fmt.Sprintf("the last one, <%s>, is %s", last.MessageID, last.State)
 }
 
 // dispatch sends what is due once and prints the report, also when it
