@@ -100,18 +100,21 @@ func NewView(e *Event) (*View, error) {
 	return v, nil
 }
 
+// defaultSubject is parsed once: most events use it, and parsing costs more
+// than executing.
+var defaultSubject = template.Must(template.New("subject").Option("missingkey=error").Parse(DefaultSubject))
+
 // renderSubject executes the reminder subject template. The result is one
 // line: validation keeps line breaks out of the template and of the fields,
 // and any that still appear are folded into spaces so they never reach a
 // mail header.
 func renderSubject(v *View) (string, error) {
-	src := v.Reminders.Subject
-	if src == "" {
-		src = DefaultSubject
-	}
-	t, err := template.New("subject").Option("missingkey=error").Parse(src)
-	if err != nil {
-		return "", fmt.Errorf("seminar: reminder subject of event %q: %w: %w", v.ID, ErrInvalid, err)
+	t := defaultSubject
+	if src := v.Reminders.Subject; src != "" && src != DefaultSubject {
+		var err error
+		if t, err = template.New("subject").Option("missingkey=error").Parse(src); err != nil {
+			return "", fmt.Errorf("seminar: reminder subject of event %q: %w: %w", v.ID, ErrInvalid, err)
+		}
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, v); err != nil {
