@@ -124,7 +124,7 @@ func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 	if int64(len(data)) > o.MaxBytes {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, o.MaxBytes)
 	}
-	d := &decoder{opts: o, work: work{total: totalWork, probes: map[string]bool{}}, byUID: map[string]*series{}}
+	d := &decoder{opts: o, work: newWork(), byUID: map[string]*series{}}
 	for _, root := range buildTree(string(data), &d.skipped) {
 		d.calendar(root)
 	}
@@ -142,7 +142,7 @@ func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 type decoder struct {
 	opts    DecodeOptions
 	skipped skipList
-	work    work
+	work    *work
 	// order lists the series (events grouped by UID) in the order their
 	// UIDs first appear.
 	order []*series
@@ -169,7 +169,7 @@ func (d *decoder) calendar(root *component) {
 			}
 		}
 	}
-	cc := &calendarContext{res: newTZResolver(defs)}
+	cc := &calendarContext{res: newTZResolver(defs, d.work)}
 	for _, p := range cal.props {
 		switch p.name {
 		case "METHOD":

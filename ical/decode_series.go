@@ -324,7 +324,7 @@ func (d *decoder) instances(s *series, mode seriesMode, from, to time.Time) []in
 	left := seriesWork
 	for _, r := range m.rules {
 		run := ruleRun{rule: r, dtstart: m.start.wall, until: d.untilWall(r, mode),
-			from: fromWall, to: toWall, inWindow: inWindow, max: limit, series: &left, work: &d.work}
+			from: fromWall, to: toWall, inWindow: inWindow, max: limit, series: &left, work: d.work}
 		x := run.expand()
 		walls = append(walls, x.walls...)
 		if x.outOfWork {
@@ -422,6 +422,10 @@ func (d *decoder) emit(s *series, ev *vevent, start, end time.Time, mode seriesM
 	}
 	if !d.valid(ev, &o) {
 		return false
+	}
+	if z := mode.zone; z != nil && z.vtz != nil && z.vtz.exhausted {
+		d.noteOnce(s, ev, "vtimezone", fmt.Sprintf("evaluating VTIMEZONE %q needed more work than allowed; "+
+			"times in it may be off by its daylight-saving offset", z.vtz.tzid))
 	}
 	d.out = append(d.out, o)
 	return true

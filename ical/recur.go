@@ -242,15 +242,15 @@ var (
 // rrule-go cannot tell: for FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 it would walk
 // period after period to the year 9999. Results are kept per decode, as a
 // calendar repeats its rules; a failed probe is charged the 28 years of
-// periods it walked, and none is started that the budget cannot pay for.
-func (rr *ruleRun) probe(o rrule.ROption) (ok, outOfWork bool) {
+// periods it walked, and none is started that the work left cannot pay.
+func (w *work) probe(o rrule.ROption) (ok, outOfWork bool) {
 	key := fmt.Sprint(o.Freq, o.Bymonth, o.Bymonthday, o.Byyearday, o.Byweekno, o.Byweekday, o.Bysetpos,
 		o.Byhour, o.Byminute, o.Bysecond, o.Wkst)
-	if ok, seen := rr.work.probes[key]; seen {
+	if ok, seen := w.probes[key]; seen {
 		return ok, false
 	}
 	cost := periodsPer28Years[min(int(o.Freq), len(periodsPer28Years)-1)]
-	if rr.work.total < cost {
+	if w.total < cost {
 		return false, true
 	}
 	o.Interval, o.Count, o.Until = 1, 1, time.Time{}
@@ -261,9 +261,9 @@ func (rr *ruleRun) probe(o rrule.ROption) (ok, outOfWork bool) {
 		_, ok = r.Iterator()()
 	}
 	if !ok {
-		rr.work.total -= cost
+		w.total -= cost
 	}
-	rr.work.probes[key] = ok
+	w.probes[key] = ok
 	return ok, false
 }
 
@@ -292,7 +292,16 @@ func shiftYears(end time.Time) int {
 type work struct {
 	total  int
 	probes map[string]bool
+	// failedLoads counts the zone names the file made Decode look up in
+	// vain: each costs a search of the zone database on disk.
+	failedLoads int
 }
+
+func newWork() *work { return &work{total: totalWork, probes: map[string]bool{}} }
+
+// maxFailedLoads bounds the zone names one decode looks up in vain; the
+// zone database holds about 600 names, so a real calendar never gets near.
+const maxFailedLoads = 1000
 
 // Work limits: enough for a daily series walked from 1990 to a window in
 // 2100 and for thousands of series of a real calendar, small enough to
@@ -387,7 +396,7 @@ func (rr *ruleRun) coarse() expansion {
 		return x
 	}
 	if rr.rule.dayFilter {
-		ok, outOfWork := rr.probe(o)
+		ok, outOfWork := rr.work.probe(o)
 		if !ok {
 			x.outOfWork = outOfWork
 			return x
@@ -481,7 +490,7 @@ func (rr *ruleRun) subDaily() expansion {
 		days.Byweekday = append(days.Byweekday, weekdays[(w.Day()+1)%7])
 	}
 	if len(days.Bymonth)+len(days.Bymonthday)+len(days.Byyearday)+len(days.Byweekno)+len(days.Byweekday) > 0 {
-		ok, outOfWork := rr.probe(days)
+		ok, outOfWork := rr.work.probe(days)
 		if !ok {
 			x.outOfWork = outOfWork
 			return x

@@ -16,7 +16,8 @@ import (
 // so the cache holds at most the zone database.
 var ianaCache sync.Map // string -> *time.Location
 
-// loadIANA returns the Go location of an IANA zone name, or nil.
+// loadIANA returns the Go location of an IANA zone name, or nil. Names
+// read from input go through work.location, which bounds the lookups.
 func loadIANA(name string) *time.Location {
 	if !plausibleIANA(name) {
 		return nil
@@ -29,6 +30,27 @@ func loadIANA(name string) *time.Location {
 		return nil
 	}
 	ianaCache.Store(name, loc)
+	return loc
+}
+
+// location is loadIANA for a name from the input: after maxFailedLoads
+// names that are not zones, a file gets no more lookups, so that a file of
+// a hundred thousand made-up TZIDs cannot make Decode search the disk for
+// each.
+func (w *work) location(name string) *time.Location {
+	if !plausibleIANA(name) {
+		return nil
+	}
+	if loc, ok := ianaCache.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	if w.failedLoads >= maxFailedLoads {
+		return nil
+	}
+	loc := loadIANA(name)
+	if loc == nil {
+		w.failedLoads++
+	}
 	return loc
 }
 
@@ -138,10 +160,11 @@ type tzResolver struct {
 	// unknown lists the TZIDs that resolved to nothing, to report each
 	// once.
 	unknown map[string]bool
+	work    *work
 }
 
-func newTZResolver(defs map[string]*component) *tzResolver {
-	return &tzResolver{defs: defs, zones: map[string]*tzone{}, unknown: map[string]bool{}}
+func newTZResolver(defs map[string]*component, w *work) *tzResolver {
+	return &tzResolver{defs: defs, zones: map[string]*tzone{}, unknown: map[string]bool{}, work: w}
 }
 
 // zone returns the zone a TZID names, or nil when nothing is known of it.
@@ -159,25 +182,25 @@ func (r *tzResolver) lookup(tzid string) *tzone {
 	if isUTCName(name) {
 		return utcZone
 	}
-	if def := r.defs[tzid]; def != nil {
-		if z := ianaZone(name); z != nil {
+	if def := r.defs[name]; def != nil {
+		if z := ianaZone(name, r.work); z != nil {
 			return z
 		}
 		if lic := def.prop("X-LIC-LOCATION"); lic != nil {
-			if z := ianaZone(strings.TrimSpace(unescapeText(lic.value))); z != nil {
+			if z := ianaZone(strings.TrimSpace(unescapeText(lic.value)), r.work); z != nil {
 				return z
 			}
 		}
 		if vtz, err := parseVTimezone(def); err == nil {
-			vtz.hint = hintFor(name)
+			vtz.hint, vtz.work = hintFor(name), r.work
 			return &tzone{vtz: vtz}
 		}
 	}
-	if z := ianaZone(name); z != nil {
+	if z := ianaZone(name, r.work); z != nil {
 		return z
 	}
 	if w := windowsByName(name); w != nil {
-		return ianaZone(w.iana)
+		return ianaZone(w.iana, nil)
 	}
 	return labelZone(name)
 }
@@ -195,11 +218,16 @@ func isUTCName(name string) bool {
 // the path prefix of older Thunderbird and libical versions
 // ("/mozilla.org/20050126_1/America/New_York",
 // "/softwarestudio.org/Olson_20011030_5/America/New_York").
-func ianaZone(name string) *tzone {
+// A nil w marks a name from our own tables, looked up without limit.
+func ianaZone(name string, w *work) *tzone {
+	load := loadIANA
+	if w != nil {
+		load = w.location
+	}
 	if isUTCName(name) {
 		return utcZone
 	}
-	if loc := loadIANA(name); loc != nil {
+	if loc := load(name); loc != nil {
 		return &tzone{name: name, loc: loc, utc: loc == time.UTC}
 	}
 	if !strings.HasPrefix(name, "/") {
@@ -212,7 +240,7 @@ func ianaZone(name string) *tzone {
 			return nil
 		}
 		rest = rest[i+1:]
-		if loc := loadIANA(rest); loc != nil {
+		if loc := load(rest); loc != nil {
 			return &tzone{name: rest, loc: loc, utc: loc == time.UTC}
 		}
 	}
@@ -237,7 +265,7 @@ func labelZone(name string) *tzone {
 		return nil
 	}
 	if w := windowsByLabel(offset, rest); w != nil {
-		return ianaZone(w.iana)
+		return ianaZone(w.iana, nil)
 	}
 	return fixedZone(offset)
 }
@@ -288,7 +316,7 @@ func fixedZone(offset int) *tzone {
 	}
 	if offset%3600 == 0 && offset >= -12*3600 && offset <= 14*3600 {
 		name := fmt.Sprintf("Etc/GMT%+d", -offset/3600)
-		if z := ianaZone(name); z != nil {
+		if z := ianaZone(name, nil); z != nil {
 			return z
 		}
 	}
@@ -327,6 +355,10 @@ type vtimezone struct {
 	// all year ("" for none); fixedLocs caches locations per offset.
 	named     map[int]string
 	fixedLocs map[int]*time.Location
+	// work is the decode's; exhausted records that evaluating the rules
+	// needed more than it had left, so some onsets may be missing.
+	work      *work
+	exhausted bool
 }
 
 // observance is one STANDARD or DAYLIGHT sub-component: from each onset
@@ -417,7 +449,7 @@ func (o *observance) instant(wall time.Time) time.Time {
 }
 
 // lastOnset returns the latest onset at or before t.
-func (o *observance) lastOnset(t time.Time) (time.Time, bool) {
+func (o *observance) lastOnset(t time.Time, v *vtimezone) (time.Time, bool) {
 	var best time.Time
 	found := false
 	if i, _ := slices.BinarySearchFunc(o.onsets, t, func(a, b time.Time) int {
@@ -444,7 +476,7 @@ func (o *observance) lastOnset(t time.Time) (time.Time, bool) {
 		lookback = max(o.rule.opt.Interval, 1) + 1
 	}
 	for y := year; y >= year-lookback && y >= o.start.Year(); y-- {
-		list := o.onsetsIn(y)
+		list := o.onsetsIn(y, v)
 		for i := len(list) - 1; i >= 0; i-- {
 			if !list[i].After(limit) {
 				if !found || list[i].After(best) {
@@ -462,19 +494,27 @@ func (o *observance) lastOnset(t time.Time) (time.Time, bool) {
 // Exchange writes DTSTART:16010101T020000 (some writers even year 1), and
 // rrule-go stops about 292 years after the DTSTART it is given, so run
 // from 1601 it would have no onsets after 1893. Other rules, and rules
-// with COUNT, which must be counted from their start, are run from DTSTART
-// with a bound on the steps.
-func (o *observance) onsetsIn(year int) []time.Time {
+// with COUNT, which must be counted from their start, are run from DTSTART.
+// Each step costs a unit of the decode's work; a rule whose day filter
+// matches no day (which rrule-go would walk to the year 9999) is probed
+// first.
+func (o *observance) onsetsIn(year int, v *vtimezone) []time.Time {
 	if list, ok := o.years[year]; ok {
 		return list
 	}
 	var list []time.Time
+	o.years[year] = nil
 	opt := o.rule.options(o.start)
+	if o.rule.dayFilter {
+		if ok, outOfWork := v.work.probe(opt); !ok {
+			v.exhausted = v.exhausted || outOfWork
+			return nil
+		}
+	}
 	first := o.start.Year()
 	yearEnd := time.Date(year, time.December, 31, 23, 59, 59, 0, time.UTC)
 	if opt.Freq == rrule.YEARLY && opt.Count == 0 {
 		if (year-first)%opt.Interval != 0 {
-			o.years[year] = nil
 			return nil
 		}
 		if year > first {
@@ -488,16 +528,23 @@ func (o *observance) onsetsIn(year int) []time.Time {
 			opt.Until = u
 		}
 	}
-	if r, err := rrule.NewRRule(opt); err == nil {
-		next := r.Iterator()
-		for range 5000 {
-			w, ok := next()
-			if !ok || w.Year() > year {
-				break
-			}
-			if w.Year() == year {
-				list = append(list, o.instant(w))
-			}
+	r, err := rrule.NewRRule(opt)
+	if err != nil {
+		return nil
+	}
+	next := r.Iterator()
+	for {
+		if v.work.total <= 0 {
+			v.exhausted = true
+			break
+		}
+		v.work.total--
+		w, ok := next()
+		if !ok || w.Year() > year {
+			break
+		}
+		if w.Year() == year {
+			list = append(list, o.instant(w))
 		}
 	}
 	o.years[year] = list
@@ -511,7 +558,7 @@ func (v *vtimezone) offsetAt(t time.Time) int {
 	var best time.Time
 	var bestObs *observance
 	for _, o := range v.obs {
-		if on, ok := o.lastOnset(t); ok && (bestObs == nil || on.After(best)) {
+		if on, ok := o.lastOnset(t, v); ok && (bestObs == nil || on.After(best)) {
 			best, bestObs = on, o
 		}
 	}
@@ -561,14 +608,15 @@ func (v *vtimezone) iana(t time.Time) (string, *time.Location) {
 		return true
 	}
 	name := ""
-	switch {
+	switch cost := len(samples) * len(windowsZones); {
 	case v.hint != "" && agrees(v.hint):
 		name = v.hint
 	case constant(offsets):
 		if z := fixedZone(offsets[0]); z.name != "" {
 			name = z.name
 		}
-	default:
+	case v.work.total >= cost:
+		v.work.total -= cost
 		for i := range windowsZones {
 			if agrees(windowsZones[i].iana) {
 				name = windowsZones[i].iana
@@ -590,7 +638,7 @@ func (v *vtimezone) samples(year int) ([]time.Time, []int) {
 		if o.rule == nil {
 			continue
 		}
-		for _, on := range o.onsetsIn(year) {
+		for _, on := range o.onsetsIn(year, v) {
 			samples = append(samples, on, on.Add(-time.Second))
 		}
 	}
