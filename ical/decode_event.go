@@ -111,9 +111,10 @@ func (d *decoder) uid(c *component) string {
 	if len(uid) > maxUIDLen {
 		sum := sha256.Sum256([]byte(uid))
 		short, _ := truncateUTF8(uid, maxUIDLen-33)
-		d.skipped.add(Skipped{Line: c.line, Component: c.name, UID: uid,
-			Reason: fmt.Sprintf("UID is %d bytes; it is shortened to %d, keeping it unique", len(uid), maxUIDLen)})
-		return short + "~" + hex.EncodeToString(sum[:16])
+		short += "~" + hex.EncodeToString(sum[:16])
+		d.skipped.add(Skipped{Line: c.line, Component: c.name, UID: short,
+			Reason: fmt.Sprintf("UID is %d bytes; it is shortened to at most %d, keeping it unique", len(uid), maxUIDLen)})
+		return short
 	}
 	return uid
 }

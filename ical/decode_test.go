@@ -539,3 +539,35 @@ func TestDecode_CancelMethod(t *testing.T) {
 	assert.Equal(t, "CANCELLED", res.Occurrences[0].Status)
 	assert.Equal(t, seminar.StatusCancelled, res.Occurrences[0].Event().Status)
 }
+
+// TestDecode_UIDs checks UIDs that are missing or too long for seminar.
+func TestDecode_UIDs(t *testing.T) {
+	longUID := strings.Repeat("u", 1000) + "@example.org"
+	res := decodeString(t, wrapVEvents(
+		"BEGIN:VEVENT", "UID:"+longUID, "SUMMARY:Long", "DTSTART:20250210T150000Z", "RRULE:FREQ=DAILY;COUNT=2", "END:VEVENT",
+		"BEGIN:VEVENT", "SUMMARY:No UID", "DTSTART:20250211T150000Z", "END:VEVENT",
+	), nil)
+	require.Len(t, res.Occurrences, 3)
+	var long, derived []ical.Occurrence
+	for _, o := range res.Occurrences {
+		if strings.HasPrefix(o.UID, "uuu") {
+			long = append(long, o)
+		} else {
+			derived = append(derived, o)
+		}
+	}
+	require.Len(t, long, 2)
+	require.Len(t, derived, 1)
+	short := long[0].UID
+	assert.LessOrEqual(t, len(short), 400)
+	assert.Equal(t, short, long[1].UID, "the same long UID is shortened the same way")
+	e := long[1].Event()
+	assert.Equal(t, short+"/20250211T150000Z", e.UID)
+	require.Len(t, res.Skipped, 1)
+	assert.Equal(t, short, res.Skipped[0].UID)
+
+	uid := derived[0].UID
+	assert.Regexp(t, `^import-[0-9a-f]{32}@ical\.invalid$`, uid)
+	again := decodeString(t, wrapVEvents("BEGIN:VEVENT", "SUMMARY:No UID", "DTSTART:20250211T150000Z", "END:VEVENT"), nil)
+	assert.Equal(t, uid, again.Occurrences[0].UID, "importing the same file again finds the same event")
+}
