@@ -2,6 +2,9 @@ package ical_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,4 +122,35 @@ func TestOccurrence_EventImport(t *testing.T) {
 		assert.Empty(t, again.Updated, file)
 		assert.Len(t, again.Unchanged, len(events), file)
 	}
+}
+
+// TestOccurrence_EventReimport checks that importing a newer version of a
+// file updates the events whose SEQUENCE rose, and only those.
+func TestOccurrence_EventReimport(t *testing.T) {
+	ctx := context.Background()
+	cal, err := seminar.New(memstore.New(), nil)
+	require.NoError(t, err)
+	data, err := os.ReadFile(filepath.Join("testdata", "import", "google.ics"))
+	require.NoError(t, err)
+	importAll := func(ics string) *seminar.ImportResult {
+		res := decodeString(t, ics, nil)
+		var events []*seminar.Event
+		for _, o := range res.Occurrences {
+			events = append(events, o.Event())
+		}
+		out, err := cal.Import(ctx, events)
+		require.NoError(t, err)
+		return out
+	}
+	first := importAll(string(data))
+	require.Len(t, first.Created, 8)
+
+	moved := strings.Replace(string(data), "LOCATION:32-D507\r\nSEQUENCE:1\r\n", "LOCATION:32-G449\r\nSEQUENCE:2\r\n", 1)
+	require.NotEqual(t, string(data), moved)
+	second := importAll(moved)
+	assert.Empty(t, second.Created)
+	require.Len(t, second.Updated, 1)
+	assert.Equal(t, "4m1b6lq1kq0ao0ijq7r8d2g9v4@google.com", second.Updated[0].UID)
+	assert.Equal(t, "32-G449", second.Updated[0].Location.Room)
+	assert.Len(t, second.Unchanged, 7)
 }
