@@ -1,6 +1,7 @@
 package ical
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -178,12 +179,12 @@ func (d *decoder) expandSeries(s *series) {
 		}
 		overrides[k] = ov
 	}
-	for _, ov := range overrides {
-		if ov.thisAndFuture {
+	for _, ov := range s.overrides {
+		if ov.thisAndFuture && overrides[mode.key(*ov.rid)] == ov {
 			futures = append(futures, ov)
 		}
 	}
-	slices.SortFunc(futures, func(a, b *vevent) int { return int(mode.key(*a.rid) - mode.key(*b.rid)) })
+	slices.SortFunc(futures, func(a, b *vevent) int { return cmp.Compare(mode.key(*a.rid), mode.key(*b.rid)) })
 	var occs []pending
 	for _, in := range insts {
 		if overrides[in.key] != nil {
@@ -199,11 +200,18 @@ func (d *decoder) expandSeries(s *series) {
 		}
 		occs = append(occs, pending{ev: src, start: start, end: end, key: in.key})
 	}
-	for k, ov := range overrides {
-		start, end := modeOf(ov).span(ov, ov.start.wall)
-		occs = append(occs, pending{ev: ov, start: start, end: end, key: k})
+	for _, ov := range s.overrides {
+		if k := mode.key(*ov.rid); overrides[k] == ov {
+			start, end := modeOf(ov).span(ov, ov.start.wall)
+			occs = append(occs, pending{ev: ov, start: start, end: end, key: k})
+		}
 	}
-	slices.SortFunc(occs, func(a, b pending) int { return a.start.Compare(b.start) })
+	slices.SortFunc(occs, func(a, b pending) int {
+		if c := a.start.Compare(b.start); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.key, b.key)
+	})
 	kept := 0
 	for _, p := range occs {
 		if !overlaps(p.start, p.end, from, to) {
