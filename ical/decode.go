@@ -16,10 +16,12 @@ type DecodeOptions struct {
 	// MaxBytes is the most Decode reads; a longer input fails with an
 	// error matching ErrTooLarge. Default 10 MiB (DefaultMaxBytes).
 	MaxBytes int64
-	// From and To bound the expansion of recurring series: an instance is
-	// kept when it overlaps [From, To). A zero From means each series'
-	// first start, a zero To two years after From. Events that do not
-	// recur are kept whatever their time.
+	// From and To bound the expansion of recurring series: an instance
+	// (overrides included) is kept when it overlaps [From, To). A zero
+	// From means each series' first start, a zero To two years after
+	// From; the window never reaches outside the years seminar holds.
+	// Events that do not recur, and overrides whose series is not in the
+	// input, are kept whatever their time.
 	From, To time.Time
 	// MaxOccurrences is the most instances kept of one series; the rest
 	// are reported in Result.Skipped. Default 1000. However many series a
