@@ -65,14 +65,16 @@ const decodeBenchBio = "Pratik Chaudhari is a PhD candidate in Computer Science 
 
 // BenchmarkDecode compares Decode, which also resolves zones and builds
 // occurrences fitted to seminar's limits, with golang-ical's bare
-// ParseCalendar of the same file, in the same run. Compare the ns/event of
-// the two with benchstat.
+// ParseCalendar of the same file, in the same run:
+//
+//	go test -run '^$' -bench 'BenchmarkDecode$' -count=6 ./ical | tee decode.txt
+//	benchstat -col /parser decode.txt
 func BenchmarkDecode(b *testing.B) {
 	data := decodeBenchCalendar(b)
 	perEvent := func(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*decodeBenchEvents), "ns/event")
 	}
-	b.Run("golang-ical", func(b *testing.B) {
+	b.Run("parser=golang-ical", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
@@ -83,7 +85,7 @@ func BenchmarkDecode(b *testing.B) {
 		}
 		perEvent(b)
 	})
-	b.Run("Decode", func(b *testing.B) {
+	b.Run("parser=Decode", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
