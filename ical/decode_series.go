@@ -415,8 +415,15 @@ func (d *decoder) emit(s *series, ev *vevent, start, end time.Time, mode seriesM
 	case mode.zone == nil:
 		o.Start, o.End, o.Floating = start.UTC(), end.UTC(), true
 	default:
-		o.Start, o.TimeZone = mode.zone.at(start)
-		o.End, _ = mode.zone.at(end)
+		z := mode.zone
+		if z.utc && ev.end != nil && ev.end.zone != nil && !ev.end.zone.utc {
+			// A start in UTC with an end in a zone: a writer (ours among
+			// them) that puts a time in UTC because its wall reading
+			// occurs twice that night. The event is still in the zone.
+			z = ev.end.zone
+		}
+		o.Start, o.TimeZone = z.at(start)
+		o.End, _ = z.at(end)
 	}
 	switch {
 	case o.Start.UTC().Year() < seminar.MinYear || o.End.UTC().Year() > seminar.MaxYear:

@@ -80,7 +80,15 @@ func richEvents(t *testing.T) []*seminar.Event {
 		End: at(2025, time.December, 1, 10, 0, "Pacific/Chatham"), TimeZone: "Pacific/Chatham", Status: seminar.StatusScheduled,
 		Host: seminar.Person{Name: "Kiri"}, CreatedAt: created, UpdatedAt: created,
 	}
-	return []*seminar.Event{rich, cancelled, kolkata, utc, chatham}
+	// 01:30 EST, the second 01:30 of the night clocks fall back: our
+	// encoder writes its DTSTART in UTC (RFC 5545 reads a repeated wall
+	// time as its first occurrence), and its DTEND with the TZID.
+	fold := &seminar.Event{
+		UID: "fold-6@csail.mit.edu", Title: "Talk in the second 1:30 AM", Start: time.Date(2025, 11, 2, 6, 30, 0, 0, time.UTC),
+		End: time.Date(2025, 11, 2, 8, 0, 0, 0, time.UTC), TimeZone: "America/New_York", Status: seminar.StatusScheduled,
+		CreatedAt: created, UpdatedAt: created,
+	}
+	return []*seminar.Event{rich, cancelled, kolkata, utc, chatham, fold}
 }
 
 // carried returns e with only the fields iCalendar carries, as Decode
