@@ -106,30 +106,51 @@ func appendParam(dst []byte, s string) []byte {
 	if quote {
 		dst = append(dst, '"')
 	}
+	// A caret is written once the next written character is known: before
+	// n, N, ' or ^ an RFC 6868 reader would decode it, so it becomes its
+	// lookalike. Characters dropped in between do not count.
+	caret := false
+	flush := func(next byte) {
+		if caret {
+			if strings.IndexByte(`nN'^`, next) >= 0 {
+				dst = append(dst, "\uFF3E"...)
+			} else {
+				dst = append(dst, '^')
+			}
+			caret = false
+		}
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
+		case c == '^':
+			flush('^')
+			caret = true
 		case c == '"':
+			flush('\'')
 			dst = append(dst, '\'')
 		case c == '\\':
+			flush(0)
 			dst = append(dst, "\uFF3C"...)
-		case c == '^' && i+1 < len(s) && strings.IndexByte(`nN'"^`, s[i+1]) >= 0:
-			dst = append(dst, "\uFF3E"...)
-		case c == '\r':
+		case c == '\r' || c == '\n':
+			flush(' ')
 			dst = append(dst, ' ')
-			if i+1 < len(s) && s[i+1] == '\n' {
+			if c == '\r' && i+1 < len(s) && s[i+1] == '\n' {
 				i++
 			}
-		case c == '\n':
-			dst = append(dst, ' ')
 		case c == '\t' || (c >= 0x20 && c < 0x7f):
+			flush(c)
 			dst = append(dst, c)
 		case c >= utf8.RuneSelf:
+			if r, _ := utf8.DecodeRuneInString(s[i:]); r < 0x80 || r > 0x9f { // appendRune drops C1 controls
+				flush(c)
+			}
 			dst, i = appendRune(dst, s, i)
 			continue
 		}
 		i++
 	}
+	flush(0)
 	if quote {
 		dst = append(dst, '"')
 	}
