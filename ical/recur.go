@@ -282,13 +282,15 @@ func shiftYears(end time.Time) int {
 	return 0
 }
 
-// work bounds the effort of expanding the recurrences of one decode. Each
-// instance a rule yields (in the window or not), each day a sub-daily rule
-// looks at, and each period rrule-go walks without yielding (probes, and
-// the rest of a rule that has no more instances) costs a unit. A series
-// may spend seriesWork, so that one runaway series does not starve the
-// others; the decode spends at most totalWork, so that no input, however
-// many series it holds, costs more than a few seconds.
+// work bounds the effort of one decode on the input's rules: recurrences,
+// and the rules of VTIMEZONEs. Each instance or onset a rule yields (in the
+// window or not), each day a sub-daily rule looks at, and each period
+// rrule-go walks without yielding (probes, and the rest of a rule that has
+// no more instances) costs a unit, as does matching a VTIMEZONE to IANA
+// zones. A series may spend seriesWork, so that one runaway series does not
+// starve the others; the decode spends at most totalWork, so that no
+// input, however many series and zones it holds, costs more than a second
+// or two.
 type work struct {
 	total  int
 	probes map[string]bool
