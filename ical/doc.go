@@ -49,10 +49,20 @@
 //
 // # Import
 //
-// Decode reads calendars that real clients write, one component at a time,
-// and reports what it skipped.
+// Decode reads what real clients write, one component at a time: a broken
+// line or component costs only itself and is listed in Result.Skipped.
+// TZIDs resolve through the file's VTIMEZONE (read with the tz database when
+// it names an IANA zone), IANA names, Windows names (CLDR windowsZones) and
+// Outlook display names such as "(UTC-05:00) Eastern Time (US & Canada)".
+// Floating times use X-WR-TIMEZONE as Google reads them. Recurring events are
+// expanded within a bounded window, and Occurrence.Event gives a valid
+// seminar.Event for Calendar.Import, which matches events by UID.
 //
 // # Feeds
 //
-// NewFeedHandler serves a Calendar's events as an iCalendar feed.
+// NewFeedHandler serves /calendar.ics, /series/{name}.ics and
+// /events/{id}.ics with public events only; the same paths under
+// /private/{token} (FeedHandler.PrivatePath) serve every event. Bodies are
+// cached until a Calendar write or MaxAge, with strong ETags, 304 answers,
+// gzip, and a time window with a size cap.
 package ical
