@@ -65,8 +65,12 @@ func main() {
 	flag.StringVar(&cfg.zone, "zone", "America/New_York", "IANA zone in which from and to dates are read")
 	flag.StringVar(&cfg.name, "name", "CSAIL Seminars", "calendar name subscribers see")
 	flag.IntVar(&cfg.maxEvents, "max-events", ical.DefaultMaxEvents, "most events in one feed")
-	flag.StringVar(&cfg.secret, "secret", os.Getenv("SEMINAR_FEED_SECRET"), "key of private feeds (default $SEMINAR_FEED_SECRET); none: private feeds off")
+	flag.StringVar(&cfg.secret, "secret", "", "key of private feeds (default $SEMINAR_FEED_SECRET); none: private feeds off")
 	flag.Parse()
+	if cfg.secret == "" {
+		// Read after parsing, so that -h never prints the secret.
+		cfg.secret = os.Getenv("SEMINAR_FEED_SECRET")
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
