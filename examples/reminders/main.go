@@ -160,10 +160,9 @@ func (c *config) mailOptions() mail.Options {
 // calendarOptions are the Calendar's: mailer sends, log receives a record
 // of every delivery attempted or dropped.
 func (c *config) calendarOptions(mailer seminar.Mailer, log io.Writer) *seminar.Options {
-	// Without a shared ZoneCache the Attacher would generate the talk's
-	// VTIMEZONE from Go's zone data again for every message: a quarter of
-	// the time -dispatch takes.
-	ics := &ical.Attacher{Options: ical.EncodeOptions{Now: c.now, Zones: &ical.ZoneCache{}}}
+	// The Attacher keeps its own ZoneCache: each zone's VTIMEZONE is
+	// generated once, not for every message.
+	ics := &ical.Attacher{Options: ical.EncodeOptions{Now: c.now}}
 	return &seminar.Options{
 		Domain: c.domain,
 		Now:    c.now,
