@@ -51,7 +51,16 @@ func TestNew(t *testing.T) {
 	assert.ErrorIs(t, err, seminar.ErrInvalid, "a domain must be ASCII: it ends every Message-ID")
 	cal, err := seminar.New(memstore.New(), nil)
 	require.NoError(t, err)
-	assert.NotNil(t, cal.Store())
+	assert.Equal(t, time.UTC, cal.Location(), "months are read in UTC by default")
+}
+
+func TestCalendar_Deliveries(t *testing.T) {
+	ctx := context.Background()
+	cal, err := seminar.New(storeWithoutOutbox{memstore.New()}, nil)
+	require.NoError(t, err)
+	_, err = cal.Deliveries(ctx, "x")
+	assert.ErrorIs(t, err, seminar.ErrInvalid, "a store without an outbox keeps no deliveries")
+	assert.ErrorContains(t, err, "does not implement seminar.Outbox")
 }
 
 func TestCalendar_Create(t *testing.T) {

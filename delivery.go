@@ -2,6 +2,7 @@ package seminar
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -103,55 +104,18 @@ func deliveryID(eventID string, kind DeliveryKind, lead time.Duration, sequence,
 	return id
 }
 
-// Outbox keeps deliveries. A Store that implements it can send reminders:
-// New requires it when Options.Mailer is set. The rules below are checked by
-// store/storetest.
-//
-// All methods must be safe for concurrent use, and ClaimDue and Finish safe
-// across processes sharing the store: a claim is a lease held in the store,
-// never in memory.
-type Outbox interface {
-	// AddDeliveries stores the deliveries whose ID is not stored yet and
-	// leaves the others as they are, in one atomic step. Of two with the
-	// same ID in ds, the first is stored. A nil delivery fails the call with
-	// an error matching ErrInvalid, and nothing is stored.
-	AddDeliveries(ctx context.Context, ds ...*Delivery) error
-
-	// Deliveries returns the deliveries of an event ordered by DueAt, then
-	// ID; none is not an error.
-	Deliveries(ctx context.Context, eventID string) ([]*Delivery, error)
-
-	// GetDelivery returns the delivery with the given ID, or an error
-	// matching ErrNotFound.
-	GetDelivery(ctx context.Context, id string) (*Delivery, error)
-
-	// ClaimDue claims up to limit deliveries that are due at now, ordered
-	// by DueAt, then ID: those pending or retry with DueAt <= now, and those
-	// sending whose LeaseUntil is before now (a dispatcher died holding
-	// them). limit and lease must be positive. A
-	// delivery of any kind but KindCancel is never claimed while its event
-	// is cancelled or deleted. Each claim sets State to sending, LeaseOwner
-	// to owner, LeaseUntil to now+lease, and raises Attempts, and
-	// changes no other field, atomically: of several concurrent callers,
-	// exactly one claims a given delivery.
-	ClaimDue(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]*Delivery, error)
-
-	// Finish stores the outcome of a claimed delivery: d is the delivery as
-	// ClaimDue returned it, with State, DueAt, Recipients, MessageID,
-	// LastError, Refused, SentAt and UpdatedAt changed. It writes those
-	// fields if the stored delivery is still sending under the same claim
-	// (LeaseOwner and LeaseUntil equal to d's). Otherwise it returns an error
-	// matching ErrConflict and changes nothing: the lease expired and
-	// another dispatcher claimed the delivery. LeaseUntil compares as an
-	// instant at the store's precision. It returns an error matching
-	// ErrNotFound when no delivery has d.ID. Kind, Lead, Sequence, Attempts,
-	// Note and the lease fields keep their stored values.
-	Finish(ctx context.Context, d *Delivery) error
-
-	// DropPending marks every pending or retry delivery of the event whose
-	// kind is among kinds as dropped, with reason as LastError, and returns
-	// how many it dropped; no kinds drops nothing. Only State and
-	// LastError change. Deliveries being sent or already final are left
-	// alone.
-	DropPending(ctx context.Context, eventID string, reason string, kinds ...DeliveryKind) (int, error)
+// Deliveries returns the messages sent, being sent or to be sent about the
+// event, ordered by DueAt: its reminders, notices and manual sends, with the
+// state and last error of each, such as a reminder a server refused for
+// good. It needs a Store that implements Outbox.
+func (c *Calendar) Deliveries(ctx context.Context, eventID string) ([]*Delivery, error) {
+	outbox, ok := c.store.(Outbox)
+	if !ok {
+		return nil, fmt.Errorf("seminar: deliveries of %q: %w: the store (%T) does not implement seminar.Outbox", eventID, ErrInvalid, c.store)
+	}
+	ds, err := outbox.Deliveries(ctx, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: deliveries of %q: %w", eventID, err)
+	}
+	return ds, nil
 }

@@ -18,4 +18,9 @@ var (
 	// ErrCancelled means the operation needs a scheduled event and the event
 	// is cancelled.
 	ErrCancelled = errors.New("event is cancelled")
+	// ErrAlreadySent means the reminder was already sent for this version
+	// of the event; SendReminder sends it again only when forced.
+	ErrAlreadySent = errors.New("reminder already sent")
+	// ErrNoMailer means the Calendar was made without Options.Mailer.
+	ErrNoMailer = errors.New("calendar has no mailer")
 )

@@ -39,11 +39,11 @@ func WritePage(w io.Writer, e *Event, t *template.Template) error {
 	if t == nil {
 		t = defaultPage
 	}
-	v, err := NewView(e)
-	if err != nil {
-		return err
+	v, err := newView(e)
+	if err == nil {
+		err = t.Execute(w, v)
 	}
-	if err := t.Execute(w, v); err != nil {
+	if err != nil {
 		return fmt.Errorf("seminar: write page of event %q: %w", e.ID, err)
 	}
 	return nil

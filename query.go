@@ -15,7 +15,8 @@ const (
 	MaxPageSize     = 1000
 )
 
-// Query selects events for List.
+// Query selects events for Calendar.List. A Store never sees it: the
+// Calendar turns it into a ListQuery.
 type Query struct {
 	// From and To select the events that overlap [From, To): an event
 	// starting exactly at To is left out, one still running at From is in.
@@ -33,6 +34,17 @@ type Query struct {
 	Cursor string
 }
 
+// Filter narrows a listing beyond its time range.
+type Filter struct {
+	// Series, when not empty, selects the events of that series only.
+	Series string
+	// PublicOnly leaves out events whose Public field is false.
+	PublicOnly bool
+	// IncludeCancelled lists cancelled events too; by default they are left
+	// out.
+	IncludeCancelled bool
+}
+
 // Page is one page of a listing, ordered by Start and then by ID.
 type Page struct {
 	Events []*Event
@@ -42,6 +54,16 @@ type Page struct {
 
 // List returns the events matching q, a page at a time.
 func (c *Calendar) List(ctx context.Context, q Query) (*Page, error) {
+	page, err := c.list(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: list events: %w", err)
+	}
+	return page, nil
+}
+
+// list is List for the Calendar's own methods, which name the operation in
+// their errors.
+func (c *Calendar) list(ctx context.Context, q Query) (*Page, error) {
 	v := &validator{}
 	limit := q.Limit
 	switch {
@@ -58,11 +80,11 @@ func (c *Calendar) List(ctx context.Context, q Query) (*Page, error) {
 		v.add(field("cursor"), "%v", err)
 	}
 	if err := v.err(); err != nil {
-		return nil, fmt.Errorf("seminar: list events: %w", err)
+		return nil, err
 	}
 	events, err := c.store.List(ctx, ListQuery{From: q.From, To: q.To, Filter: q.Filter, After: after, Limit: limit + 1})
 	if err != nil {
-		return nil, fmt.Errorf("seminar: list events: %w", err)
+		return nil, err
 	}
 	page := &Page{Events: events}
 	if len(events) > limit {
@@ -84,7 +106,7 @@ func (c *Calendar) Month(ctx context.Context, year int, month time.Month, f Filt
 	var all []*Event
 	q := Query{From: from, To: to, Filter: f, Limit: MaxPageSize}
 	for {
-		page, err := c.List(ctx, q)
+		page, err := c.list(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("seminar: month %d-%02d: %w", year, month, err)
 		}

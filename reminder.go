@@ -144,7 +144,7 @@ func (o *ReminderOptions) withDefaults(domain string) ReminderOptions {
 
 // render builds the message of delivery d for event e.
 func (c *Calendar) render(e *Event, d *Delivery) (*Message, error) {
-	view, err := NewView(e)
+	view, err := newView(e)
 	if err != nil {
 		return nil, err
 	}
@@ -170,10 +170,10 @@ func (c *Calendar) render(e *Event, d *Delivery) (*Message, error) {
 	}
 	var text, html bytes.Buffer
 	if err := c.tmpl.Text.Execute(&text, rv); err != nil {
-		return nil, fmt.Errorf("seminar: reminder text of event %q: %w", e.ID, err)
+		return nil, fmt.Errorf("reminder text: %w", err)
 	}
 	if err := c.tmpl.HTML.Execute(&html, rv); err != nil {
-		return nil, fmt.Errorf("seminar: reminder HTML of event %q: %w", e.ID, err)
+		return nil, fmt.Errorf("reminder HTML: %w", err)
 	}
 	msg.Text, msg.HTML = text.String(), html.String()
 	method := "PUBLISH"
@@ -182,7 +182,7 @@ func (c *Calendar) render(e *Event, d *Delivery) (*Message, error) {
 	}
 	var ics bytes.Buffer
 	if err := c.ics.EncodeEvent(&ics, e, method); err != nil {
-		return nil, fmt.Errorf("seminar: calendar attachment of event %q: %w", e.ID, err)
+		return nil, fmt.Errorf("calendar attachment: %w", err)
 	}
 	msg.Calendar = &CalendarPart{Method: method, Filename: "talk.ics", Data: ics.Bytes()}
 	return msg, nil
@@ -223,17 +223,17 @@ func (c *Calendar) checkTemplates() error {
 		Links:     []Link{{Label: "arXiv", URL: "https://arxiv.org/abs/1611.01838"}},
 		Reminders: Reminders{Lists: []string{"list@example.org"}},
 	}
-	view, err := NewView(sample)
+	view, err := newView(sample)
 	if err != nil {
 		return err
 	}
 	for _, kind := range []DeliveryKind{KindReminder, KindUpdate, KindCancel} {
 		rv := &ReminderView{View: view, Kind: kind, Note: "the time changed"}
 		if err := c.tmpl.Text.Execute(io.Discard, rv); err != nil {
-			return fmt.Errorf("seminar: reminder text template: %w: %w", ErrInvalid, err)
+			return fmt.Errorf("reminder text template: %w: %w", ErrInvalid, err)
 		}
 		if err := c.tmpl.HTML.Execute(io.Discard, rv); err != nil {
-			return fmt.Errorf("seminar: reminder HTML template: %w: %w", ErrInvalid, err)
+			return fmt.Errorf("reminder HTML template: %w: %w", ErrInvalid, err)
 		}
 	}
 	return nil

@@ -164,7 +164,7 @@ func TestCalendar_PreviewReminder(t *testing.T) {
 	assert.NotContains(t, strings.ToLower(m.HTML), "<link", "no remote stylesheets")
 
 	assert.Empty(t, mailer.messages(), "a preview sends nothing")
-	ds, err := cal.Store().(seminar.Outbox).Deliveries(ctx, e.ID)
+	ds, err := cal.Deliveries(ctx, e.ID)
 	require.NoError(t, err)
 	for _, d := range ds {
 		assert.NotEqual(t, seminar.KindManual, d.Kind, "a preview stores no delivery")
@@ -214,7 +214,7 @@ func TestCalendar_SendReminder(t *testing.T) {
 
 func deliveries(t *testing.T, cal *seminar.Calendar, id string) map[seminar.DeliveryState][]*seminar.Delivery {
 	t.Helper()
-	ds, err := cal.Store().(seminar.Outbox).Deliveries(context.Background(), id)
+	ds, err := cal.Deliveries(context.Background(), id)
 	require.NoError(t, err)
 	out := map[seminar.DeliveryState][]*seminar.Delivery{}
 	for _, d := range ds {

@@ -30,10 +30,24 @@
 //
 // # Errors
 //
-// Errors wrap the sentinels ErrNotFound, ErrConflict, ErrExists, ErrInvalid
-// and ErrCancelled; test them with errors.Is. Invalid input gives a
-// *ValidationError listing every problem with a path such as
-// "speakers[0].email", and never stores anything.
+// Errors wrap the sentinels ErrNotFound, ErrConflict, ErrExists, ErrInvalid,
+// ErrCancelled, ErrAlreadySent and ErrNoMailer; test them with errors.Is.
+// Invalid input gives a *ValidationError listing every problem with a path
+// such as "speakers[0].email", and never stores anything. Each layer names
+// itself once: "seminar: update event "x": conflict: ...", with a Store's
+// own words, such as "sqlite: ...", after the Calendar's.
+//
+// # For Store authors
+//
+// The Calendar does all validation, ID assignment, versioning and reminder
+// scheduling, so that every backend behaves alike; a Store only keeps what it
+// is given. The contracts are in store.go: Store (six methods: a batch
+// Create, Get, GetByUID, Update with a version check, Delete, and List of a
+// ListQuery), and the optional Outbox, found by type assertion, that a Store
+// implements to keep reminder deliveries. ListQuery.Match and Compare state
+// the listing rules in Go, for stores that filter in memory. Package
+// store/storetest checks every rule: run storetest.Run in your tests and
+// storetest.RunBenchmarks beside them; store/memstore is the reference.
 package seminar
 
 import (
@@ -177,9 +191,6 @@ func (c *Calendar) Changes() uint64 { return c.changes.Load() }
 // and dates without a zone are read.
 func (c *Calendar) Location() *time.Location { return c.loc }
 
-// Store returns the Store the calendar was made with.
-func (c *Calendar) Store() Store { return c.store }
-
 // Create validates e and stores a copy of it as a new event, which it
 // returns. It assigns ID, CreatedAt, UpdatedAt, Version 1 and Sequence 0, and
 // UID unless e.UID is set; Status defaults to scheduled. e is not modified.
@@ -261,9 +272,19 @@ func (c *Calendar) prepareNew(in *Event, now time.Time) *Event {
 
 // Get returns the event with the given ID, or an error matching ErrNotFound.
 func (c *Calendar) Get(ctx context.Context, id string) (*Event, error) {
-	e, err := c.store.Get(ctx, id)
+	e, err := c.get(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("seminar: get event %q: %w", id, err)
+	}
+	return e, nil
+}
+
+// get is Get for the Calendar's own methods, which name the operation in
+// their errors.
+func (c *Calendar) get(ctx context.Context, id string) (*Event, error) {
+	e, err := c.store.Get(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	return c.present(e), nil
 }

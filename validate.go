@@ -43,7 +43,7 @@ type ValidationError struct {
 
 func (v *ValidationError) Error() string {
 	var b strings.Builder
-	b.WriteString("seminar: invalid event: ")
+	b.WriteString("invalid: ")
 	for i, f := range v.Fields {
 		if i > 0 {
 			b.WriteString("; ")

@@ -56,6 +56,16 @@ type LinkGroup struct {
 // NewView derives the page text of e. It fails only when the reminder
 // subject template does not execute.
 func NewView(e *Event) (*View, error) {
+	v, err := newView(e)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: view of event %q: %w", e.ID, err)
+	}
+	return v, nil
+}
+
+// newView is NewView for the package's own callers, which name the
+// operation in their errors.
+func newView(e *Event) (*View, error) {
 	loc := e.location()
 	start, end := e.Start.In(loc), e.End.In(loc)
 	v := &View{
@@ -113,12 +123,12 @@ func renderSubject(v *View) (string, error) {
 	if src := v.Reminders.Subject; src != "" && src != DefaultSubject {
 		var err error
 		if t, err = template.New("subject").Option("missingkey=error").Parse(src); err != nil {
-			return "", fmt.Errorf("seminar: reminder subject of event %q: %w: %w", v.ID, ErrInvalid, err)
+			return "", fmt.Errorf("reminder subject: %w: %w", ErrInvalid, err)
 		}
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, v); err != nil {
-		return "", fmt.Errorf("seminar: reminder subject of event %q: %w: %w", v.ID, ErrInvalid, err)
+		return "", fmt.Errorf("reminder subject: %w: %w", ErrInvalid, err)
 	}
 	return strings.Join(strings.Fields(b.String()), " "), nil
 }

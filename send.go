@@ -1,0 +1,166 @@
+package seminar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Preview is a reminder exactly as SendReminder would send it.
+type Preview struct {
+	Message *Message
+	// Raw is the RFC 5322 message, as the Mailer will transmit it. Only
+	// the Date header and the calendar's DTSTAMP differ from a later send.
+	Raw      []byte
+	Envelope Envelope
+	// Recipients counts the addresses the message goes to.
+	Recipients int
+}
+
+// PreviewReminder returns the reminder SendReminder would send for the event
+// now, through the same rendering and composing code, without sending or
+// storing anything. Once the reminder was sent, it shows the resend that a
+// forced SendReminder would make, with its new Message-ID.
+func (c *Calendar) PreviewReminder(ctx context.Context, id string) (*Preview, error) {
+	if c.mailer == nil {
+		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, ErrNoMailer)
+	}
+	e, err := c.get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
+	}
+	now := c.clock()
+	if err := sendable(e); err != nil {
+		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
+	}
+	resend, _, err := c.nextManual(ctx, e)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
+	}
+	d := c.newDelivery(e, KindManual, 0, resend, now)
+	d.Recipients = e.Reminders.Lists
+	p, err := c.compose(e, d)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
+	}
+	return p, nil
+}
+
+// SendReminder sends the event's reminder now, to all its lists in one
+// message: the "Send Reminder" button. A reminder is sent once per version
+// (Sequence) of the event: a second call returns an error matching
+// ErrAlreadySent unless force is set, and a forced resend is a new message
+// with a new Message-ID. A reminder that failed for good does not count as
+// sent. Sending is the caller's decision even for a talk that has started;
+// if such a send fails for now, DispatchDue drops it rather than retry it. It returns the delivery as recorded. A temporary
+// failure leaves the delivery to be retried by DispatchDue and is returned
+// as an error matching ErrTemporary; a permanent one marks it failed.
+func (c *Calendar) SendReminder(ctx context.Context, id string, force bool) (*Delivery, error) {
+	if c.mailer == nil {
+		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, ErrNoMailer)
+	}
+	e, err := c.get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, err)
+	}
+	now := c.clock()
+	if err := sendable(e); err != nil {
+		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, err)
+	}
+	d, err := c.claimManual(ctx, e, force, now)
+	if err != nil {
+		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, err)
+	}
+	d, err = c.attempt(ctx, e, d, now)
+	if err != nil {
+		return d, fmt.Errorf("seminar: send reminder of %q: %w", id, err)
+	}
+	return d, nil
+}
+
+func sendable(e *Event) error {
+	if e.Cancelled() {
+		return ErrCancelled
+	}
+	if len(e.Reminders.Lists) == 0 {
+		return fmt.Errorf("%w: the event has no reminder lists", ErrInvalid)
+	}
+	return nil
+}
+
+// nextManual finds the first unused resend number of the event's manual
+// reminder at its current Sequence, and the latest earlier one that was sent
+// or is on its way (nil if all earlier ones failed or were dropped).
+func (c *Calendar) nextManual(ctx context.Context, e *Event) (int, *Delivery, error) {
+	var live *Delivery
+	for resend := 0; resend < maxResends; resend++ {
+		d, err := c.outbox.GetDelivery(ctx, deliveryID(e.ID, KindManual, 0, e.Sequence, resend))
+		switch {
+		case errors.Is(err, ErrNotFound):
+			return resend, live, nil
+		case err != nil:
+			return 0, nil, err
+		case d.State != StateFailed && d.State != StateDropped:
+			live = d
+		}
+	}
+	return 0, nil, fmt.Errorf("%w: more than %d manual sends of one version", ErrInvalid, maxResends)
+}
+
+const maxResends = 100
+
+// claimManual stores a manual delivery already claimed by this Calendar, so
+// that a crash during the send leaves it to DispatchDue once the lease
+// expires: it is then sent again with the same Message-ID.
+func (c *Calendar) claimManual(ctx context.Context, e *Event, force bool, now time.Time) (*Delivery, error) {
+	resend, live, err := c.nextManual(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if live != nil && !force {
+		return nil, fmt.Errorf("%w (for sequence %d, %s); force to send it again", ErrAlreadySent, e.Sequence, live.State)
+	}
+	d := c.newDelivery(e, KindManual, 0, resend, now)
+	d.Recipients = slices.Clone(e.Reminders.Lists)
+	d.State = StateSending
+	d.Attempts = 1
+	d.LeaseOwner = c.owner
+	d.LeaseUntil = now.Add(c.rem.Lease)
+	if err := c.outbox.AddDeliveries(ctx, d); err != nil {
+		return nil, err
+	}
+	stored, err := c.outbox.GetDelivery(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if stored.LeaseOwner != d.LeaseOwner || !stored.LeaseUntil.Equal(d.LeaseUntil) {
+		return nil, fmt.Errorf("%w (for sequence %d, just now by another process)", ErrAlreadySent, e.Sequence)
+	}
+	return stored, nil
+}
+
+// newDelivery returns a pending delivery of e with its derived IDs.
+func (c *Calendar) newDelivery(e *Event, kind DeliveryKind, lead time.Duration, resend int, due time.Time) *Delivery {
+	id := deliveryID(e.ID, kind, lead, e.Sequence, resend)
+	return &Delivery{
+		ID: id, EventID: e.ID, Kind: kind, Lead: lead, Sequence: e.Sequence,
+		DueAt: due, State: StatePending, MessageID: id + "@" + c.domain, UpdatedAt: due,
+	}
+}
+
+// compose renders and composes the message of d: the one code path of
+// preview and send.
+func (c *Calendar) compose(e *Event, d *Delivery) (*Preview, error) {
+	msg, err := c.render(e, d)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := c.mailer.Compose(msg)
+	if err != nil {
+		return nil, err
+	}
+	env := Envelope{From: c.from.Address, To: slices.Clone(d.Recipients)}
+	return &Preview{Message: msg, Raw: raw, Envelope: env, Recipients: len(env.To)}, nil
+}
