@@ -377,25 +377,68 @@ func TestCalendar_List_paging(t *testing.T) {
 	assert.True(t, ok)
 }
 
-func TestCalendar_Changes(t *testing.T) {
+func TestCalendar_ChangeToken(t *testing.T) {
+	for name, store := range map[string]seminar.Store{
+		"store tracks changes": memstore.New(),
+		"calendar counts":      storeWithoutOutbox{memstore.New()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			cal, err := seminar.New(store, &seminar.Options{Now: fixedClock(seedCreated)})
+			require.NoError(t, err)
+			token := func() string {
+				t.Helper()
+				tok, err := cal.ChangeToken(ctx)
+				require.NoError(t, err)
+				return tok
+			}
+			seen := map[string]bool{token(): true}
+			changed := func(what string) {
+				t.Helper()
+				tok := token()
+				assert.False(t, seen[tok], "%s gives a new token", what)
+				seen[tok] = true
+			}
+			e, err := cal.Create(ctx, seedEvent(t))
+			require.NoError(t, err)
+			changed("a create")
+			before := token()
+			_, err = cal.Get(ctx, e.ID)
+			require.NoError(t, err)
+			assert.Equal(t, before, token(), "a read is not a change")
+			stale := e.Clone()
+			e.Title = "New"
+			e, err = cal.Update(ctx, e)
+			require.NoError(t, err)
+			changed("an update")
+			before = token()
+			_, err = cal.Update(ctx, stale)
+			require.ErrorIs(t, err, seminar.ErrConflict)
+			assert.Equal(t, before, token(), "a refused write is not a change")
+			_, err = cal.Cancel(ctx, e.ID, "")
+			require.NoError(t, err)
+			changed("a cancellation")
+			require.NoError(t, cal.Delete(ctx, e.ID))
+			changed("a delete")
+		})
+	}
+}
+
+// TestCalendar_ChangeToken_otherWriter: with a Store that tracks changes, a
+// write made through another Calendar on the same Store, as another process
+// would, changes this Calendar's token too.
+func TestCalendar_ChangeToken_otherWriter(t *testing.T) {
 	ctx := context.Background()
-	cal, _ := newCalendar(t)
-	assert.Equal(t, uint64(0), cal.Changes())
-	e, err := cal.Create(ctx, seedEvent(t))
+	store := memstore.New()
+	reader, err := seminar.New(store, nil)
 	require.NoError(t, err)
-	assert.Equal(t, uint64(1), cal.Changes(), "a create is a change")
-	_, err = cal.Get(ctx, e.ID)
+	writer, err := seminar.New(store, nil)
 	require.NoError(t, err)
-	assert.Equal(t, uint64(1), cal.Changes(), "a read is not")
-	stale := e.Clone()
-	e.Title = "New"
-	e, err = cal.Update(ctx, e)
+	before, err := reader.ChangeToken(ctx)
 	require.NoError(t, err)
-	_, err = cal.Update(ctx, stale)
-	require.ErrorIs(t, err, seminar.ErrConflict)
-	assert.Equal(t, uint64(2), cal.Changes(), "a refused write is not a change")
-	_, err = cal.Cancel(ctx, e.ID, "")
+	_, err = writer.Create(ctx, seedEvent(t))
 	require.NoError(t, err)
-	require.NoError(t, cal.Delete(ctx, e.ID))
-	assert.Equal(t, uint64(4), cal.Changes())
+	after, err := reader.ChangeToken(ctx)
+	require.NoError(t, err)
+	assert.NotEqual(t, before, after, "a write through another Calendar is seen")
 }

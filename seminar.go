@@ -58,6 +58,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -101,7 +102,7 @@ type Calendar struct {
 	now    func() time.Time
 	log    *slog.Logger
 
-	changes atomic.Uint64 // writes made through this Calendar
+	changes atomic.Uint64 // writes made through this Calendar, for ChangeToken
 
 	// Reminders; all nil without a Mailer.
 	mailer Mailer
@@ -179,13 +180,29 @@ func (c *Calendar) setUpReminders(o *Options) error {
 	return c.checkTemplates()
 }
 
-// Changes counts the writes made through this Calendar: it rises after every
-// successful Create, CreateMany, Update, Cancel and Delete. A cache of
-// anything derived from the calendar (a feed body, say) that remembers the
-// count it was built at is stale once the count differs. Writes made by
-// other processes sharing the Store are not counted: such caches also need
-// a maximum age.
+// Changes counts the writes made through this Calendar.
+//
+// Deprecated: use ChangeToken, which also sees other processes' writes.
 func (c *Calendar) Changes() uint64 { return c.changes.Load() }
+
+// ChangeToken returns a token that differs once an event was created,
+// updated, cancelled or deleted: a cache of anything derived from the
+// calendar (a feed body, say) that remembers the token it was built at is
+// stale once the token differs. With a Store that implements ChangeTracker,
+// as every store in this module does, the token follows the writes of every
+// process sharing the Store. With any other Store it counts only the writes
+// made through this Calendar, and caches also need a maximum age.
+func (c *Calendar) ChangeToken(ctx context.Context) (string, error) {
+	tracker, ok := c.store.(ChangeTracker)
+	if !ok {
+		return "calendar:" + strconv.FormatUint(c.changes.Load(), 10), nil
+	}
+	token, err := tracker.ChangeToken(ctx)
+	if err != nil {
+		return "", fmt.Errorf("seminar: change token: %w", err)
+	}
+	return token, nil
+}
 
 // Location returns the calendar's zone (Options.TimeZone), in which months
 // and dates without a zone are read.

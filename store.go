@@ -107,6 +107,23 @@ type Outbox interface {
 	DropPending(ctx context.Context, eventID string, reason string, kinds ...DeliveryKind) (int, error)
 }
 
+// ChangeTracker is an optional capability of a Store: a token that tells a
+// cache of anything derived from the events, such as a feed body, whether
+// it is stale. Calendar.ChangeToken uses it when the Store implements it.
+//
+// ChangeToken must return a different token once any Create, Update or
+// Delete has committed since the last call, whoever made it: this process,
+// another process sharing the store, or another tool writing through the
+// store's own code. It may return a new token with no write in between (a
+// restart, say), which costs a cache one rebuild; it must never return an
+// old token after a write, which would leave a cache stale. Reads and
+// refused writes do not change it. It must be cheap, one indexed row at
+// most: a feed asks for it on every poll. It must be safe for concurrent
+// use; a done context returns an error wrapping ctx.Err().
+type ChangeTracker interface {
+	ChangeToken(ctx context.Context) (string, error)
+}
+
 // ListQuery is what the Calendar asks a Store's List for, and only that:
 // callers of the library list with Query, whose cursor the Calendar decodes
 // into After and whose page size it resolves into Limit (asking for one

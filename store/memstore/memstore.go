@@ -30,12 +30,16 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/seminarkit/seminar"
 )
 
-var _ seminar.Store = (*Store)(nil)
+var (
+	_ seminar.Store         = (*Store)(nil)
+	_ seminar.ChangeTracker = (*Store)(nil)
+)
 
 // Store keeps events in memory. Make one with New.
 type Store struct {
@@ -46,6 +50,8 @@ type Store struct {
 	byID    map[string]*seminar.Event
 	byUID   map[string]string // UID to ID
 	ordered []*seminar.Event
+	// writes counts the committed event writes, for ChangeToken.
+	writes uint64
 
 	// The outbox. Stored deliveries are private copies, changed in place
 	// under mu by ClaimDue, Finish and DropPending: deliveries indexes
@@ -108,6 +114,9 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) error {
 		s.byUID[e.UID] = e.ID
 	}
 	s.insert(batch)
+	if len(batch) > 0 {
+		s.writes++
+	}
 	return nil
 }
 
@@ -164,6 +173,7 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 	delete(s.byUID, cur.UID)
 	s.byUID[next.UID] = next.ID
 	s.byID[next.ID] = next
+	s.writes++
 	if cur.Start.Equal(next.Start) {
 		s.ordered[s.index(cur)] = next
 		return nil
@@ -187,7 +197,18 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	delete(s.byID, id)
 	delete(s.byUID, cur.UID)
 	s.remove(cur)
+	s.writes++
 	return nil
+}
+
+// ChangeToken returns the count of committed event writes.
+func (s *Store) ChangeToken(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return strconv.FormatUint(s.writes, 10), nil
 }
 
 // List returns copies of up to q.Limit events matching q, ordered by Start

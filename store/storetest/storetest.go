@@ -66,6 +66,9 @@
 //     dispatchers; an expired lease claimed again and the late Finish of
 //     its first owner refused with ErrConflict; what Finish writes and when
 //     it must refuse; what DropPending drops and what it leaves.
+//   - Changes, for a seminar.ChangeTracker: a new token after every
+//     committed write, alone or concurrent, and the same token after reads
+//     and refused writes.
 //
 // # Stores that send reminders
 //
@@ -119,6 +122,13 @@ func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
 				"a store meant to send reminders must implement it")
 		}
 		runCases(t, outboxCases, newStore)
+	})
+	t.Run("Changes", func(t *testing.T) {
+		if _, ok := newStore(t).(seminar.ChangeTracker); !ok {
+			t.Skip("the store does not implement seminar.ChangeTracker, so the Changes cases do not run; " +
+				"feeds then see only the writes of their own process until their maximum age")
+		}
+		runCases(t, changeCases, newStore)
 	})
 }
 
