@@ -1,5 +1,5 @@
-// Package ical writes and reads iCalendar (RFC 5545) for seminar events and
-// serves them as subscribable feeds.
+// Package ical writes and reads iCalendar (RFC 5545) for seminar events: the
+// format, and nothing of how it is served.
 //
 // # Export
 //
@@ -60,9 +60,7 @@
 //
 // # Feeds
 //
-// NewFeedHandler serves /calendar.ics, /series/{name}.ics and
-// /events/{id}.ics with public events only; the same paths under
-// /private/{token} (FeedHandler.PrivatePath) serve every event. Bodies are
-// cached until a Calendar write or MaxAge, with strong ETags, 304 answers,
-// gzip, and a time window with a size cap.
+// Serving events over HTTP as feeds that calendar clients subscribe to is
+// package github.com/seminarkit/seminar/feed, which writes its bodies with
+// an Encoder.
 package ical

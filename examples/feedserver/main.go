@@ -43,7 +43,7 @@ import (
 	"time"
 
 	"github.com/seminarkit/seminar"
-	"github.com/seminarkit/seminar/ical"
+	"github.com/seminarkit/seminar/feed"
 	"github.com/seminarkit/seminar/store/sqlite"
 )
 
@@ -64,7 +64,7 @@ func main() {
 	flag.StringVar(&cfg.asOf, "asof", "2017-06-10", `the date the server's clock starts at, or "now" for the real clock`)
 	flag.StringVar(&cfg.zone, "zone", "America/New_York", "IANA zone in which from and to dates are read")
 	flag.StringVar(&cfg.name, "name", "CSAIL Seminars", "calendar name subscribers see")
-	flag.IntVar(&cfg.maxEvents, "max-events", ical.DefaultMaxEvents, "most events in one feed")
+	flag.IntVar(&cfg.maxEvents, "max-events", feed.DefaultMaxEvents, "most events in one feed")
 	flag.StringVar(&cfg.secret, "secret", "", "key of private feeds (default $SEMINAR_FEED_SECRET); none: private feeds off")
 	flag.Parse()
 	if cfg.secret == "" {
@@ -103,11 +103,11 @@ func run(ctx context.Context, cfg config, ln net.Listener, out io.Writer) error 
 	if err != nil {
 		return err
 	}
-	opts := &ical.FeedOptions{Name: cfg.name, MaxEvents: cfg.maxEvents, Now: now}
+	opts := &feed.Options{Name: cfg.name, MaxEvents: cfg.maxEvents, Now: now}
 	if cfg.secret != "" {
 		opts.Secret = []byte(cfg.secret)
 	}
-	feeds, err := ical.NewFeedHandler(cal, opts)
+	feeds, err := feed.NewHandler(cal, opts)
 	if err != nil {
 		return err
 	}
@@ -154,14 +154,14 @@ const maxListed = 10
 
 // printURLs writes the URL of each feed holding a talk of the default
 // window: the calendar, each series, and the first talks.
-func printURLs(ctx context.Context, out io.Writer, base string, cal *seminar.Calendar, feeds *ical.FeedHandler, now time.Time, private bool) error {
+func printURLs(ctx context.Context, out io.Writer, base string, cal *seminar.Calendar, feeds *feed.Handler, now time.Time, private bool) error {
 	events, err := listWindow(ctx, cal, now)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "feedserver: %d public talks from %s to %s; clock at %s\n",
-		len(events), now.Add(-ical.DefaultPast).Format(time.DateOnly), now.Add(ical.DefaultFuture).Format(time.DateOnly), now.Format(time.DateTime))
-	fmt.Fprintf(out, "calendar  %s%s\n", base, ical.CalendarFeed().Path())
+		len(events), now.Add(-feed.DefaultPast).Format(time.DateOnly), now.Add(feed.DefaultFuture).Format(time.DateOnly), now.Format(time.DateTime))
+	fmt.Fprintf(out, "calendar  %s%s\n", base, feed.Calendar().Path())
 	var series []string
 	for _, e := range events {
 		if e.Series != "" && !slices.Contains(series, e.Series) {
@@ -169,17 +169,17 @@ func printURLs(ctx context.Context, out io.Writer, base string, cal *seminar.Cal
 		}
 	}
 	for _, s := range series {
-		fmt.Fprintf(out, "series    %s%s\n", base, ical.SeriesFeed(s).Path())
+		fmt.Fprintf(out, "series    %s%s\n", base, feed.Series(s).Path())
 	}
 	for i, e := range events {
 		if i == maxListed {
 			fmt.Fprintf(out, "          and %d more talks\n", len(events)-maxListed)
 			break
 		}
-		fmt.Fprintf(out, "event     %s%s  %s\n", base, ical.EventFeed(e.ID).Path(), e.Title)
+		fmt.Fprintf(out, "event     %s%s  %s\n", base, feed.Event(e.ID).Path(), e.Title)
 	}
 	if private {
-		path, err := feeds.PrivatePath(ical.CalendarFeed())
+		path, err := feeds.PrivatePath(feed.Calendar())
 		if err != nil {
 			return err
 		}
@@ -191,8 +191,8 @@ func printURLs(ctx context.Context, out io.Writer, base string, cal *seminar.Cal
 // listWindow lists the public talks of the feeds' default window.
 func listWindow(ctx context.Context, cal *seminar.Calendar, now time.Time) ([]*seminar.Event, error) {
 	q := seminar.Query{
-		From:   now.Add(-ical.DefaultPast),
-		To:     now.Add(ical.DefaultFuture),
+		From:   now.Add(-feed.DefaultPast),
+		To:     now.Add(feed.DefaultFuture),
 		Filter: seminar.Filter{PublicOnly: true},
 		Limit:  seminar.MaxPageSize,
 	}

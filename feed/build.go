@@ -1,4 +1,4 @@
-package ical
+package feed
 
 import (
 	"bytes"
@@ -13,14 +13,15 @@ import (
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/ical"
 )
 
 // build lists the events of the feed key names and encodes them into a body
 // ready to serve. prev is the body it replaces, if any, for Last-Modified.
-func (h *FeedHandler) build(ctx context.Context, key feedKey, win window, prev *feedBody) (*feedBody, error) {
+func (h *Handler) build(ctx context.Context, key feedKey, win window, prev *feedBody) (*feedBody, error) {
 	// Read before listing: a write that lands during the build leaves the
 	// body stale rather than hiding behind it.
-	b := &feedBody{changes: h.cal.Changes(), built: h.now()}
+	b := &feedBody{writes: h.writes(), built: h.now()}
 	var (
 		events []*seminar.Event
 		name   string
@@ -48,10 +49,10 @@ func (h *FeedHandler) build(ctx context.Context, key feedKey, win window, prev *
 		sizeHint = len(prev.plain)
 	}
 	if b.plain, err = h.encode(events, name, newest, sizeHint); err != nil {
-		return nil, fmt.Errorf("ical: build feed %s: %w", Feed{kind: key.kind, name: key.name}.Path(), err)
+		return nil, fmt.Errorf("feed: build %s: %w", Feed{kind: key.kind, name: key.name}.Path(), err)
 	}
 	if b.gzipped, err = gzipBytes(b.plain); err != nil {
-		return nil, fmt.Errorf("ical: build feed %s: gzip: %w", Feed{kind: key.kind, name: key.name}.Path(), err)
+		return nil, fmt.Errorf("feed: build %s: gzip: %w", Feed{kind: key.kind, name: key.name}.Path(), err)
 	}
 	b.etag, b.gzipETag = etag(b.plain), etag(b.gzipped)
 	b.modified = lastModified(newest, b.built, b.etag, prev)
@@ -61,7 +62,7 @@ func (h *FeedHandler) build(ctx context.Context, key feedKey, win window, prev *
 
 // event returns the one event of an event feed, or errNoFeed when there is
 // none or it is not public and the feed is.
-func (h *FeedHandler) event(ctx context.Context, key feedKey) ([]*seminar.Event, error) {
+func (h *Handler) event(ctx context.Context, key feedKey) ([]*seminar.Event, error) {
 	e, err := h.cal.Get(ctx, key.name)
 	switch {
 	case errors.Is(err, seminar.ErrNotFound):
@@ -77,7 +78,7 @@ func (h *FeedHandler) event(ctx context.Context, key feedKey) ([]*seminar.Event,
 // collect lists the events of a calendar or series feed in the window, page
 // by page, leaving out cancelled events past their grace. It stops at
 // MaxEvents and reports whether more were left.
-func (h *FeedHandler) collect(ctx context.Context, key feedKey, win window, now time.Time) ([]*seminar.Event, bool, error) {
+func (h *Handler) collect(ctx context.Context, key feedKey, win window, now time.Time) ([]*seminar.Event, bool, error) {
 	from, to := h.bounds(win, now)
 	q := seminar.Query{
 		From: from,
@@ -120,10 +121,10 @@ func (h *FeedHandler) collect(ctx context.Context, key feedKey, win window, now 
 //
 // sizeHint, the size of the body this one replaces or a guess, spares the
 // buffer's doublings: a 2,000-event feed is megabytes.
-func (h *FeedHandler) encode(events []*seminar.Event, name string, stamp time.Time, sizeHint int) ([]byte, error) {
+func (h *Handler) encode(events []*seminar.Event, name string, stamp time.Time, sizeHint int) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(sizeHint + sizeHint/8)
-	enc := NewEncoder(&buf, &EncodeOptions{
+	enc := ical.NewEncoder(&buf, &ical.EncodeOptions{
 		Method:          "PUBLISH",
 		Name:            name,
 		Description:     h.description,

@@ -1,4 +1,4 @@
-package ical
+package feed
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ func (w window) key() (from, to int64) {
 }
 
 // bounds returns the instants the window spans when built at now.
-func (h *FeedHandler) bounds(w window, now time.Time) (from, to time.Time) {
+func (h *Handler) bounds(w window, now time.Time) (from, to time.Time) {
 	if w.custom {
 		return w.from, w.to
 	}
@@ -38,7 +38,7 @@ func (h *FeedHandler) bounds(w window, now time.Time) (from, to time.Time) {
 
 // parseWindow reads the from and to query parameters. Its errors are shown
 // to the client as they are, so they say what was wrong and what is wanted.
-func (h *FeedHandler) parseWindow(q url.Values) (window, error) {
+func (h *Handler) parseWindow(q url.Values) (window, error) {
 	from, hasFrom, err := h.parseDate(q, "from")
 	if err != nil {
 		return window{}, err
@@ -61,10 +61,10 @@ func (h *FeedHandler) parseWindow(q url.Values) (window, error) {
 		return window{}, nil
 	}
 	if !w.from.Before(w.to) {
-		return window{}, fmt.Errorf("ical: to %s is before from %s", q.Get("to"), q.Get("from"))
+		return window{}, fmt.Errorf("feed: to %s is before from %s", q.Get("to"), q.Get("from"))
 	}
 	if span := w.to.Sub(w.from); span > h.span {
-		return window{}, fmt.Errorf("ical: from %s to %s spans %s, more than the limit of %s",
+		return window{}, fmt.Errorf("feed: from %s to %s spans %s, more than the limit of %s",
 			w.from.Format(dateLayout), w.to.AddDate(0, 0, -1).Format(dateLayout), days(span), days(h.span))
 	}
 	return w, nil
@@ -73,20 +73,20 @@ func (h *FeedHandler) parseWindow(q url.Values) (window, error) {
 // parseDate reads one date parameter as the first instant of that day in
 // the Calendar's zone. An empty value counts as absent, as URL templates
 // leave it.
-func (h *FeedHandler) parseDate(q url.Values, name string) (t time.Time, ok bool, err error) {
+func (h *Handler) parseDate(q url.Values, name string) (t time.Time, ok bool, err error) {
 	values := q[name]
 	switch {
 	case len(values) > 1:
-		return time.Time{}, false, fmt.Errorf("ical: %s is given %d times; give it once", name, len(values))
+		return time.Time{}, false, fmt.Errorf("feed: %s is given %d times; give it once", name, len(values))
 	case len(values) == 0 || values[0] == "":
 		return time.Time{}, false, nil
 	}
 	d, err := time.ParseInLocation(dateLayout, values[0], h.loc)
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("ical: %s %q is not a date such as 2017-06-01", name, values[0])
+		return time.Time{}, false, fmt.Errorf("feed: %s %q is not a date such as 2017-06-01", name, values[0])
 	}
 	if y := d.Year(); y < seminar.MinYear || y > seminar.MaxYear {
-		return time.Time{}, false, fmt.Errorf("ical: %s %s is outside the years %d to %d", name, values[0], seminar.MinYear, seminar.MaxYear)
+		return time.Time{}, false, fmt.Errorf("feed: %s %s is outside the years %d to %d", name, values[0], seminar.MinYear, seminar.MaxYear)
 	}
 	return d, true, nil
 }

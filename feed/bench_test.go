@@ -1,4 +1,4 @@
-package ical_test
+package feed_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/feed"
 	"github.com/seminarkit/seminar/ical"
 	"github.com/seminarkit/seminar/store/memstore"
 )
@@ -50,9 +51,9 @@ func benchCalendar(b *testing.B) *seminar.Calendar {
 	return cal
 }
 
-func benchHandler(b *testing.B, cal *seminar.Calendar) *ical.FeedHandler {
+func benchHandler(b *testing.B, cal *seminar.Calendar) *feed.Handler {
 	b.Helper()
-	h, err := ical.NewFeedHandler(cal, &ical.FeedOptions{
+	h, err := feed.NewHandler(cal, &feed.Options{
 		MaxEvents: benchFeedEvents,
 		Now:       func() time.Time { return feedNow },
 	})
@@ -84,11 +85,11 @@ func (w *discardWriter) reset() {
 	w.status, w.n = 0, 0
 }
 
-// BenchmarkFeedHandler_poll serves an unchanged 2,000-event feed from the
+// BenchmarkHandler_poll serves an unchanged 2,000-event feed from the
 // cache, in full and as a 304. The baseline serves the same bytes with the
 // same ETag through http.ServeContent, the standard library's way of
 // serving a body held in memory.
-func BenchmarkFeedHandler_poll(b *testing.B) {
+func BenchmarkHandler_poll(b *testing.B) {
 	h := benchHandler(b, benchCalendar(b))
 	first := httptest.NewRecorder()
 	h.ServeHTTP(first, httptest.NewRequest(http.MethodGet, "/calendar.ics", nil))
@@ -139,16 +140,16 @@ func BenchmarkFeedHandler_poll(b *testing.B) {
 	}
 }
 
-// BenchmarkFeedHandler_coldBuild serves a 2,000-event feed from a handler
+// BenchmarkHandler_coldBuild serves a 2,000-event feed from a handler
 // with nothing cached: listing, encoding, gzip and hashing. The baselines
 // are its two main parts alone: listing the events through the Calendar,
 // and encoding them.
-func BenchmarkFeedHandler_coldBuild(b *testing.B) {
+func BenchmarkHandler_coldBuild(b *testing.B) {
 	cal := benchCalendar(b)
 	ctx := context.Background()
 	list := func() []*seminar.Event {
 		var all []*seminar.Event
-		q := seminar.Query{From: feedNow.Add(-ical.DefaultPast), To: feedNow.Add(ical.DefaultFuture), Limit: seminar.MaxPageSize,
+		q := seminar.Query{From: feedNow.Add(-feed.DefaultPast), To: feedNow.Add(feed.DefaultFuture), Limit: seminar.MaxPageSize,
 			Filter: seminar.Filter{PublicOnly: true, IncludeCancelled: true}}
 		for {
 			page, err := cal.List(ctx, q)

@@ -1,4 +1,4 @@
-package ical_test
+package feed_test
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
-	"github.com/seminarkit/seminar/ical"
+	"github.com/seminarkit/seminar/feed"
 	"github.com/seminarkit/seminar/store/memstore"
 )
 
@@ -76,14 +76,14 @@ var feedNow = time.Date(2024, time.March, 1, 12, 0, 0, 0, time.UTC)
 const day = 24 * time.Hour
 
 // fixture is a Calendar on a counting memstore with talks around feedNow,
-// and a FeedHandler on it, served by an httptest.Server once get or do is
+// and a Handler on it, served by an httptest.Server once get or do is
 // called.
 type fixture struct {
 	t      *testing.T
 	store  *countingStore
 	cal    *seminar.Calendar
 	clock  *clock
-	h      *ical.FeedHandler
+	h      *feed.Handler
 	srv    *httptest.Server
 	events map[string]*seminar.Event // by title
 }
@@ -104,7 +104,7 @@ const (
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
 
-func newFixture(t *testing.T, opts *ical.FeedOptions) *fixture {
+func newFixture(t *testing.T, opts *feed.Options) *fixture {
 	t.Helper()
 	f := &fixture{
 		t:      t,
@@ -153,7 +153,7 @@ func newFixture(t *testing.T, opts *ical.FeedOptions) *fixture {
 	create(talk(oldTalk, "", -60*day, true))
 	create(talk(farTalk, "", 420*day, true))
 
-	var o ical.FeedOptions
+	var o feed.Options
 	if opts != nil {
 		o = *opts
 	}
@@ -163,7 +163,7 @@ func newFixture(t *testing.T, opts *ical.FeedOptions) *fixture {
 	if o.Secret == nil {
 		o.Secret = testSecret
 	}
-	f.h, err = ical.NewFeedHandler(cal, &o)
+	f.h, err = feed.NewHandler(cal, &o)
 	require.NoError(t, err)
 	return f
 }
@@ -206,10 +206,10 @@ func (f *fixture) do(method, path string, header ...string) response {
 	return response{status: resp.StatusCode, header: resp.Header, body: body}
 }
 
-// privatePath is the private version of feed, from the handler.
-func (f *fixture) privatePath(feed ical.Feed) string {
+// privatePath is the private version of the feed of, from the handler.
+func (f *fixture) privatePath(of feed.Feed) string {
 	f.t.Helper()
-	p, err := f.h.PrivatePath(feed)
+	p, err := f.h.PrivatePath(of)
 	require.NoError(f.t, err)
 	return p
 }

@@ -1,4 +1,4 @@
-package ical
+package feed
 
 import (
 	"context"
@@ -25,8 +25,8 @@ type feedBody struct {
 	disposition    string    // Content-Disposition
 	truncated      bool      // MaxEvents left events out
 
-	changes uint64    // Calendar.Changes before the build listed anything
-	built   time.Time // the handler's clock when the build started
+	writes uint64    // Handler.writes before the build listed anything
+	built  time.Time // the handler's clock when the build started
 }
 
 // size is the memory the body holds: capacities, since a buffer grown by
@@ -99,7 +99,7 @@ func (c *feedCache) fill(ctx context.Context, key feedKey, e *cacheEntry, prev *
 	done := false
 	defer func() {
 		if !done {
-			err := fmt.Errorf("ical: build feed: panic: %v", recover())
+			err := fmt.Errorf("feed: build: panic: %v", recover())
 			c.publish(key, e, nil, err)
 			panic(err)
 		}

@@ -1,4 +1,4 @@
-package ical_test
+package feed_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestFeedHandler_concurrentFirstRequestsBuildOnce(t *testing.T) {
+func TestHandler_concurrentFirstRequestsBuildOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFixture(t, nil)
 		f.store.hold = make(chan struct{})
@@ -41,7 +41,7 @@ func TestFeedHandler_concurrentFirstRequestsBuildOnce(t *testing.T) {
 	})
 }
 
-func TestFeedHandler_waitingClientMayLeave(t *testing.T) {
+func TestHandler_waitingClientMayLeave(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFixture(t, nil)
 		f.store.hold = make(chan struct{})

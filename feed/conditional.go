@@ -1,4 +1,4 @@
-package ical
+package feed
 
 import (
 	"net/http"
@@ -13,7 +13,7 @@ import (
 // out of every gzipped response (a large one then goes chunked) and would
 // serve Range requests that no calendar client makes. The other
 // preconditions, and Range, are ignored, as RFC 9110 allows.
-func (h *FeedHandler) write(w http.ResponseWriter, r *http.Request, body *feedBody, private bool) {
+func (h *Handler) write(w http.ResponseWriter, r *http.Request, body *feedBody, private bool) {
 	hd := w.Header()
 	hd.Set("Vary", "Accept-Encoding")
 	if private {

@@ -1,4 +1,4 @@
-package ical_test
+package feed_test
 
 import (
 	"bufio"
@@ -11,14 +11,14 @@ import (
 	"time"
 
 	"github.com/seminarkit/seminar"
-	"github.com/seminarkit/seminar/ical"
+	"github.com/seminarkit/seminar/feed"
 	"github.com/seminarkit/seminar/store/memstore"
 )
 
 // A service mounts the feeds under a prefix of its own. The talk is in June
 // 2017, outside the default window around today, so the request names its
 // window.
-func ExampleNewFeedHandler() {
+func ExampleNewHandler() {
 	ctx := context.Background()
 	cal, err := seminar.New(memstore.New(), &seminar.Options{Domain: "csail.mit.edu", TimeZone: "America/New_York"})
 	if err != nil {
@@ -42,7 +42,7 @@ func ExampleNewFeedHandler() {
 		log.Fatal(err)
 	}
 
-	feeds, err := ical.NewFeedHandler(cal, &ical.FeedOptions{Name: "CSAIL Seminars"})
+	feeds, err := feed.NewHandler(cal, &feed.Options{Name: "CSAIL Seminars"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func ExampleNewFeedHandler() {
 	mux.Handle("/feeds/", http.StripPrefix("/feeds", feeds))
 
 	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/feeds"+ical.SeriesFeed("Vision Seminar").Path()+"?from=2017-06-01&to=2017-06-30", nil))
+	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/feeds"+feed.Series("Vision Seminar").Path()+"?from=2017-06-01&to=2017-06-30", nil))
 	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
 	lines := bufio.NewScanner(rec.Body)
 	for lines.Scan() {
@@ -72,16 +72,16 @@ func ExampleNewFeedHandler() {
 // the talks that are not public. The token depends on the secret and the
 // feed only: the same link works after a restart, and a new secret revokes
 // every link.
-func ExampleFeedHandler_PrivatePath() {
+func ExampleHandler_PrivatePath() {
 	cal, err := seminar.New(memstore.New(), nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	feeds, err := ical.NewFeedHandler(cal, &ical.FeedOptions{Secret: []byte("keep this out of the repository")})
+	feeds, err := feed.NewHandler(cal, &feed.Options{Secret: []byte("keep this out of the repository")})
 	if err != nil {
 		log.Fatal(err)
 	}
-	path, err := feeds.PrivatePath(ical.SeriesFeed("Vision Seminar"))
+	path, err := feeds.PrivatePath(feed.Series("Vision Seminar"))
 	if err != nil {
 		log.Fatal(err)
 	}

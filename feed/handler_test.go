@@ -1,4 +1,4 @@
-package ical_test
+package feed_test
 
 import (
 	"bytes"
@@ -19,10 +19,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
-	"github.com/seminarkit/seminar/ical"
+	"github.com/seminarkit/seminar/feed"
 )
 
-func TestFeedHandler_routes(t *testing.T) {
+func TestHandler_routes(t *testing.T) {
 	f := newFixture(t, nil)
 	vision := f.events[visionTalk]
 	tests := []struct {
@@ -34,10 +34,10 @@ func TestFeedHandler_routes(t *testing.T) {
 		{"whole calendar", "/calendar.ics", []string{visionTalk, theoryTalk, cancelledTalk}, "Seminars", "calendar.ics"},
 		{"series", "/series/Vision%20Seminar.ics", []string{visionTalk, cancelledTalk}, visionSeries, "Vision Seminar.ics"},
 		{"series with an escaped slash", "/series/Theory%2FAlgorithms.ics", []string{theoryTalk}, theorySeries, "Theory_Algorithms.ics"},
-		{"series path from Feed.Path", ical.SeriesFeed(theorySeries).Path(), []string{theoryTalk}, theorySeries, "Theory_Algorithms.ics"},
+		{"series path from Feed.Path", feed.Series(theorySeries).Path(), []string{theoryTalk}, theorySeries, "Theory_Algorithms.ics"},
 		{"series nobody gives", "/series/Nothing.ics", []string{}, "Nothing", "Nothing.ics"},
 		{"one event", "/events/" + vision.ID + ".ics", []string{visionTalk}, visionTalk, vision.ID + ".ics"},
-		{"event path from Feed.Path", ical.EventFeed(vision.ID).Path(), []string{visionTalk}, visionTalk, vision.ID + ".ics"},
+		{"event path from Feed.Path", feed.Event(vision.ID).Path(), []string{visionTalk}, visionTalk, vision.ID + ".ics"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,8 +63,8 @@ func TestFeedHandler_routes(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_nameAndRefreshInterval(t *testing.T) {
-	f := newFixture(t, &ical.FeedOptions{Name: "CSAIL Seminars", Description: "Talks at the lab", RefreshInterval: 15 * time.Minute})
+func TestHandler_nameAndRefreshInterval(t *testing.T) {
+	f := newFixture(t, &feed.Options{Name: "CSAIL Seminars", Description: "Talks at the lab", RefreshInterval: 15 * time.Minute})
 	resp := f.get("/calendar.ics")
 	require.Equal(t, http.StatusOK, resp.status)
 	assert.Equal(t, "public, max-age=900", resp.header.Get("Cache-Control"))
@@ -75,7 +75,7 @@ func TestFeedHandler_nameAndRefreshInterval(t *testing.T) {
 	assert.Equal(t, "PT15M", p.calendarProperty("X-PUBLISHED-TTL"))
 }
 
-func TestFeedHandler_notFound(t *testing.T) {
+func TestHandler_notFound(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, path := range []string{
 		"/events/nosuchevent.ics",
@@ -93,10 +93,10 @@ func TestFeedHandler_notFound(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_publicFeedsHoldNoPrivateEvent(t *testing.T) {
+func TestHandler_publicFeedsHoldNoPrivateEvent(t *testing.T) {
 	f := newFixture(t, nil)
 	private := f.events[privateTalk]
-	for _, path := range []string{"/calendar.ics", ical.SeriesFeed(visionSeries).Path()} {
+	for _, path := range []string{"/calendar.ics", feed.Series(visionSeries).Path()} {
 		t.Run(path, func(t *testing.T) {
 			resp := f.get(path)
 			require.Equal(t, http.StatusOK, resp.status)
@@ -110,35 +110,35 @@ func TestFeedHandler_publicFeedsHoldNoPrivateEvent(t *testing.T) {
 		})
 	}
 	t.Run("its event feed", func(t *testing.T) {
-		resp := f.get(ical.EventFeed(private.ID).Path())
+		resp := f.get(feed.Event(private.ID).Path())
 		assert.Equal(t, http.StatusNotFound, resp.status, "a private event is not there publicly")
 		assert.NotContains(t, string(resp.body), privateTalk)
-		assert.Equal(t, http.StatusOK, f.get(f.privatePath(ical.EventFeed(private.ID))).status)
+		assert.Equal(t, http.StatusOK, f.get(f.privatePath(feed.Event(private.ID))).status)
 	})
 }
 
 // feedOf maps the public paths the tests use back to their Feed.
-func feedOf(path string) ical.Feed {
+func feedOf(path string) feed.Feed {
 	if path == "/calendar.ics" {
-		return ical.CalendarFeed()
+		return feed.Calendar()
 	}
 	name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(path, "/series/"), ".ics"))
-	return ical.SeriesFeed(name)
+	return feed.Series(name)
 }
 
-func TestFeedHandler_privateTokens(t *testing.T) {
+func TestHandler_privateTokens(t *testing.T) {
 	f := newFixture(t, nil)
 	private := f.events[privateTalk]
 	vision := f.events[visionTalk]
-	calendarPath := f.privatePath(ical.CalendarFeed())
+	calendarPath := f.privatePath(feed.Calendar())
 	token := strings.Split(calendarPath, "/")[2]
-	seriesPath := f.privatePath(ical.SeriesFeed(visionSeries))
+	seriesPath := f.privatePath(feed.Series(visionSeries))
 	seriesToken := strings.Split(seriesPath, "/")[2]
-	eventToken := strings.Split(f.privatePath(ical.EventFeed(vision.ID)), "/")[2]
+	eventToken := strings.Split(f.privatePath(feed.Event(vision.ID)), "/")[2]
 
-	other, err := ical.NewFeedHandler(f.cal, &ical.FeedOptions{Secret: []byte("another secret of 32 bytes......")})
+	other, err := feed.NewHandler(f.cal, &feed.Options{Secret: []byte("another secret of 32 bytes......")})
 	require.NoError(t, err)
-	otherPath, err := other.PrivatePath(ical.CalendarFeed())
+	otherPath, err := other.PrivatePath(feed.Calendar())
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -170,44 +170,44 @@ func TestFeedHandler_privateTokens(t *testing.T) {
 	assert.True(t, strings.HasPrefix(seriesPath, "/private/"+seriesToken+"/series/Vision%20Seminar.ics"), seriesPath)
 }
 
-func TestFeedHandler_privateFeedsOffWithoutSecret(t *testing.T) {
+func TestHandler_privateFeedsOffWithoutSecret(t *testing.T) {
 	f := newFixture(t, nil)
-	open, err := ical.NewFeedHandler(f.cal, &ical.FeedOptions{Now: f.clock.Now})
+	open, err := feed.NewHandler(f.cal, &feed.Options{Now: f.clock.Now})
 	require.NoError(t, err)
-	_, err = open.PrivatePath(ical.CalendarFeed())
-	assert.ErrorContains(t, err, "ical: ")
+	_, err = open.PrivatePath(feed.Calendar())
+	assert.ErrorContains(t, err, "feed: ")
 	assert.ErrorContains(t, err, "Secret")
 
 	// A token made with a secret opens nothing on a handler without one.
-	path := f.privatePath(ical.CalendarFeed())
+	path := f.privatePath(feed.Calendar())
 	rec := serve(open, http.MethodGet, path)
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 	assert.NotContains(t, rec.Body.String(), privateTalk)
 }
 
-func TestFeedHandler_PrivatePath(t *testing.T) {
+func TestHandler_PrivatePath(t *testing.T) {
 	f := newFixture(t, nil)
-	_, err := f.h.PrivatePath(ical.SeriesFeed(""))
-	assert.ErrorContains(t, err, "ical: ", "a series feed needs a name")
-	_, err = f.h.PrivatePath(ical.EventFeed(""))
-	assert.ErrorContains(t, err, "ical: ", "an event feed needs an ID")
+	_, err := f.h.PrivatePath(feed.Series(""))
+	assert.ErrorContains(t, err, "feed: ", "a series feed needs a name")
+	_, err = f.h.PrivatePath(feed.Event(""))
+	assert.ErrorContains(t, err, "feed: ", "an event feed needs an ID")
 
-	a := f.privatePath(ical.SeriesFeed("a"))
-	b := f.privatePath(ical.EventFeed("a"))
+	a := f.privatePath(feed.Series("a"))
+	b := f.privatePath(feed.Event("a"))
 	assert.NotEqual(t, strings.Split(a, "/")[2], strings.Split(b, "/")[2], "a series and an event of one name have different tokens")
-	assert.Equal(t, a, f.privatePath(ical.SeriesFeed("a")), "a token is stable")
+	assert.Equal(t, a, f.privatePath(feed.Series("a")), "a token is stable")
 }
 
 func TestFeed_Path(t *testing.T) {
 	tests := []struct {
-		feed ical.Feed
+		feed feed.Feed
 		want string
 	}{
-		{ical.CalendarFeed(), "/calendar.ics"},
-		{ical.SeriesFeed("Vision Seminar"), "/series/Vision%20Seminar.ics"},
-		{ical.SeriesFeed("AI/ML?#"), "/series/AI%2FML%3F%23.ics"},
-		{ical.SeriesFeed("Séminaire"), "/series/S%C3%A9minaire.ics"},
-		{ical.EventFeed("abc234"), "/events/abc234.ics"},
+		{feed.Calendar(), "/calendar.ics"},
+		{feed.Series("Vision Seminar"), "/series/Vision%20Seminar.ics"},
+		{feed.Series("AI/ML?#"), "/series/AI%2FML%3F%23.ics"},
+		{feed.Series("Séminaire"), "/series/S%C3%A9minaire.ics"},
+		{feed.Event("abc234"), "/events/abc234.ics"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
@@ -216,7 +216,7 @@ func TestFeed_Path(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_window(t *testing.T) {
+func TestHandler_window(t *testing.T) {
 	f := newFixture(t, nil)
 	tests := []struct {
 		name, query string
@@ -239,7 +239,7 @@ func TestFeedHandler_window(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_badWindow(t *testing.T) {
+func TestHandler_badWindow(t *testing.T) {
 	f := newFixture(t, nil)
 	tests := []struct {
 		name, query, want string
@@ -257,16 +257,16 @@ func TestFeedHandler_badWindow(t *testing.T) {
 			for _, path := range []string{"/calendar.ics", "/series/Vision%20Seminar.ics"} {
 				resp := f.get(path + tt.query)
 				assert.Equal(t, http.StatusBadRequest, resp.status)
-				assert.Contains(t, string(resp.body), "ical: "+tt.want)
+				assert.Contains(t, string(resp.body), "feed: "+tt.want)
 			}
 		})
 	}
 	t.Run("an event feed has no window", func(t *testing.T) {
-		assert.Equal(t, http.StatusOK, f.get(ical.EventFeed(f.events[oldTalk].ID).Path()+"?from=yesterday").status)
+		assert.Equal(t, http.StatusOK, f.get(feed.Event(f.events[oldTalk].ID).Path()+"?from=yesterday").status)
 	})
 }
 
-func TestFeedHandler_maxEvents(t *testing.T) {
+func TestHandler_maxEvents(t *testing.T) {
 	tests := []struct {
 		max           int
 		want          []string
@@ -278,7 +278,7 @@ func TestFeedHandler_maxEvents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.wantTruncated, func(t *testing.T) {
-			f := newFixture(t, &ical.FeedOptions{MaxEvents: tt.max})
+			f := newFixture(t, &feed.Options{MaxEvents: tt.max})
 			resp := f.get("/calendar.ics")
 			require.Equal(t, http.StatusOK, resp.status)
 			assert.Equal(t, tt.want, parse(t, resp.body).titles(), "the earliest events of the window are kept")
@@ -287,7 +287,7 @@ func TestFeedHandler_maxEvents(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_cancelled(t *testing.T) {
+func TestHandler_cancelled(t *testing.T) {
 	t.Run("kept for the grace as STATUS:CANCELLED", func(t *testing.T) {
 		f := newFixture(t, nil)
 		p := parse(t, f.get("/calendar.ics").body)
@@ -303,21 +303,21 @@ func TestFeedHandler_cancelled(t *testing.T) {
 		assert.NotContains(t, parse(t, f.get("/calendar.ics").body).titles(), cancelledTalk)
 	})
 	t.Run("a longer grace keeps older cancellations", func(t *testing.T) {
-		f := newFixture(t, &ical.FeedOptions{CancelledGrace: 50 * day})
+		f := newFixture(t, &feed.Options{CancelledGrace: 50 * day})
 		assert.Contains(t, parse(t, f.get("/calendar.ics").body).titles(), longCancelled)
 	})
 	t.Run("a negative grace drops them at once", func(t *testing.T) {
-		f := newFixture(t, &ical.FeedOptions{CancelledGrace: -1})
+		f := newFixture(t, &feed.Options{CancelledGrace: -1})
 		assert.Equal(t, []string{visionTalk, theoryTalk}, parse(t, f.get("/calendar.ics").body).titles())
 	})
 	t.Run("prefix for clients that hide cancelled events", func(t *testing.T) {
-		f := newFixture(t, &ical.FeedOptions{CancelledPrefix: true})
+		f := newFixture(t, &feed.Options{CancelledPrefix: true})
 		titles := parse(t, f.get("/series/Vision%20Seminar.ics").body).titles()
 		assert.Equal(t, []string{visionTalk, "Cancelled: " + cancelledTalk}, titles)
 	})
 	t.Run("an event feed serves its event past the grace", func(t *testing.T) {
 		f := newFixture(t, nil)
-		resp := f.get(ical.EventFeed(f.events[longCancelled].ID).Path())
+		resp := f.get(feed.Event(f.events[longCancelled].ID).Path())
 		require.Equal(t, http.StatusOK, resp.status)
 		e := parse(t, resp.body).event(longCancelled)
 		require.NotNil(t, e)
@@ -325,7 +325,7 @@ func TestFeedHandler_cancelled(t *testing.T) {
 	})
 }
 
-func TestFeedHandler_conditional(t *testing.T) {
+func TestHandler_conditional(t *testing.T) {
 	f := newFixture(t, nil)
 	first := f.get("/calendar.ics")
 	require.Equal(t, http.StatusOK, first.status)
@@ -380,7 +380,7 @@ func TestFeedHandler_conditional(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_head(t *testing.T) {
+func TestHandler_head(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, enc := range []string{"identity", "gzip"} {
 		t.Run(enc, func(t *testing.T) {
@@ -396,7 +396,7 @@ func TestFeedHandler_head(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_gzip(t *testing.T) {
+func TestHandler_gzip(t *testing.T) {
 	f := newFixture(t, nil)
 	plain := f.get("/calendar.ics")
 	require.Equal(t, http.StatusOK, plain.status)
@@ -440,7 +440,7 @@ func TestFeedHandler_gzip(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_methods(t *testing.T) {
+func TestHandler_methods(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
 		t.Run(method, func(t *testing.T) {
@@ -451,7 +451,7 @@ func TestFeedHandler_methods(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_lastModified(t *testing.T) {
+func TestHandler_lastModified(t *testing.T) {
 	f := newFixture(t, nil)
 	first := f.get("/calendar.ics")
 	require.Equal(t, http.StatusOK, first.status)
@@ -469,11 +469,11 @@ func TestFeedHandler_lastModified(t *testing.T) {
 	assert.Equal(t, feedNow.Add(time.Hour).Format(http.TimeFormat), resp.header.Get("Last-Modified"))
 }
 
-func TestFeedHandler_caching(t *testing.T) {
+func TestHandler_caching(t *testing.T) {
 	t.Run("an unchanged poll makes no store call", func(t *testing.T) {
 		f := newFixture(t, nil)
-		paths := []string{"/calendar.ics", "/series/Vision%20Seminar.ics", ical.EventFeed(f.events[visionTalk].ID).Path(),
-			f.privatePath(ical.CalendarFeed()), "/calendar.ics?from=2024-01-01&to=2024-06-30"}
+		paths := []string{"/calendar.ics", "/series/Vision%20Seminar.ics", feed.Event(f.events[visionTalk].ID).Path(),
+			f.privatePath(feed.Calendar()), "/calendar.ics?from=2024-01-01&to=2024-06-30"}
 		first := map[string]response{}
 		for _, p := range paths {
 			first[p] = f.get(p)
@@ -505,7 +505,7 @@ func TestFeedHandler_caching(t *testing.T) {
 		assert.Contains(t, parse(t, resp.body).titles(), "Learning to see by walking")
 	})
 	t.Run("MaxAge bounds what writes of other processes wait for", func(t *testing.T) {
-		f := newFixture(t, &ical.FeedOptions{MaxAge: 5 * time.Minute})
+		f := newFixture(t, &feed.Options{MaxAge: 5 * time.Minute})
 		first := f.get("/calendar.ics")
 		// Another process writes to the shared store: this Calendar does
 		// not count it.
@@ -535,9 +535,9 @@ func TestFeedHandler_caching(t *testing.T) {
 
 // DefaultMaxAgeLess is a step of the clock that stays within the default
 // MaxAge.
-const DefaultMaxAgeLess = ical.DefaultFeedMaxAge - time.Second
+const DefaultMaxAgeLess = feed.DefaultMaxAge - time.Second
 
-func TestFeedHandler_cacheBytes(t *testing.T) {
+func TestHandler_cacheBytes(t *testing.T) {
 	tests := []struct {
 		name       string
 		cacheBytes int64
@@ -548,7 +548,7 @@ func TestFeedHandler_cacheBytes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, &ical.FeedOptions{CacheBytes: tt.cacheBytes})
+			f := newFixture(t, &feed.Options{CacheBytes: tt.cacheBytes})
 			require.Equal(t, http.StatusOK, f.get("/calendar.ics").status)
 			require.Equal(t, http.StatusOK, f.get("/series/Vision%20Seminar.ics").status)
 			before := f.store.calls.Load()
@@ -560,11 +560,11 @@ func TestFeedHandler_cacheBytes(t *testing.T) {
 	}
 }
 
-func TestFeedHandler_storeFailure(t *testing.T) {
+func TestHandler_storeFailure(t *testing.T) {
 	var logs strings.Builder
-	f := newFixture(t, &ical.FeedOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	f := newFixture(t, &feed.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	f.store.failing.Store(true)
-	privatePath := f.privatePath(ical.CalendarFeed())
+	privatePath := f.privatePath(feed.Calendar())
 	for _, path := range []string{"/calendar.ics", privatePath} {
 		resp := f.get(path)
 		assert.Equal(t, http.StatusInternalServerError, resp.status)
@@ -577,30 +577,30 @@ func TestFeedHandler_storeFailure(t *testing.T) {
 	assert.Equal(t, http.StatusOK, f.get("/calendar.ics").status, "a failed build is not cached")
 }
 
-func TestNewFeedHandler_options(t *testing.T) {
+func TestNewHandler_options(t *testing.T) {
 	cal, err := seminar.New(&countingStore{}, nil)
 	require.NoError(t, err)
 	tests := []struct {
 		name string
-		opts ical.FeedOptions
+		opts feed.Options
 		want string
 	}{
-		{"short secret", ical.FeedOptions{Secret: []byte("short")}, "ical: new feed handler: secret is 5 bytes, shorter than 16"},
-		{"negative future", ical.FeedOptions{Future: -time.Hour}, "ical: new feed handler: future -1h0m0s is negative"},
-		{"negative max events", ical.FeedOptions{MaxEvents: -1}, "ical: new feed handler: max events -1 is negative"},
-		{"negative max age", ical.FeedOptions{MaxAge: -time.Second}, "ical: new feed handler: max age -1s is negative"},
-		{"sub-second refresh", ical.FeedOptions{RefreshInterval: time.Millisecond}, "ical: new feed handler: refresh interval 1ms is shorter than a second"},
-		{"span shorter than the window", ical.FeedOptions{MaxSpan: 10 * day}, "ical: new feed handler: max span 240h0m0s is shorter than the default window (past 720h0m0s, future 8760h0m0s)"},
-		{"negative cache", ical.FeedOptions{CacheBytes: -1}, "ical: new feed handler: cache bytes -1 is negative"},
+		{"short secret", feed.Options{Secret: []byte("short")}, "feed: new handler: secret is 5 bytes, shorter than 16"},
+		{"negative future", feed.Options{Future: -time.Hour}, "feed: new handler: future -1h0m0s is negative"},
+		{"negative max events", feed.Options{MaxEvents: -1}, "feed: new handler: max events -1 is negative"},
+		{"negative max age", feed.Options{MaxAge: -time.Second}, "feed: new handler: max age -1s is negative"},
+		{"sub-second refresh", feed.Options{RefreshInterval: time.Millisecond}, "feed: new handler: refresh interval 1ms is shorter than a second"},
+		{"span shorter than the window", feed.Options{MaxSpan: 10 * day}, "feed: new handler: max span 240h0m0s is shorter than the default window (past 720h0m0s, future 8760h0m0s)"},
+		{"negative cache", feed.Options{CacheBytes: -1}, "feed: new handler: cache bytes -1 is negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ical.NewFeedHandler(cal, &tt.opts)
+			_, err := feed.NewHandler(cal, &tt.opts)
 			assert.EqualError(t, err, tt.want)
 		})
 	}
-	_, err = ical.NewFeedHandler(nil, nil)
-	assert.EqualError(t, err, "ical: new feed handler: calendar is nil")
-	_, err = ical.NewFeedHandler(cal, nil)
+	_, err = feed.NewHandler(nil, nil)
+	assert.EqualError(t, err, "feed: new handler: calendar is nil")
+	_, err = feed.NewHandler(cal, nil)
 	assert.NoError(t, err, "nil options mean the defaults")
 }

@@ -1,0 +1,57 @@
+// Package feed serves a seminar.Calendar's events over HTTP as iCalendar
+// feeds (text/calendar; charset=utf-8) that calendar clients subscribe to.
+// It owns the service: routes, privacy, caching, windows and caps. The
+// bodies are written by package github.com/seminarkit/seminar/ical, which
+// owns the format. A Handler is made by NewHandler with an *Options whose
+// zero value means the defaults, holds no global state, and mounts under
+// any prefix with http.StripPrefix.
+//
+// # Routes
+//
+// Relative to the Handler, and GET or HEAD only (other methods get 405):
+//
+//	/calendar.ics                  every event
+//	/series/{name}.ics             the events of one series (name path-escaped)
+//	/events/{id}.ics               one event
+//	/private/{token}/...           the same three, with the events that are not public
+//
+// Feed names a feed, and Feed.Path and Handler.PrivatePath give its paths.
+// Every body is METHOD:PUBLISH, named (NAME and X-WR-CALNAME) after the
+// calendar (Options.Name), the series or the event, with REFRESH-INTERVAL
+// and X-PUBLISHED-TTL from Options.RefreshInterval.
+//
+// # Privacy
+//
+// Public paths serve public events only: a non-public event's own feed
+// answers 404 there. Private feeds sit behind a token,
+// base64url(HMAC-SHA256(Options.Secret, feed)), that opens one feed only and
+// cannot be forged without the Secret; a new Secret revokes every link. A
+// wrong or missing token answers 404, as does every private path when no
+// Secret is set, and the token is never logged. Private responses are
+// Cache-Control: private, so that shared caches keep nothing they opened.
+//
+// # Caching
+//
+// Built bodies are cached per feed and window, plain and gzipped, within
+// Options.CacheBytes, until a write through the Calendar or Options.MaxAge,
+// so an unchanged poll costs no Store call and no encoding; concurrent
+// requests for a body not cached wait for one build. Responses carry a
+// strong ETag (the gzipped body has its own), Last-Modified and
+// Cache-Control with the refresh interval as max-age; If-None-Match and
+// If-Modified-Since get 304 as RFC 9110 says. Clients that accept gzip get
+// the gzipped body. DTSTAMP is the feed's newest UpdatedAt, so a body built
+// again with nothing changed has the same bytes and the same ETag.
+//
+// # Windows and caps
+//
+// The calendar and series feeds hold the events overlapping a window from
+// Options.Past before now to Options.Future after it; the query parameters
+// from and to (dates such as 2017-06-01 in the Calendar's zone) choose
+// another, at most Options.MaxSpan long, and a malformed one answers 400.
+// A feed holds at most Options.MaxEvents events, the earliest, because
+// clients drop feeds that are too large; a truncated one says so in the
+// header Feed-Truncated. Cancelled events stay for Options.CancelledGrace as
+// STATUS:CANCELLED, so that subscribers learn of the cancellation instead of
+// losing the event silently. An event feed has no window and always serves
+// its event.
+package feed
