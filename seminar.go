@@ -180,11 +180,6 @@ func (c *Calendar) setUpReminders(o *Options) error {
 	return c.checkTemplates()
 }
 
-// Changes counts the writes made through this Calendar.
-//
-// Deprecated: use ChangeToken, which also sees other processes' writes.
-func (c *Calendar) Changes() uint64 { return c.changes.Load() }
-
 // ChangeToken returns a token that differs once an event was created,
 // updated, cancelled or deleted: a cache of anything derived from the
 // calendar (a feed body, say) that remembers the token it was built at is

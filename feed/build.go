@@ -18,10 +18,10 @@ import (
 
 // build lists the events of the feed key names and encodes them into a body
 // ready to serve. prev is the body it replaces, if any, for Last-Modified.
-func (h *Handler) build(ctx context.Context, key feedKey, win window, prev *feedBody) (*feedBody, error) {
-	// Read before listing: a write that lands during the build leaves the
-	// body stale rather than hiding behind it.
-	b := &feedBody{writes: h.writes(), built: h.now()}
+// c was read before the build lists anything: a write that lands during the
+// build leaves the body stale rather than hiding behind it.
+func (h *Handler) build(ctx context.Context, key feedKey, win window, prev *feedBody, c changes) (*feedBody, error) {
+	b := &feedBody{token: c.token, built: h.now()}
 	var (
 		events []*seminar.Event
 		name   string

@@ -25,8 +25,8 @@ type feedBody struct {
 	disposition    string    // Content-Disposition
 	truncated      bool      // MaxEvents left events out
 
-	writes uint64    // Handler.writes before the build listed anything
-	built  time.Time // the handler's clock when the build started
+	token string    // the Calendar's change token before the build listed anything
+	built time.Time // the handler's clock when the build started
 }
 
 // size is the memory the body holds: capacities, since a buffer grown by

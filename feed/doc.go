@@ -33,8 +33,10 @@
 // # Caching
 //
 // Built bodies are cached per feed and window, plain and gzipped, within
-// Options.CacheBytes, until a write through the Calendar or Options.MaxAge,
-// so an unchanged poll costs no Store call and no encoding; concurrent
+// Options.CacheBytes, until the Calendar's change token moves (a write by
+// any process sharing a Store that implements seminar.ChangeTracker) or
+// Options.MaxAge passes, so an unchanged poll costs one read of the token
+// and no listing or encoding; concurrent
 // requests for a body not cached wait for one build. Responses carry a
 // strong ETag (the gzipped body has its own), Last-Modified and
 // Cache-Control with the refresh interval as max-age; If-None-Match and

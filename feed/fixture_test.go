@@ -50,6 +50,14 @@ func (s *countingStore) List(ctx context.Context, q seminar.ListQuery) ([]*semin
 	return s.Store.List(ctx, q)
 }
 
+// trackingStore is a countingStore whose memstore's change token shows
+// through, as a real shared store's does; token reads are not counted.
+type trackingStore struct{ *countingStore }
+
+func (s trackingStore) ChangeToken(ctx context.Context) (string, error) {
+	return s.Store.(seminar.ChangeTracker).ChangeToken(ctx)
+}
+
 // clock is a settable clock shared by the Calendar and the handler.
 type clock struct {
 	mu  sync.Mutex

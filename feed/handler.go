@@ -194,8 +194,10 @@ func (h *Handler) serveFeed(w http.ResponseWriter, r *http.Request, f Feed, priv
 		}
 		key.from, key.to = win.key()
 	}
-	body, err := h.cache.get(r.Context(), key, h.fresh, func(ctx context.Context, prev *feedBody) (*feedBody, error) {
-		return h.build(ctx, key, win, prev)
+	c := h.changes(r.Context())
+	fresh := func(b *feedBody) bool { return h.fresh(b, c) }
+	body, err := h.cache.get(r.Context(), key, fresh, func(ctx context.Context, prev *feedBody) (*feedBody, error) {
+		return h.build(ctx, key, win, prev, c)
 	})
 	switch {
 	case errors.Is(err, errNoFeed):

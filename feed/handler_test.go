@@ -519,6 +519,27 @@ func TestHandler_caching(t *testing.T) {
 		f.clock.Add(time.Second)
 		assert.Contains(t, parse(t, f.get("/calendar.ics").body).titles(), "Edited elsewhere")
 	})
+	t.Run("with a store that tracks changes, another process's write shows at the next poll", func(t *testing.T) {
+		f := newFixture(t, &feed.Options{MaxAge: time.Hour})
+		// This instance's Calendar and Handler; f.cal stands for another
+		// process writing to the same store.
+		here, err := seminar.New(trackingStore{f.store}, &seminar.Options{Domain: "example.edu", TimeZone: "America/New_York", Now: f.clock.Now})
+		require.NoError(t, err)
+		f.h, err = feed.NewHandler(here, &feed.Options{MaxAge: time.Hour, Now: f.clock.Now})
+		require.NoError(t, err)
+		first := f.get("/calendar.ics")
+		before := f.store.calls.Load()
+		assert.Equal(t, first.body, f.get("/calendar.ics").body)
+		assert.Equal(t, before, f.store.calls.Load(), "an unchanged poll lists nothing")
+
+		e := f.events[visionTalk]
+		e.Title = "Edited by another instance"
+		_, err = f.cal.Update(context.Background(), e)
+		require.NoError(t, err)
+		resp := f.get("/calendar.ics", "If-None-Match: "+first.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, resp.status, "the old ETag no longer matches, well within MaxAge")
+		assert.Contains(t, parse(t, resp.body).titles(), "Edited by another instance")
+	})
 	t.Run("an unchanged rebuild keeps ETag and Last-Modified", func(t *testing.T) {
 		f := newFixture(t, nil)
 		first := f.get("/calendar.ics")

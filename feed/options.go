@@ -79,9 +79,12 @@ type Options struct {
 	Secret []byte
 
 	// MaxAge is how long a built feed body is served without being built
-	// again, unless a write through the Calendar (Calendar.Changes)
-	// invalidates it sooner. Writes that other processes make to a shared
-	// Store show after at most MaxAge. Default DefaultMaxAge.
+	// again, unless a write invalidates it sooner: each request reads
+	// Calendar.ChangeToken, which follows the writes of every process on a
+	// Store that implements seminar.ChangeTracker (every store in this
+	// module does) and only this Calendar's writes on any other. There,
+	// writes that other processes make show after at most MaxAge, as they
+	// do when the token cannot be read. Default DefaultMaxAge.
 	MaxAge time.Duration
 	// CacheBytes bounds the memory of cached bodies, plain and gzipped
 	// together; the least recently served are dropped first, and the body
