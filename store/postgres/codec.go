@@ -1,13 +1,13 @@
 package postgres
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore"
 )
 
 // columns are the columns of the events table in the order that eventArgs
@@ -23,40 +23,8 @@ var columns = []string{
 	"status", "cancel_reason", "sequence", "version", "created_by", "created_at", "updated_at",
 }
 
-// The JSON forms of speakers and links. Their keys are part of the schema,
-// so they are spelled here and do not follow the Go field names; they are
-// the keys store/sqlite writes.
-type (
-	personJSON struct {
-		Name        string `json:"name"`
-		Affiliation string `json:"affiliation,omitempty"`
-		Email       string `json:"email,omitempty"`
-		URL         string `json:"url,omitempty"`
-		PhotoURL    string `json:"photoUrl,omitempty"`
-		Bio         string `json:"bio,omitempty"`
-	}
-	linkJSON struct {
-		Label string `json:"label,omitempty"`
-		URL   string `json:"url"`
-	}
-)
-
 // eventArgs appends the values of e for the columns, in order, to args.
 func eventArgs(args []any, e *seminar.Event) []any {
-	var speakers []personJSON
-	if e.Speakers != nil {
-		speakers = make([]personJSON, len(e.Speakers))
-		for i, p := range e.Speakers {
-			speakers[i] = personJSON(p)
-		}
-	}
-	var links []linkJSON
-	if e.Links != nil {
-		links = make([]linkJSON, len(e.Links))
-		for i, l := range e.Links {
-			links[i] = linkJSON(l)
-		}
-	}
 	var schedule []int64
 	if e.Reminders.Schedule != nil {
 		schedule = make([]int64, len(e.Reminders.Schedule))
@@ -65,28 +33,15 @@ func eventArgs(args []any, e *seminar.Event) []any {
 		}
 	}
 	return append(args,
-		e.ID, e.UID, e.Title, e.Type, e.Series, jsonList(speakers),
+		e.ID, e.UID, e.Title, e.Type, e.Series, sqlstore.EncodePeople(e.Speakers),
 		e.Host.Name, e.Host.Affiliation, e.Host.Email, e.Host.URL, e.Host.PhotoURL, e.Host.Bio,
 		e.Contact.Name, e.Contact.Affiliation, e.Contact.Email, e.Contact.URL, e.Contact.PhotoURL, e.Contact.Bio,
 		e.Start, e.End, e.TimeZone,
 		e.Location.Room, e.Location.Building, e.Location.Address, e.Location.URL,
-		e.RoomDescription, e.Public, e.Abstract, jsonList(links), e.ResearchAreas, e.ImpactAreas,
+		e.RoomDescription, e.Public, e.Abstract, sqlstore.EncodeLinks(e.Links), e.ResearchAreas, e.ImpactAreas,
 		e.Reminders.Lists, e.Reminders.Subject, schedule,
 		string(e.Status), e.CancelReason, int64(e.Sequence), e.Version, e.CreatedBy, e.CreatedAt, e.UpdatedAt,
 	)
-}
-
-// jsonList encodes a jsonb column: NULL for a nil list, so that nil comes
-// back as nil and empty as empty.
-func jsonList[T any](list []T) []byte {
-	if list == nil {
-		return nil
-	}
-	b, err := json.Marshal(list)
-	if err != nil {
-		panic(err) // structs of strings always encode
-	}
-	return b
 }
 
 // eventRow holds what scanEvent reads that needs decoding after the scan.
@@ -136,41 +91,11 @@ func (r *eventRow) scan(rows pgx.Rows) (*seminar.Event, error) {
 		}
 	}
 	var err error
-	if e.Speakers, err = decodePeople(r.speakers); err != nil {
+	if e.Speakers, err = sqlstore.DecodePeople(r.speakers); err != nil {
 		return nil, fmt.Errorf("event %q: column speakers: %w", e.ID, err)
 	}
-	if e.Links, err = decodeLinks(r.links); err != nil {
+	if e.Links, err = sqlstore.DecodeLinks(r.links); err != nil {
 		return nil, fmt.Errorf("event %q: column links: %w", e.ID, err)
 	}
 	return &e, nil
-}
-
-func decodePeople(data []byte) ([]seminar.Person, error) {
-	if data == nil {
-		return nil, nil
-	}
-	var list []personJSON
-	if err := json.Unmarshal(data, &list); err != nil {
-		return nil, err
-	}
-	people := make([]seminar.Person, len(list))
-	for i, p := range list {
-		people[i] = seminar.Person(p)
-	}
-	return people, nil
-}
-
-func decodeLinks(data []byte) ([]seminar.Link, error) {
-	if data == nil {
-		return nil, nil
-	}
-	var list []linkJSON
-	if err := json.Unmarshal(data, &list); err != nil {
-		return nil, err
-	}
-	links := make([]seminar.Link, len(list))
-	for i, l := range list {
-		links[i] = seminar.Link(l)
-	}
-	return links, nil
 }

@@ -2,13 +2,13 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore"
 )
 
 // columns are the columns of the events table in the order that
@@ -78,23 +78,6 @@ func fromNS(ns int64) time.Time {
 	return time.Unix(0, ns).UTC()
 }
 
-// The JSON forms of list elements. Their keys are part of the file format,
-// so they are spelled here and do not follow the Go field names.
-type (
-	personJSON struct {
-		Name        string `json:"name"`
-		Affiliation string `json:"affiliation,omitempty"`
-		Email       string `json:"email,omitempty"`
-		URL         string `json:"url,omitempty"`
-		PhotoURL    string `json:"photoUrl,omitempty"`
-		Bio         string `json:"bio,omitempty"`
-	}
-	linkJSON struct {
-		Label string `json:"label,omitempty"`
-		URL   string `json:"url"`
-	}
-)
-
 // appendEventArgs appends the values of e for the columns, in order, to
 // args.
 func appendEventArgs(args []any, e *seminar.Event) ([]any, error) {
@@ -114,47 +97,20 @@ func appendEventArgs(args []any, e *seminar.Event) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("updated at: %w", err)
 	}
-	var speakers []personJSON
-	if e.Speakers != nil {
-		speakers = make([]personJSON, len(e.Speakers))
-		for i, p := range e.Speakers {
-			speakers[i] = personJSON(p)
-		}
-	}
-	var links []linkJSON
-	if e.Links != nil {
-		links = make([]linkJSON, len(e.Links))
-		for i, l := range e.Links {
-			links[i] = linkJSON(l)
-		}
-	}
 	public := int64(0)
 	if e.Public {
 		public = 1
 	}
 	return append(args,
-		e.ID, e.UID, e.Title, e.Type, e.Series, jsonList(speakers),
+		e.ID, e.UID, e.Title, e.Type, e.Series, sqlstore.EncodePeople(e.Speakers),
 		e.Host.Name, e.Host.Affiliation, e.Host.Email, e.Host.URL, e.Host.PhotoURL, e.Host.Bio,
 		e.Contact.Name, e.Contact.Affiliation, e.Contact.Email, e.Contact.URL, e.Contact.PhotoURL, e.Contact.Bio,
 		start, end, e.TimeZone,
 		e.Location.Room, e.Location.Building, e.Location.Address, e.Location.URL,
-		e.RoomDescription, public, e.Abstract, jsonList(links), jsonList(e.ResearchAreas), jsonList(e.ImpactAreas),
-		jsonList(e.Reminders.Lists), e.Reminders.Subject, jsonList(e.Reminders.Schedule),
+		e.RoomDescription, public, e.Abstract, sqlstore.EncodeLinks(e.Links), sqlstore.EncodeList(e.ResearchAreas), sqlstore.EncodeList(e.ImpactAreas),
+		sqlstore.EncodeList(e.Reminders.Lists), e.Reminders.Subject, sqlstore.EncodeList(e.Reminders.Schedule),
 		string(e.Status), e.CancelReason, int64(e.Sequence), e.Version, e.CreatedBy, created, updated,
 	), nil
-}
-
-// jsonList encodes a list column: NULL for a nil list, so that nil comes
-// back as nil and empty as empty.
-func jsonList[T any](list []T) any {
-	if list == nil {
-		return nil
-	}
-	b, err := json.Marshal(list)
-	if err != nil {
-		panic(err) // strings, numbers and structs of strings always encode
-	}
-	return string(b)
 }
 
 // scanEvent reads the columns of the current row of rows.
@@ -182,10 +138,10 @@ func scanEvent(rows *sql.Rows) (*seminar.Event, error) {
 	e.Start, e.End, e.CreatedAt, e.UpdatedAt = fromNS(start), fromNS(end), fromNS(created), fromNS(updated)
 	e.Status = seminar.Status(status)
 	e.Sequence = int(seqnum)
-	if e.Speakers, err = decodePeople(speakers); err != nil {
+	if e.Speakers, err = sqlstore.DecodePeople(speakers); err != nil {
 		return nil, fmt.Errorf("event %q: column speakers: %w", e.ID, err)
 	}
-	if e.Links, err = decodeLinks(links); err != nil {
+	if e.Links, err = sqlstore.DecodeLinks(links); err != nil {
 		return nil, fmt.Errorf("event %q: column links: %w", e.ID, err)
 	}
 	for _, c := range []struct {
@@ -197,11 +153,11 @@ func scanEvent(rows *sql.Rows) (*seminar.Event, error) {
 		{"impact_areas", impact, &e.ImpactAreas},
 		{"reminder_lists", lists, &e.Reminders.Lists},
 	} {
-		if *c.into, err = decodeStrings(c.data); err != nil {
+		if *c.into, err = sqlstore.DecodeStrings(c.data); err != nil {
 			return nil, fmt.Errorf("event %q: column %s: %w", e.ID, c.name, err)
 		}
 	}
-	if e.Reminders.Schedule, err = decodeDurations(schedule); err != nil {
+	if e.Reminders.Schedule, err = sqlstore.DecodeDurations(schedule); err != nil {
 		return nil, fmt.Errorf("event %q: column reminder_schedule: %w", e.ID, err)
 	}
 	return &e, nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore"
 )
 
 var _ seminar.Outbox = (*Store)(nil)
@@ -227,7 +228,7 @@ func (s *Store) DropPending(ctx context.Context, eventID string, reason string, 
 	if len(kinds) == 0 {
 		return 0, nil
 	}
-	res, err := s.dropPending.ExecContext(ctx, reason, eventID, jsonList(kinds))
+	res, err := s.dropPending.ExecContext(ctx, reason, eventID, sqlstore.EncodeList(kinds))
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: drop pending deliveries of event %q: %w", eventID, dbError(ctx, err))
 	}
@@ -254,8 +255,8 @@ func appendDeliveryArgs(args []any, d *seminar.Delivery) ([]any, error) {
 	}
 	return append(args,
 		d.ID, d.EventID, string(d.Kind), int64(d.Lead), int64(d.Sequence), times[0], string(d.State),
-		jsonList(d.Recipients), int64(d.Attempts), d.LeaseOwner, times[1], d.MessageID, d.LastError,
-		jsonList(d.Refused), d.Note, times[2], times[3],
+		sqlstore.EncodeList(d.Recipients), int64(d.Attempts), d.LeaseOwner, times[1], d.MessageID, d.LastError,
+		sqlstore.EncodeList(d.Refused), d.Note, times[2], times[3],
 	), nil
 }
 
@@ -273,7 +274,7 @@ func finishArgs(d *seminar.Delivery) ([]any, error) {
 		times[i] = ns
 	}
 	return []any{
-		string(d.State), times[0], jsonList(d.Recipients), d.MessageID, d.LastError, jsonList(d.Refused), times[1], times[2],
+		string(d.State), times[0], sqlstore.EncodeList(d.Recipients), d.MessageID, d.LastError, sqlstore.EncodeList(d.Refused), times[1], times[2],
 		d.ID, d.LeaseOwner, times[3],
 	}, nil
 }
@@ -309,10 +310,10 @@ func scanDelivery(rows *sql.Rows) (*seminar.Delivery, error) {
 	d.Kind, d.State = seminar.DeliveryKind(kind), seminar.DeliveryState(state)
 	d.Lead, d.Sequence, d.Attempts = time.Duration(lead), int(sequence), int(attempts)
 	d.DueAt, d.LeaseUntil, d.SentAt, d.UpdatedAt = fromNS(due), fromNS(until), fromNS(sent), fromNS(updated)
-	if d.Recipients, err = decodeStrings(recipients); err != nil {
+	if d.Recipients, err = sqlstore.DecodeStrings(recipients); err != nil {
 		return nil, fmt.Errorf("delivery %q: column recipients: %w", d.ID, err)
 	}
-	if d.Refused, err = decodeStrings(refused); err != nil {
+	if d.Refused, err = sqlstore.DecodeStrings(refused); err != nil {
 		return nil, fmt.Errorf("delivery %q: column refused: %w", d.ID, err)
 	}
 	return &d, nil

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"encoding/json"
@@ -31,10 +31,10 @@ func agree[T any](t *testing.T, data []byte, elem func(*lexer) (T, bool), decode
 
 func agreeAll(t *testing.T, data []byte) {
 	t.Helper()
-	agree(t, data, (*lexer).str, decodeStrings)
-	agree(t, data, durationElem, decodeDurations)
-	agree(t, data, personElem, decodePeople)
-	agree(t, data, linkElem, decodeLinks)
+	agree(t, data, (*lexer).str, DecodeStrings)
+	agree(t, data, durationElem, DecodeDurations)
+	agree(t, data, personElem, DecodePeople)
+	agree(t, data, linkElem, DecodeLinks)
 }
 
 var listSeeds = []string{
@@ -62,16 +62,16 @@ func TestListParsers_ReadWhatTheStoreWrites(t *testing.T) {
 		t.Helper()
 		assert.True(t, ok, "the fast parser must read %s, which the store wrote", data)
 	}
-	data := jsonList([]personJSON{{Name: text, Affiliation: text, Email: text, URL: text, PhotoURL: text, Bio: text}, {}})
+	data := EncodeList([]personJSON{{Name: text, Affiliation: text, Email: text, URL: text, PhotoURL: text, Bio: text}, {}})
 	_, ok := parseArray([]byte(data.(string)), personElem)
 	check(data, ok)
-	data = jsonList([]linkJSON{{Label: text, URL: text}, {}})
+	data = EncodeList([]linkJSON{{Label: text, URL: text}, {}})
 	_, ok = parseArray([]byte(data.(string)), linkElem)
 	check(data, ok)
-	data = jsonList([]string{"", text})
+	data = EncodeList([]string{"", text})
 	_, ok = parseArray([]byte(data.(string)), (*lexer).str)
 	check(data, ok)
-	data = jsonList([]time.Duration{time.Nanosecond, 90 * 24 * time.Hour, -1, 0})
+	data = EncodeList([]time.Duration{time.Nanosecond, 90 * 24 * time.Hour, -1, 0})
 	_, ok = parseArray([]byte(data.(string)), durationElem)
 	check(data, ok)
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"encoding/json"
@@ -9,26 +9,31 @@ import (
 	"github.com/seminarkit/seminar"
 )
 
-// The list columns hold JSON that json.Marshal wrote. Decoding them with
-// json.Unmarshal took almost half the time of a month listing, all of it in
-// reflection, so these parsers read the shapes the store writes directly.
-// They give up (ok false) on anything they are not sure to read exactly as
-// encoding/json would: surrogate escapes, null, unknown keys, numbers that
-// are not plain integers. The caller then falls back to json.Unmarshal, so a
-// file edited by hand still reads as JSON says. FuzzListParsers checks that
-// whenever they succeed they agree with encoding/json.
+// The list columns hold JSON that json.Marshal wrote (store/sqlite) or
+// that PostgreSQL's jsonb gives back (store/postgres: the same values, keys
+// reordered, spaces added). Decoding them with json.Unmarshal took almost
+// half the time of a month listing, all of it in reflection, so these
+// parsers read those shapes directly. They give up (ok false) on anything
+// they are not sure to read exactly as encoding/json would: surrogate
+// escapes, null, unknown keys, numbers that are not plain integers. The
+// caller then falls back to json.Unmarshal, so a row edited by hand still
+// reads as JSON says. FuzzListParsers checks that whenever they succeed they
+// agree with encoding/json.
 
-// decodeStrings decodes a JSON array of strings; nil data is a nil list.
-func decodeStrings(data []byte) ([]string, error) { return decodeList(data, (*lexer).str) }
+// DecodeStrings decodes a JSON array of strings; nil data is a nil list.
+func DecodeStrings(data []byte) ([]string, error) { return decodeList(data, (*lexer).str) }
 
-// decodeDurations decodes a JSON array of integer nanoseconds.
-func decodeDurations(data []byte) ([]time.Duration, error) { return decodeList(data, durationElem) }
+// DecodeDurations decodes a JSON array of integer nanoseconds; nil data is
+// a nil list.
+func DecodeDurations(data []byte) ([]time.Duration, error) { return decodeList(data, durationElem) }
 
-// decodePeople decodes a JSON array of personJSON objects.
-func decodePeople(data []byte) ([]seminar.Person, error) { return decodeList(data, personElem) }
+// DecodePeople decodes a JSON array of people as EncodePeople writes them;
+// nil data is a nil list.
+func DecodePeople(data []byte) ([]seminar.Person, error) { return decodeList(data, personElem) }
 
-// decodeLinks decodes a JSON array of linkJSON objects.
-func decodeLinks(data []byte) ([]seminar.Link, error) { return decodeList(data, linkElem) }
+// DecodeLinks decodes a JSON array of links as EncodeLinks writes them; nil
+// data is a nil list.
+func DecodeLinks(data []byte) ([]seminar.Link, error) { return decodeList(data, linkElem) }
 
 func durationElem(l *lexer) (time.Duration, bool) {
 	n, ok := l.int()
