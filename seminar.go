@@ -8,7 +8,7 @@
 // embedded default, store/memstore keeps everything in memory, and any type
 // that passes store/storetest will do.
 //
-//	store, err := sqlite.Open("talks.db", nil)
+//	store, err := sqlite.Open(ctx, "talks.db", nil)
 //	...
 //	cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu"})
 //	talk, err := cal.Create(ctx, &seminar.Event{Title: "...", ...})

@@ -94,7 +94,7 @@ func run(ctx context.Context, cfg config, ln net.Listener, out io.Writer) error 
 	if err != nil {
 		return err
 	}
-	store, err := sqlite.Open(cfg.db, nil)
+	store, err := sqlite.Open(context.Background(), cfg.db, nil)
 	if err != nil {
 		return err
 	}

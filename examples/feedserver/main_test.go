@@ -44,7 +44,7 @@ func (b *syncBuffer) String() string {
 // one outside any series.
 func demoTalks(t *testing.T, db string) map[string]*seminar.Event {
 	t.Helper()
-	store, err := sqlite.Open(db, nil)
+	store, err := sqlite.Open(context.Background(), db, nil)
 	require.NoError(t, err)
 	defer store.Close()
 	cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu", TimeZone: "America/New_York",

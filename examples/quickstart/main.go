@@ -43,7 +43,7 @@ var enteredAt = time.Date(2017, time.June, 9, 14, 10, 0, 0, time.UTC)
 const seedUID = "2017-06-12-chaudhari@csail.mit.edu"
 
 func run(ctx context.Context, out io.Writer, dbPath string) error {
-	store, err := sqlite.Open(dbPath, nil)
+	store, err := sqlite.Open(context.Background(), dbPath, nil)
 	if err != nil {
 		return err
 	}

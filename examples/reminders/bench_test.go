@@ -144,7 +144,7 @@ func benchMailer(b *testing.B, c *config) *mail.Mailer {
 // done closes it.
 func dueCalendar(b *testing.B, c *config, mailer seminar.Mailer, db string) (cal *seminar.Calendar, done func()) {
 	b.Helper()
-	store, err := sqlite.Open(copyDB(b, db), nil)
+	store, err := sqlite.Open(context.Background(), copyDB(b, db), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func dispatchAll(b *testing.B, cal *seminar.Calendar) {
 // keeps the bytes the SMTP mailer would send.
 func renderAll(b *testing.B, c *config, db string) []mail.Sent {
 	b.Helper()
-	store, err := sqlite.Open(copyDB(b, db), nil)
+	store, err := sqlite.Open(context.Background(), copyDB(b, db), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -143,7 +143,7 @@ func TestDispatch_leaseExpiry(t *testing.T) {
 	clk := &testClock{now: time.Date(2017, time.June, 11, 21, 0, 0, 0, time.UTC)}
 	c := &config{smtp: ts.Addr, insecure: true, from: "seminars@csail.mit.edu", domain: testDomain, now: clk.Now}
 	newCalendar := func(mailer seminar.Mailer) (*seminar.Calendar, *sqlite.Store) {
-		store, err := sqlite.Open(db, nil)
+		store, err := sqlite.Open(context.Background(), db, nil)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = store.Close() })
 		opts := c.calendarOptions(mailer, io.Discard)

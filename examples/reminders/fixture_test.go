@@ -57,7 +57,7 @@ func talk(t testing.TB, title string, day, hour int) *seminar.Event {
 func newDB(t testing.TB, now time.Time, talks ...*seminar.Event) (string, []*seminar.Event) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "seminar.db")
-	store, err := sqlite.Open(path, nil)
+	store, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	defer store.Close()
 	mailer, err := mail.New(mail.Options{}) // composes, cannot send: enough to schedule

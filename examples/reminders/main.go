@@ -123,7 +123,7 @@ func (c *config) run(ctx context.Context, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(c.db); err != nil {
 		return fmt.Errorf("%w (make one with go run ./examples/quickstart -db %s)", err, c.db)
 	}
-	store, err := sqlite.Open(c.db, nil)
+	store, err := sqlite.Open(context.Background(), c.db, nil)
 	if err != nil {
 		return err
 	}

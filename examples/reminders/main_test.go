@@ -34,7 +34,7 @@ func TestRun_list(t *testing.T) {
 	// Stored out of order, to see that -list sorts by start.
 	talks[0], talks[3] = talks[3], talks[0]
 	db, stored := newDB(t, enteredAt, talks...)
-	store, err := sqlite.Open(db, nil)
+	store, err := sqlite.Open(context.Background(), db, nil)
 	require.NoError(t, err)
 	cal, err := seminar.New(store, nil)
 	require.NoError(t, err)

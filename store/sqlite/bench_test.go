@@ -59,7 +59,7 @@ func benchFile(b *testing.B) string {
 			return
 		}
 		fixture.path = filepath.Join(fixture.dir, "talks.db")
-		s, err := sqlite.Open(fixture.path, nil)
+		s, err := sqlite.Open(context.Background(), fixture.path, nil)
 		if err != nil {
 			fixture.err = err
 			return
@@ -75,7 +75,7 @@ func benchFile(b *testing.B) string {
 
 func openBenchStore(b *testing.B, path string) *sqlite.Store {
 	b.Helper()
-	s, err := sqlite.Open(path, nil)
+	s, err := sqlite.Open(context.Background(), path, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func BenchmarkCreateBatch(b *testing.B) {
 	// newFile returns an empty database with the store's schema.
 	newFile := func(b *testing.B, i int) string {
 		path := filepath.Join(b.TempDir(), fmt.Sprintf("batch%d.db", i))
-		s, err := sqlite.Open(path, nil)
+		s, err := sqlite.Open(context.Background(), path, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -87,7 +87,7 @@ func TestStore_ConcurrentWriters(t *testing.T) {
 	// Two stores, each with its own pool of connections, on one file.
 	var stores []*sqlite.Store
 	for range 2 {
-		s, err := sqlite.Open(path, nil)
+		s, err := sqlite.Open(context.Background(), path, nil)
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		stores = append(stores, s)
@@ -123,7 +123,7 @@ var childTokens = regexp.MustCompile(`(?m)^child tokens: (.*)$`)
 func TestStore_TwoProcesses(t *testing.T) {
 	const n = 150
 	if path := os.Getenv(helperEnv); path != "" {
-		s, err := sqlite.Open(path, nil)
+		s, err := sqlite.Open(context.Background(), path, nil)
 		require.NoError(t, err)
 		defer s.Close()
 		fmt.Printf("child tokens: %q\n", write(t, s, "child", n))
@@ -134,7 +134,7 @@ func TestStore_TwoProcesses(t *testing.T) {
 	}
 
 	path := filepath.Join(t.TempDir(), "talks.db")
-	s, err := sqlite.Open(path, nil)
+	s, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	defer s.Close()
 	require.NoError(t, s.Create(t.Context(), sharedEvent()))
@@ -152,7 +152,7 @@ func TestStore_TwoProcesses(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	parent, err := sqlite.Open(path, nil) // a pool of its own, as the child has
+	parent, err := sqlite.Open(context.Background(), path, nil) // a pool of its own, as the child has
 	require.NoError(t, err)
 	defer parent.Close()
 	tokens := write(t, parent, "parent", n)

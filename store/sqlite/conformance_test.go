@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -18,7 +19,7 @@ func TestStore_Conformance(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			storetest.Run(t, func(t *testing.T) seminar.Store {
-				s, err := sqlite.Open(path(t), nil)
+				s, err := sqlite.Open(context.Background(), path(t), nil)
 				require.NoError(t, err)
 				t.Cleanup(func() { assert.NoError(t, s.Close()) })
 				return s

@@ -19,7 +19,7 @@ func ExampleOpen() {
 	}
 	defer os.RemoveAll(dir)
 
-	store, err := sqlite.Open(filepath.Join(dir, "talks.db"), nil)
+	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "talks.db"), nil)
 	if err != nil {
 		log.Fatal(err)
 	}

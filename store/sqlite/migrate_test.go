@@ -69,7 +69,7 @@ func TestOpen_MigratesAnOlderDatabase(t *testing.T) {
 		Status:    seminar.StatusScheduled, Version: 1, CreatedBy: "alice", CreatedAt: created, UpdatedAt: created,
 	}
 
-	s, err := sqlite.Open(path, nil)
+	s, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	defer s.Close()
 	db := sqlite.DB(s)
@@ -91,14 +91,14 @@ func TestOpen_MigratesAnOlderDatabase(t *testing.T) {
 
 func TestOpen_RefusesANewerDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "new.db")
-	s, err := sqlite.Open(path, nil)
+	s, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	db := rawDB(t, path)
 	_, err = db.ExecContext(t.Context(), "PRAGMA user_version = 99")
 	require.NoError(t, err)
 
-	_, err = sqlite.Open(path, nil)
+	_, err = sqlite.Open(context.Background(), path, nil)
 	require.ErrorIs(t, err, sqlite.ErrNewerSchema)
 	assert.ErrorContains(t, err, "sqlite: open")
 	assert.ErrorContains(t, err, "schema version 99")

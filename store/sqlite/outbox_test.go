@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,7 @@ func TestOutbox_HandlesShareOneFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "talks.db")
 	var stores []*sqlite.Store
 	for range handles {
-		s, err := sqlite.Open(path, nil)
+		s, err := sqlite.Open(context.Background(), path, nil)
 		require.NoError(t, err)
 		t.Cleanup(func() { assert.NoError(t, s.Close()) })
 		stores = append(stores, s)

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -72,7 +73,7 @@ func sampleEvents(first, n int, spacing time.Duration) []*seminar.Event {
 func openFile(t testing.TB) (*sqlite.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "talks.db")
-	s, err := sqlite.Open(path, nil)
+	s, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, s.Close()) })
 	return s, path

@@ -6,7 +6,7 @@
 //
 // Open a file (it is created if missing) and hand the store to the Calendar:
 //
-//	store, err := sqlite.Open("talks.db", nil)
+//	store, err := sqlite.Open(ctx, "talks.db", nil)
 //	if err != nil {
 //		return err
 //	}
@@ -101,8 +101,9 @@ type Store struct {
 
 // Open opens the SQLite database at path, creating the file if it does not
 // exist, and brings its schema up to date. Path is a file path, not a URI;
-// Memory (":memory:") opens an empty in-memory database instead.
-func Open(path string, opts *Options) (*Store, error) {
+// Memory (":memory:") opens an empty in-memory database instead. The
+// migrations run under ctx, as postgres.Open's do.
+func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -144,7 +145,7 @@ func Open(path string, opts *Options) (*Store, error) {
 	// Keep every connection: opening one runs the PRAGMAs again and
 	// forgets its prepared statements.
 	db.SetMaxIdleConns(o.MaxOpenConns)
-	s, err := newStore(context.Background(), db)
+	s, err := newStore(ctx, db)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)

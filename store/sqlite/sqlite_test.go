@@ -20,7 +20,7 @@ import (
 // stores returns a new store of each kind: a file and an in-memory database.
 func stores(t *testing.T) map[string]*sqlite.Store {
 	t.Helper()
-	mem, err := sqlite.Open(sqlite.Memory, nil)
+	mem, err := sqlite.Open(context.Background(), sqlite.Memory, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, mem.Close()) })
 	file, _ := openFile(t)
@@ -37,7 +37,7 @@ func TestOpen_InvalidOptions(t *testing.T) {
 		"negative conns":        {"x.db", &sqlite.Options{MaxOpenConns: -1}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := sqlite.Open(c.path, c.opts)
+			_, err := sqlite.Open(context.Background(), c.path, c.opts)
 			assert.ErrorIs(t, err, seminar.ErrInvalid)
 			assert.ErrorContains(t, err, "sqlite: ")
 		})
@@ -47,7 +47,7 @@ func TestOpen_InvalidOptions(t *testing.T) {
 func TestOpen_PathIsTakenLiterally(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "my talks?x=1#frag%20 ü.db")
-	s, err := sqlite.Open(path, nil)
+	s, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	require.NoError(t, s.Create(t.Context(), sampleEvent(1, time.Hour)))
 	require.NoError(t, s.Close())
@@ -97,10 +97,10 @@ func TestOpen_TransactionsTakeTheWriteLockAtBegin(t *testing.T) {
 }
 
 func TestOpen_MemoryDatabasesAreSeparate(t *testing.T) {
-	a, err := sqlite.Open(sqlite.Memory, nil)
+	a, err := sqlite.Open(context.Background(), sqlite.Memory, nil)
 	require.NoError(t, err)
 	defer a.Close()
-	b, err := sqlite.Open(sqlite.Memory, nil)
+	b, err := sqlite.Open(context.Background(), sqlite.Memory, nil)
 	require.NoError(t, err)
 	defer b.Close()
 	require.NoError(t, a.Create(t.Context(), sampleEvent(1, time.Hour)))
@@ -294,7 +294,7 @@ func TestStore_CancelledContext(t *testing.T) {
 func TestStore_ReopenKeepsEverything(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "talks.db")
-	s, err := sqlite.Open(path, nil)
+	s, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	events := sampleEvents(0, 1000, 3*time.Hour)
 	require.NoError(t, s.Create(ctx, events...))
@@ -305,7 +305,7 @@ func TestStore_ReopenKeepsEverything(t *testing.T) {
 	events = append(events[:20], events[21:]...)
 	require.NoError(t, s.Close())
 
-	s, err = sqlite.Open(path, nil)
+	s, err = sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	defer s.Close()
 	got, err := s.List(ctx, seminar.ListQuery{Filter: seminar.Filter{IncludeCancelled: true}, Limit: 5000})
@@ -317,7 +317,7 @@ func TestStore_ReopenKeepsEverything(t *testing.T) {
 }
 
 func TestStore_ClosedStoreFails(t *testing.T) {
-	s, err := sqlite.Open(sqlite.Memory, nil)
+	s, err := sqlite.Open(context.Background(), sqlite.Memory, nil)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	_, err = s.Get(t.Context(), "x")
@@ -326,7 +326,7 @@ func TestStore_ClosedStoreFails(t *testing.T) {
 }
 
 func TestStore_ConcurrentReadersAndWritersOnMemory(t *testing.T) {
-	s, err := sqlite.Open(sqlite.Memory, nil)
+	s, err := sqlite.Open(context.Background(), sqlite.Memory, nil)
 	require.NoError(t, err)
 	defer s.Close()
 	ctx := t.Context()

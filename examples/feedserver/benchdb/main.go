@@ -34,7 +34,7 @@ func run(ctx context.Context, db string, n int, startDate string) error {
 	if err != nil {
 		return fmt.Errorf("benchdb: -start: %w", err)
 	}
-	store, err := sqlite.Open(db, nil)
+	store, err := sqlite.Open(context.Background(), db, nil)
 	if err != nil {
 		return err
 	}
