@@ -20,6 +20,14 @@ func TestFileStore(t *testing.T) {
 	})
 }
 
+func BenchmarkFileStore(b *testing.B) {
+	storetest.RunBenchmarks(b, func(b *testing.B) seminar.Store {
+		s, err := NewFileStore(b.TempDir())
+		require.NoError(b, err)
+		return s
+	})
+}
+
 // TestFileStore_reopen checks what the example promises: events outlive the
 // store value that wrote them.
 func TestFileStore_reopen(t *testing.T) {

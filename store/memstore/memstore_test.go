@@ -18,6 +18,10 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(*testing.T) seminar.Store { return memstore.New() })
 }
 
+func BenchmarkStore(b *testing.B) {
+	storetest.RunBenchmarks(b, func(*testing.B) seminar.Store { return memstore.New() })
+}
+
 func TestStore_doneContext(t *testing.T) {
 	s := memstore.New()
 	e := event(0, time.Date(2026, time.June, 1, 12, 0, 0, 0, time.UTC))
@@ -85,38 +89,6 @@ func benchStore(b *testing.B) *memstore.Store {
 	s := memstore.New()
 	require.NoError(b, s.Create(b.Context(), events...))
 	return s
-}
-
-func BenchmarkStore_Get(b *testing.B) {
-	s := benchStore(b)
-	ids := make([]string, 1024)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("ev%06d", i*7919%benchEvents)
-	}
-	i := 0
-	for b.Loop() {
-		if _, err := s.Get(b.Context(), ids[i%len(ids)]); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-}
-
-// BenchmarkStore_ListMonth lists every event of June 2022, about 860 of
-// 100,000.
-func BenchmarkStore_ListMonth(b *testing.B) {
-	s := benchStore(b)
-	q := seminar.ListQuery{
-		From:  time.Date(2022, time.June, 1, 0, 0, 0, 0, time.UTC),
-		To:    time.Date(2022, time.July, 1, 0, 0, 0, 0, time.UTC),
-		Limit: 10000,
-	}
-	for b.Loop() {
-		events, err := s.List(b.Context(), q)
-		if err != nil || len(events) < 800 {
-			b.Fatalf("listed %d events, err %v", len(events), err)
-		}
-	}
 }
 
 // BenchmarkStore_ListMonthPage lists the first page of 20 events of June 2022.

@@ -15,3 +15,10 @@ func TestStore_Conformance(t *testing.T) {
 	pool := newPool(t, withRuntimeParam("timezone", "Pacific/Chatham"))
 	storetest.Run(t, func(t *testing.T) seminar.Store { return newStore(t, pool) })
 }
+
+// BenchmarkStore runs the store benchmark suite, each sub-benchmark in a
+// schema of its own.
+func BenchmarkStore(b *testing.B) {
+	pool := newPool(b)
+	storetest.RunBenchmarks(b, func(b *testing.B) seminar.Store { return newStore(b, pool) })
+}

@@ -27,3 +27,13 @@ func TestStore_Conformance(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkStore runs the store benchmark suite on a file, as deployed.
+func BenchmarkStore(b *testing.B) {
+	storetest.RunBenchmarks(b, func(b *testing.B) seminar.Store {
+		s, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "talks.db"), nil)
+		require.NoError(b, err)
+		b.Cleanup(func() { assert.NoError(b, s.Close()) })
+		return s
+	})
+}
