@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/smtptest"
 	smail "github.com/seminarkit/seminar/mail"
 )
 
@@ -44,18 +45,18 @@ func BenchmarkSend(b *testing.B) {
 
 	for _, mode := range []struct {
 		name   string
-		server serverConfig
+		server smtptest.Options
 		opts   smail.Options
 	}{
-		{"starttls+auth", serverConfig{Mechanisms: []string{"PLAIN"}}, authOptions()},
-		{"plaintext", serverConfig{TLS: plaintextOnly}, smail.Options{TLS: smail.TLSNone, AllowInsecure: true}},
+		{"starttls+auth", smtptest.Options{Mechanisms: []string{"PLAIN"}}, authOptions()},
+		{"plaintext", smtptest.Options{TLS: smtptest.Plaintext}, smail.Options{TLS: smail.TLSNone, AllowInsecure: true}},
 	} {
-		ts := startServer(b, mode.server)
+		ts := smtptest.Start(b, &mode.server)
 		tlsConfig := clientTLS(b)
 		tlsConfig.ServerName = "127.0.0.1"
 		var auth smtp.Auth
 		if mode.opts.Username != "" {
-			auth = smtp.PlainAuth("", testUser, testPassword, "127.0.0.1")
+			auth = smtp.PlainAuth("", smtptest.User, smtptest.Password, "127.0.0.1")
 		}
 		useTLS := mode.opts.TLS == smail.TLSStartTLS
 

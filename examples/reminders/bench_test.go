@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/smtptest"
 	"github.com/seminarkit/seminar/mail"
 	"github.com/seminarkit/seminar/store/sqlite"
 )
@@ -62,7 +63,7 @@ func copyDB(b *testing.B, src string) string {
 //	go test -run='^$' -bench=. -count=6 ./examples/reminders | tee bench.txt
 //	benchstat -col /via bench.txt
 func BenchmarkDispatch(b *testing.B) {
-	ts := startServer(b, serverConfig{Discard: true})
+	ts := startServer(b, &smtptest.Options{Sink: true, TLS: smtptest.Plaintext})
 	c := &config{smtp: ts.Addr, insecure: true, from: "seminars@csail.mit.edu", domain: testDomain, now: fixedClock(benchNow)}
 	template := benchDB(b)
 
@@ -99,7 +100,7 @@ func BenchmarkDispatch(b *testing.B) {
 // the run slows both alike, and reports their ratio: x-net-smtp is the time
 // of DispatchDue over that of the net/smtp loop.
 func BenchmarkDispatchPaired(b *testing.B) {
-	ts := startServer(b, serverConfig{Discard: true})
+	ts := startServer(b, &smtptest.Options{Sink: true, TLS: smtptest.Plaintext})
 	c := &config{smtp: ts.Addr, insecure: true, from: "seminars@csail.mit.edu", domain: testDomain, now: fixedClock(benchNow)}
 	template := benchDB(b)
 	msgs := renderAll(b, c, template)
