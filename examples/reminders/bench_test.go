@@ -194,25 +194,10 @@ func sendBare(addr string, env seminar.Envelope, raw []byte) error {
 		return err
 	}
 	defer c.Close()
-	if err := c.Hello("localhost"); err != nil {
+	if err := smtptest.BaselineHello(c, nil, nil); err != nil {
 		return err
 	}
-	if err := c.Mail(env.From); err != nil {
-		return err
-	}
-	for _, to := range env.To {
-		if err := c.Rcpt(to); err != nil {
-			return err
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(raw); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
+	if err := smtptest.BaselineSend(c, env.From, env.To, raw); err != nil {
 		return err
 	}
 	return c.Quit()
