@@ -2,12 +2,12 @@ package mail_test
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"net/smtp"
 	"testing"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/smtptest"
 	smail "github.com/seminarkit/seminar/mail"
 )
 
@@ -44,20 +44,22 @@ func BenchmarkSend(b *testing.B) {
 
 	for _, mode := range []struct {
 		name   string
-		server serverConfig
+		server smtptest.Options
 		opts   smail.Options
 	}{
-		{"starttls+auth", serverConfig{Mechanisms: []string{"PLAIN"}}, authOptions()},
-		{"plaintext", serverConfig{TLS: plaintextOnly}, smail.Options{TLS: smail.TLSNone, AllowInsecure: true}},
+		{"starttls+auth", smtptest.Options{Mechanisms: []string{"PLAIN"}}, authOptions()},
+		{"plaintext", smtptest.Options{TLS: smtptest.Plaintext}, smail.Options{TLS: smail.TLSNone, AllowInsecure: true}},
 	} {
-		ts := startServer(b, mode.server)
+		ts := smtptest.Start(b, &mode.server)
 		tlsConfig := clientTLS(b)
 		tlsConfig.ServerName = "127.0.0.1"
 		var auth smtp.Auth
 		if mode.opts.Username != "" {
-			auth = smtp.PlainAuth("", testUser, testPassword, "127.0.0.1")
+			auth = smtp.PlainAuth("", smtptest.User, smtptest.Password, "127.0.0.1")
 		}
-		useTLS := mode.opts.TLS == smail.TLSStartTLS
+		if mode.opts.TLS != smail.TLSStartTLS {
+			tlsConfig = nil
+		}
 
 		b.Run(mode.name+"/mailer", func(b *testing.B) {
 			m := newMailer(b, ts.Addr, mode.opts)
@@ -79,7 +81,10 @@ func BenchmarkSend(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := netSMTPSend(c, true, useTLS, tlsConfig, auth, env, msgs[i%distinct]); err != nil {
+				if err := smtptest.BaselineHello(c, tlsConfig, auth); err != nil {
+					b.Fatal(err)
+				}
+				if err := smtptest.BaselineSend(c, env.From, env.To, msgs[i%distinct]); err != nil {
 					b.Fatal(err)
 				}
 				if err := c.Quit(); err != nil {
@@ -94,52 +99,17 @@ func BenchmarkSend(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer c.Close()
+			if err := smtptest.BaselineHello(c, tlsConfig, auth); err != nil {
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				if err := netSMTPSend(c, i == 0, useTLS, tlsConfig, auth, env, msgs[i%distinct]); err != nil {
+				if err := smtptest.BaselineSend(c, env.From, env.To, msgs[i%distinct]); err != nil {
 					b.Fatal(err)
 				}
 				i++
 			}
 		})
 	}
-}
-
-// netSMTPSend is the baseline: the protocol steps with net/smtp alone.
-// With setup it first says EHLO, STARTTLS when startTLS is set, and AUTH
-// when auth is not nil.
-func netSMTPSend(c *smtp.Client, setup, startTLS bool, cfg *tls.Config, auth smtp.Auth,
-	env seminar.Envelope, raw []byte) error {
-	if setup {
-		if err := c.Hello("localhost"); err != nil {
-			return err
-		}
-		if startTLS {
-			if err := c.StartTLS(cfg); err != nil {
-				return err
-			}
-		}
-		if auth != nil {
-			if err := c.Auth(auth); err != nil {
-				return err
-			}
-		}
-	}
-	if err := c.Mail(env.From); err != nil {
-		return err
-	}
-	for _, to := range env.To {
-		if err := c.Rcpt(to); err != nil {
-			return err
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(raw); err != nil {
-		return err
-	}
-	return w.Close()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/mailcheck"
 	smail "github.com/seminarkit/seminar/mail"
 )
 
@@ -49,17 +50,17 @@ func TestCompose_Structure(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			raw, err := smail.Compose(tt.msg)
 			require.NoError(t, err)
-			p := parseMessage(t, raw)
-			assert.Equal(t, tt.types, p.Types, "MIME structure")
+			p := mailcheck.Require(t, raw)
+			assert.Equal(t, tt.types, p.Types(), "MIME structure")
 
-			byType := map[string]leaf{}
-			for _, l := range p.Leaves {
+			byType := map[string]mailcheck.Part{}
+			for _, l := range p.Leaves() {
 				byType[l.Type] = l
 			}
-			assert.Equal(t, crlf(tt.msg.Text), string(byType["text/plain"].Body), "the text part decodes to Text")
+			assert.Equal(t, crlf(tt.msg.Text), byType["text/plain"].Body, "the text part decodes to Text")
 			assert.Equal(t, "utf-8", byType["text/plain"].Params["charset"])
 			if tt.msg.HTML != "" {
-				assert.Equal(t, crlf(tt.msg.HTML), string(byType["text/html"].Body), "the HTML part decodes to HTML")
+				assert.Equal(t, crlf(tt.msg.HTML), byType["text/html"].Body, "the HTML part decodes to HTML")
 			}
 			if tt.method == "" {
 				return
@@ -67,10 +68,10 @@ func TestCompose_Structure(t *testing.T) {
 			cal := byType["text/calendar"]
 			assert.Equal(t, tt.method, cal.Params["method"], "Content-Type method")
 			assert.Equal(t, "utf-8", cal.Params["charset"])
-			assert.Equal(t, tt.msg.Calendar.Data, cal.Body, "the calendar part is the calendar, byte for byte")
-			assert.Contains(t, string(cal.Body), "METHOD:"+tt.method+"\r\n")
+			assert.Equal(t, string(tt.msg.Calendar.Data), cal.Body, "the calendar part is the calendar, byte for byte")
+			assert.Contains(t, cal.Body, "METHOD:"+tt.method+"\r\n")
 			att := byType["application/ics"]
-			assert.Equal(t, tt.msg.Calendar.Data, att.Body, "the attachment is the calendar")
+			assert.Equal(t, string(tt.msg.Calendar.Data), att.Body, "the attachment is the calendar")
 			assert.Equal(t, "talk.ics", att.Params["name"])
 			assert.Equal(t, "attachment; filename=talk.ics", att.Header.Get("Content-Disposition"))
 		})
@@ -81,7 +82,7 @@ func TestCompose_Header(t *testing.T) {
 	msg := seedReminder()
 	raw, err := smail.Compose(msg)
 	require.NoError(t, err)
-	p := parseMessage(t, raw)
+	p := mailcheck.Require(t, raw)
 
 	date, err := p.Header.Date()
 	require.NoError(t, err)
@@ -109,7 +110,7 @@ func TestCompose_NonASCII(t *testing.T) {
 	raw, err := smail.Compose(msg)
 	require.NoError(t, err)
 	assert.True(t, isASCII(raw), "the message is 7-bit: every non-ASCII character is encoded")
-	p := parseMessage(t, raw)
+	p := mailcheck.Require(t, raw)
 
 	assert.Equal(t, msg.Subject, p.Subject)
 	from, err := p.Header.AddressList("From")
@@ -124,11 +125,11 @@ func TestCompose_NonASCII(t *testing.T) {
 	replyTo, err := p.Header.AddressList("Reply-To")
 	require.NoError(t, err)
 	assert.Equal(t, []*mail.Address{msg.ReplyTo}, replyTo)
-	listID, err := p.decode("List-Id")
+	listID, err := p.Decode("List-Id")
 	require.NoError(t, err)
 	assert.Equal(t, msg.Headers[1].Value, listID)
-	assert.Equal(t, crlf(msg.Text), string(p.Leaves[0].Body))
-	assert.Equal(t, crlf(msg.HTML), string(p.Leaves[1].Body))
+	assert.Equal(t, crlf(msg.Text), p.Leaves()[0].Body)
+	assert.Equal(t, crlf(msg.HTML), p.Leaves()[1].Body)
 }
 
 // longTitles are 300-character titles: folding must keep every header line
@@ -161,7 +162,7 @@ func TestCompose_LongSubject(t *testing.T) {
 			for _, line := range headerLines(raw) {
 				assert.LessOrEqual(t, len(line), 78, "header line %q", line)
 			}
-			p := parseMessage(t, raw)
+			p := mailcheck.Require(t, raw)
 			assert.Equal(t, msg.Subject, p.Subject, "the subject decodes back")
 		})
 	}
@@ -176,7 +177,7 @@ func TestCompose_LongName(t *testing.T) {
 	for _, line := range headerLines(raw) {
 		assert.LessOrEqual(t, len(line), 998, "header line %.40q...", line)
 	}
-	p := parseMessage(t, raw)
+	p := mailcheck.Require(t, raw)
 	from, err := p.Header.AddressList("From")
 	require.NoError(t, err)
 	assert.Equal(t, msg.From.Name, from[0].Name)
@@ -284,12 +285,12 @@ func TestCompose_CarriesHTML(t *testing.T) {
 	msg.HTML = "<h1>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;friends&#34;</h1>\n"
 	raw, err := smail.Compose(msg)
 	require.NoError(t, err)
-	p := parseMessage(t, raw)
-	assert.Equal(t, "text/plain", p.Leaves[0].Type)
-	assert.Equal(t, crlf(msg.Text), string(p.Leaves[0].Body))
-	assert.Equal(t, "text/html", p.Leaves[1].Type)
-	assert.Equal(t, crlf(msg.HTML), string(p.Leaves[1].Body))
-	assert.NotContains(t, string(p.Leaves[1].Body), "<script>", "the escaped value stays escaped")
+	p := mailcheck.Require(t, raw)
+	assert.Equal(t, "text/plain", p.Leaves()[0].Type)
+	assert.Equal(t, crlf(msg.Text), p.Leaves()[0].Body)
+	assert.Equal(t, "text/html", p.Leaves()[1].Type)
+	assert.Equal(t, crlf(msg.HTML), p.Leaves()[1].Body)
+	assert.NotContains(t, p.Leaves()[1].Body, "<script>", "the escaped value stays escaped")
 }
 
 func TestCompose_Deterministic(t *testing.T) {
@@ -317,7 +318,7 @@ func TestCompose_Deterministic(t *testing.T) {
 }
 
 func boundaryOf(t *testing.T, raw []byte) string {
-	p := parseMessage(t, raw)
+	p := mailcheck.Require(t, raw)
 	ct := p.Header.Get("Content-Type")
 	_, b, ok := strings.Cut(ct, "boundary=")
 	require.True(t, ok, "Content-Type %q has a boundary", ct)

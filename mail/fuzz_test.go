@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/mailcheck"
 	smail "github.com/seminarkit/seminar/mail"
 )
 
@@ -30,7 +31,7 @@ func FuzzCompose(f *testing.F) {
 			}
 			return
 		}
-		p := parseMessage(t, raw)
+		p := mailcheck.Require(t, raw)
 		if p.Subject != subject {
 			t.Errorf("subject %q reads back as %q", subject, p.Subject)
 		}
@@ -38,7 +39,7 @@ func FuzzCompose(f *testing.F) {
 		if err != nil || len(replyTo) != 1 || replyTo[0].Name != name {
 			t.Errorf("Reply-To name %q reads back as %v (%v)", name, replyTo, err)
 		}
-		if got, err := p.decode(msg.Headers[0].Name); err != nil || got != strings.TrimSpace(value) {
+		if got, err := p.Decode(msg.Headers[0].Name); err != nil || got != strings.TrimSpace(value) {
 			t.Errorf("header value %q reads back as %q (%v)", value, got, err)
 		}
 		inSubject := false

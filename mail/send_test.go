@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/mailcheck"
+	"github.com/seminarkit/seminar/internal/smtptest"
 	smail "github.com/seminarkit/seminar/mail"
 )
 
@@ -28,8 +30,15 @@ func newMailer(t testing.TB, addr string, opts smail.Options) *smail.Mailer {
 	return m
 }
 
+// clientTLS trusts the test server's self-signed certificate.
+func clientTLS(t testing.TB) *tls.Config {
+	cfg, err := smtptest.ClientTLS()
+	require.NoError(t, err)
+	return cfg
+}
+
 func authOptions() smail.Options {
-	return smail.Options{Username: testUser, Password: testPassword}
+	return smail.Options{Username: smtptest.User, Password: smtptest.Password}
 }
 
 // composeSeed composes the seed reminder and returns it with its envelope.
@@ -53,37 +62,37 @@ func testContext(t testing.TB) context.Context {
 
 // requireDelivered checks that the server holds exactly raw, once, for env,
 // and that it reads back as a message.
-func requireDelivered(t *testing.T, ts *testServer, env seminar.Envelope, raw []byte) received {
+func requireDelivered(t *testing.T, ts *smtptest.Server, env seminar.Envelope, raw []byte) smtptest.Message {
 	t.Helper()
 	got := ts.Received()
 	require.Len(t, got, 1, "the server holds exactly one message")
 	assert.Equal(t, env.From, got[0].From, "MAIL FROM")
 	assert.Equal(t, env.To, got[0].To, "RCPT TO")
 	assert.Equal(t, string(raw), string(got[0].Data), "the server got the composed bytes unchanged")
-	parseMessage(t, got[0].Data)
+	mailcheck.Require(t, got[0].Data)
 	return got[0]
 }
 
 func TestMailer_Send_Delivers(t *testing.T) {
 	tests := []struct {
 		name    string
-		server  serverConfig
+		server  smtptest.Options
 		opts    smail.Options
 		wantTLS bool
 	}{
-		{"STARTTLS and AUTH PLAIN", serverConfig{Mechanisms: []string{"PLAIN", "LOGIN"}}, authOptions(), true},
-		{"STARTTLS and AUTH LOGIN offered alone", serverConfig{Mechanisms: []string{"LOGIN"}}, authOptions(), true},
-		{"STARTTLS and AUTH LOGIN chosen", serverConfig{Mechanisms: []string{"PLAIN", "LOGIN"}},
-			smail.Options{Username: testUser, Password: testPassword, AuthMechanism: smail.AuthLogin}, true},
-		{"implicit TLS", serverConfig{TLS: implicitTLS, Mechanisms: []string{"PLAIN"}},
-			smail.Options{Username: testUser, Password: testPassword, TLS: smail.TLSImplicit}, true},
-		{"STARTTLS without AUTH", serverConfig{}, smail.Options{}, true},
-		{"plaintext when allowed", serverConfig{TLS: plaintextOnly, Mechanisms: []string{"PLAIN"}},
-			smail.Options{Username: testUser, Password: testPassword, TLS: smail.TLSNone, AllowInsecure: true}, false},
+		{"STARTTLS and AUTH PLAIN", smtptest.Options{Mechanisms: []string{"PLAIN", "LOGIN"}}, authOptions(), true},
+		{"STARTTLS and AUTH LOGIN offered alone", smtptest.Options{Mechanisms: []string{"LOGIN"}}, authOptions(), true},
+		{"STARTTLS and AUTH LOGIN chosen", smtptest.Options{Mechanisms: []string{"PLAIN", "LOGIN"}},
+			smail.Options{Username: smtptest.User, Password: smtptest.Password, AuthMechanism: smail.AuthLogin}, true},
+		{"implicit TLS", smtptest.Options{TLS: smtptest.ImplicitTLS, Mechanisms: []string{"PLAIN"}},
+			smail.Options{Username: smtptest.User, Password: smtptest.Password, TLS: smail.TLSImplicit}, true},
+		{"STARTTLS without AUTH", smtptest.Options{}, smail.Options{}, true},
+		{"plaintext when allowed", smtptest.Options{TLS: smtptest.Plaintext, Mechanisms: []string{"PLAIN"}},
+			smail.Options{Username: smtptest.User, Password: smtptest.Password, TLS: smail.TLSNone, AllowInsecure: true}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts := startServer(t, tt.server)
+			ts := smtptest.Start(t, &tt.server)
 			m := newMailer(t, ts.Addr, tt.opts)
 			env, raw := composeSeed(t)
 			res, err := m.Send(testContext(t), env, raw)
@@ -98,7 +107,7 @@ func TestMailer_Send_Delivers(t *testing.T) {
 }
 
 func TestMailer_Send_OneRecipientRefused(t *testing.T) {
-	ts := startServer(t, serverConfig{Mechanisms: []string{"PLAIN"}})
+	ts := smtptest.Start(t, &smtptest.Options{Mechanisms: []string{"PLAIN"}})
 	ts.Refuse("nobody@csail.mit.edu", 550, "5.1.1 no such user")
 	m := newMailer(t, ts.Addr, authOptions())
 	_, raw := composeSeed(t)
@@ -121,52 +130,52 @@ func TestMailer_Send_OneRecipientRefused(t *testing.T) {
 func TestMailer_Send_Fails(t *testing.T) {
 	tests := []struct {
 		name    string
-		server  serverConfig
+		server  smtptest.Options
 		opts    smail.Options
-		prepare func(ts *testServer)
+		prepare func(ts *smtptest.Server)
 		want    error // ErrTemporary or ErrPermanent
 		message string
 		refused []int // the codes in the result, when every recipient is refused
 	}{
-		{name: "wrong password", server: serverConfig{Mechanisms: []string{"PLAIN"}},
-			opts: smail.Options{Username: testUser, Password: "wrong"}, want: seminar.ErrPermanent, message: "535"},
-		{name: "wrong password over LOGIN", server: serverConfig{Mechanisms: []string{"LOGIN"}},
-			opts: smail.Options{Username: testUser, Password: "wrong"}, want: seminar.ErrPermanent, message: "535"},
-		{name: "no AUTH offered", server: serverConfig{}, opts: authOptions(),
+		{name: "wrong password", server: smtptest.Options{Mechanisms: []string{"PLAIN"}},
+			opts: smail.Options{Username: smtptest.User, Password: "wrong"}, want: seminar.ErrPermanent, message: "535"},
+		{name: "wrong password over LOGIN", server: smtptest.Options{Mechanisms: []string{"LOGIN"}},
+			opts: smail.Options{Username: smtptest.User, Password: "wrong"}, want: seminar.ErrPermanent, message: "535"},
+		{name: "no AUTH offered", server: smtptest.Options{}, opts: authOptions(),
 			want: seminar.ErrPermanent, message: "offers no AUTH"},
-		{name: "message too large", server: serverConfig{}, want: seminar.ErrPermanent, message: "552",
-			prepare: func(ts *testServer) {
+		{name: "message too large", server: smtptest.Options{}, want: seminar.ErrPermanent, message: "552",
+			prepare: func(ts *smtptest.Server) {
 				ts.ScriptData(&smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4}, Message: "message too big"})
 			}},
-		{name: "SIZE exceeded before sending", server: serverConfig{MaxBytes: 1000}, want: seminar.ErrPermanent,
+		{name: "SIZE exceeded before sending", server: smtptest.Options{MaxBytes: 1000}, want: seminar.ErrPermanent,
 			message: "exceeds the server's SIZE of 1000"},
-		{name: "temporary failure at the end of DATA", server: serverConfig{}, want: seminar.ErrTemporary, message: "451",
-			prepare: func(ts *testServer) {
+		{name: "temporary failure at the end of DATA", server: smtptest.Options{}, want: seminar.ErrTemporary, message: "451",
+			prepare: func(ts *smtptest.Server) {
 				ts.ScriptData(&smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"})
 			}},
-		{name: "every recipient refused for good", server: serverConfig{}, want: seminar.ErrPermanent,
+		{name: "every recipient refused for good", server: smtptest.Options{}, want: seminar.ErrPermanent,
 			message: "every recipient refused", refused: []int{550, 550},
-			prepare: func(ts *testServer) {
+			prepare: func(ts *smtptest.Server) {
 				ts.Refuse("seminars@csail.mit.edu", 550, "no such user")
 				ts.Refuse("vision-meeting@csail.mit.edu", 550, "no such user")
 			}},
-		{name: "every recipient refused, one for now", server: serverConfig{}, want: seminar.ErrTemporary,
+		{name: "every recipient refused, one for now", server: smtptest.Options{}, want: seminar.ErrTemporary,
 			message: "every recipient refused", refused: []int{550, 451},
-			prepare: func(ts *testServer) {
+			prepare: func(ts *smtptest.Server) {
 				ts.Refuse("seminars@csail.mit.edu", 550, "no such user")
 				ts.Refuse("vision-meeting@csail.mit.edu", 451, "greylisted")
 			}},
-		{name: "plaintext server while STARTTLS is required", server: serverConfig{TLS: plaintextOnly},
+		{name: "plaintext server while STARTTLS is required", server: smtptest.Options{TLS: smtptest.Plaintext},
 			want: seminar.ErrPermanent, message: "does not offer STARTTLS"},
-		{name: "certificate not trusted", server: serverConfig{},
+		{name: "certificate not trusted", server: smtptest.Options{},
 			opts: smail.Options{TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}, want: seminar.ErrPermanent,
 			message: "certificate"},
-		{name: "implicit TLS to a plaintext server", server: serverConfig{TLS: plaintextOnly},
+		{name: "implicit TLS to a plaintext server", server: smtptest.Options{TLS: smtptest.Plaintext},
 			opts: smail.Options{TLS: smail.TLSImplicit}, want: seminar.ErrPermanent, message: "TLS handshake"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts := startServer(t, tt.server)
+			ts := smtptest.Start(t, &tt.server)
 			if tt.prepare != nil {
 				tt.prepare(ts)
 			}
@@ -200,7 +209,7 @@ func TestMailer_Send_Fails(t *testing.T) {
 }
 
 func TestMailer_Send_RetryAfter451(t *testing.T) {
-	ts := startServer(t, serverConfig{Mechanisms: []string{"PLAIN"}})
+	ts := smtptest.Start(t, &smtptest.Options{Mechanisms: []string{"PLAIN"}})
 	ts.ScriptData(&smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"})
 	m := newMailer(t, ts.Addr, authOptions())
 	env, raw := composeSeed(t)
@@ -219,8 +228,8 @@ func TestMailer_Send_RetryAfter451(t *testing.T) {
 // reads the message: the outcome is unknown, so the error is temporary, and
 // the same bytes sent again arrive once with the same Message-ID.
 func TestMailer_Send_DroppedMidData(t *testing.T) {
-	ts := startServer(t, serverConfig{Mechanisms: []string{"PLAIN"}})
-	ts.ScriptData(errDropConnection)
+	ts := smtptest.Start(t, &smtptest.Options{Mechanisms: []string{"PLAIN"}})
+	ts.ScriptData(smtptest.ErrDropConnection)
 	m := newMailer(t, ts.Addr, authOptions())
 	env, raw := composeSeed(t)
 
@@ -233,7 +242,7 @@ func TestMailer_Send_DroppedMidData(t *testing.T) {
 	_, err = m.Send(testContext(t), env, raw)
 	require.NoError(t, err)
 	got := requireDelivered(t, ts, env, raw)
-	assert.Equal(t, "<"+seedReminder().MessageID+">", parseMessage(t, got.Data).Header.Get("Message-ID"))
+	assert.Equal(t, "<"+seedReminder().MessageID+">", mailcheck.Require(t, got.Data).Header.Get("Message-ID"))
 }
 
 // TestMailer_Send_NeverGreets bounds a Send to a server that accepts the
@@ -241,7 +250,7 @@ func TestMailer_Send_DroppedMidData(t *testing.T) {
 // 10%, with a temporary error.
 func TestMailer_Send_NeverGreets(t *testing.T) {
 	const limit = 3 * time.Second // long enough that 10% outlasts a stall of a loaded CI machine
-	addr := silentListener(t)
+	addr := smtptest.Start(t, &smtptest.Options{Behavior: smtptest.NeverGreet}).Addr
 	env, raw := composeSeed(t)
 
 	t.Run("context deadline", func(t *testing.T) {
@@ -307,11 +316,11 @@ func withinBound(t *testing.T, limit time.Duration, send func() error) (time.Dur
 // the extensions are known is temporary, not taken for a server without
 // STARTTLS or AUTH.
 func TestMailer_Send_HangUpDuringEHLO(t *testing.T) {
-	addr := hangUpListener(t)
+	addr := smtptest.Start(t, &smtptest.Options{Behavior: smtptest.HangUpAtEHLO}).Addr
 	env, raw := composeSeed(t)
 	for name, opts := range map[string]smail.Options{
 		"STARTTLS required":   {},
-		"plaintext with AUTH": {TLS: smail.TLSNone, AllowInsecure: true, Username: testUser, Password: testPassword},
+		"plaintext with AUTH": {TLS: smail.TLSNone, AllowInsecure: true, Username: smtptest.User, Password: smtptest.Password},
 		"plaintext":           {TLS: smail.TLSNone, AllowInsecure: true},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -340,13 +349,13 @@ func TestMailer_Send_SMTPUTF8(t *testing.T) {
 	env.To = append(env.To, "jérôme@exämple.org")
 
 	t.Run("offered", func(t *testing.T) {
-		ts := startServer(t, serverConfig{SMTPUTF8: true})
+		ts := smtptest.Start(t, &smtptest.Options{SMTPUTF8: true})
 		_, err := newMailer(t, ts.Addr, smail.Options{}).Send(testContext(t), env, raw)
 		require.NoError(t, err)
 		requireDelivered(t, ts, env, raw)
 	})
 	t.Run("not offered", func(t *testing.T) {
-		ts := startServer(t, serverConfig{})
+		ts := smtptest.Start(t, nil)
 		_, err := newMailer(t, ts.Addr, smail.Options{}).Send(testContext(t), env, raw)
 		assert.ErrorIs(t, err, seminar.ErrPermanent)
 		assert.Contains(t, err.Error(), "SMTPUTF8")
@@ -355,7 +364,7 @@ func TestMailer_Send_SMTPUTF8(t *testing.T) {
 }
 
 func TestMailer_Send_RefusesBadInput(t *testing.T) {
-	ts := startServer(t, serverConfig{})
+	ts := smtptest.Start(t, nil)
 	m := newMailer(t, ts.Addr, smail.Options{})
 	_, raw := composeSeed(t)
 	tests := map[string]struct {

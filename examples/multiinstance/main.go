@@ -34,6 +34,7 @@ import (
 
 	"github.com/seminarkit/seminar"
 	"github.com/seminarkit/seminar/ical"
+	"github.com/seminarkit/seminar/internal/smtptest"
 	"github.com/seminarkit/seminar/mail"
 	"github.com/seminarkit/seminar/store/postgres"
 )
@@ -118,11 +119,14 @@ func demo(ctx context.Context, out io.Writer, c config) (err error) {
 			err = errors.Join(err, derr)
 		}()
 	}
-	smtpSink, err := startSink(20 * time.Millisecond)
+	// The demonstration's mail server accepts every message and keeps its
+	// Message-ID; each takes 20 ms to accept, as a real server's would, so
+	// that both dispatchers get work.
+	smtpSink, err := smtptest.New(&smtptest.Options{TLS: smtptest.Plaintext, Sink: true, Delay: 20 * time.Millisecond})
 	if err != nil {
 		return err
 	}
-	defer smtpSink.Close()
+	defer func() { err = errors.Join(err, smtpSink.Close()) }()
 
 	cal, err := newCalendar(store, smtpSink.Addr)
 	if err != nil {

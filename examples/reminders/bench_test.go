@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/smtptest"
 	"github.com/seminarkit/seminar/mail"
 	"github.com/seminarkit/seminar/store/sqlite"
 )
@@ -62,7 +63,7 @@ func copyDB(b *testing.B, src string) string {
 //	go test -run='^$' -bench=. -count=6 ./examples/reminders | tee bench.txt
 //	benchstat -col /via bench.txt
 func BenchmarkDispatch(b *testing.B) {
-	ts := startServer(b, serverConfig{Discard: true})
+	ts := startServer(b, &smtptest.Options{Sink: true, TLS: smtptest.Plaintext})
 	c := &config{smtp: ts.Addr, insecure: true, from: "seminars@csail.mit.edu", domain: testDomain, now: fixedClock(benchNow)}
 	template := benchDB(b)
 
@@ -99,7 +100,7 @@ func BenchmarkDispatch(b *testing.B) {
 // the run slows both alike, and reports their ratio: x-net-smtp is the time
 // of DispatchDue over that of the net/smtp loop.
 func BenchmarkDispatchPaired(b *testing.B) {
-	ts := startServer(b, serverConfig{Discard: true})
+	ts := startServer(b, &smtptest.Options{Sink: true, TLS: smtptest.Plaintext})
 	c := &config{smtp: ts.Addr, insecure: true, from: "seminars@csail.mit.edu", domain: testDomain, now: fixedClock(benchNow)}
 	template := benchDB(b)
 	msgs := renderAll(b, c, template)
@@ -193,25 +194,10 @@ func sendBare(addr string, env seminar.Envelope, raw []byte) error {
 		return err
 	}
 	defer c.Close()
-	if err := c.Hello("localhost"); err != nil {
+	if err := smtptest.BaselineHello(c, nil, nil); err != nil {
 		return err
 	}
-	if err := c.Mail(env.From); err != nil {
-		return err
-	}
-	for _, to := range env.To {
-		if err := c.Rcpt(to); err != nil {
-			return err
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(raw); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
+	if err := smtptest.BaselineSend(c, env.From, env.To, raw); err != nil {
 		return err
 	}
 	return c.Quit()

@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/mailcheck"
+	"github.com/seminarkit/seminar/internal/smtptest"
 	"github.com/seminarkit/seminar/mail"
 	"github.com/seminarkit/seminar/store/sqlite"
 )
@@ -55,7 +57,7 @@ func TestRun_dispatchConcurrently(t *testing.T) {
 		}
 	}
 	require.Len(t, want, 2*talks)
-	ts := startServer(t, serverConfig{})
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
 
 	start := make(chan struct{})
 	results := make([]result, dispatchers)
@@ -86,7 +88,7 @@ func TestRun_dispatchConcurrently(t *testing.T) {
 
 	got := map[string]int{}
 	for _, m := range ts.Received() {
-		p, err := parseMessage(m.Data)
+		p, err := mailcheck.Parse(m.Data)
 		require.NoError(t, err)
 		got[p.Header.Get("Message-Id")]++
 	}
@@ -139,7 +141,7 @@ func TestDispatch_leaseExpiry(t *testing.T) {
 	ctx := context.Background()
 	const lease = 2 * time.Second
 	db, stored := newDB(t, enteredAt, juneTalks(t)[1]) // the June 12 talk: one reminder, due June 11, 4 PM
-	ts := startServer(t, serverConfig{})
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
 	clk := &testClock{now: time.Date(2017, time.June, 11, 21, 0, 0, 0, time.UTC)}
 	c := &config{smtp: ts.Addr, insecure: true, from: "seminars@csail.mit.edu", domain: testDomain, now: clk.Now}
 	newCalendar := func(mailer seminar.Mailer) (*seminar.Calendar, *sqlite.Store) {
@@ -187,13 +189,13 @@ func TestDispatch_leaseExpiry(t *testing.T) {
 
 	got := ts.Received()
 	require.Len(t, got, 1)
-	want, err := parseMessage(attempted)
+	want, err := mailcheck.Parse(attempted)
 	require.NoError(t, err)
-	sent, err := parseMessage(got[0].Data)
+	sent, err := mailcheck.Parse(got[0].Data)
 	require.NoError(t, err)
 	assert.Equal(t, "<"+stored[0].ID+".reminder-1440m.s0@csail.mit.edu>", sent.Header.Get("Message-Id"))
 	assert.Equal(t, want.Header.Get("Message-Id"), sent.Header.Get("Message-Id"), "the Message-ID the first dispatcher would have used")
-	assert.Equal(t, want.withoutClockReadings(), sent.withoutClockReadings(), "the same message")
+	assert.Equal(t, want.WithoutClockReadings(), sent.WithoutClockReadings(), "the same message")
 
 	close(hung.release)
 	select {

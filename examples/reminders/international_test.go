@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/mailcheck"
+	"github.com/seminarkit/seminar/internal/smtptest"
 )
 
 // internationalTalk has non-ASCII in every name, the title, the place and
@@ -51,7 +53,7 @@ func longTitleTalk(t testing.TB) *seminar.Event {
 func TestRun_internationalMessages(t *testing.T) {
 	intl, long := internationalTalk(t), longTitleTalk(t)
 	db, stored := newDB(t, enteredAt, intl, long)
-	ts := startServer(t, serverConfig{})
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
 	const from = "Séminaires du département d’informatique <seminaires@csail.mit.edu>"
 	base := []string{"-db", db, "-smtp", ts.Addr, "-insecure", "-from", from}
 	for _, e := range stored {
@@ -72,13 +74,13 @@ func TestRun_internationalMessages(t *testing.T) {
 	titles := []string{intl.Title, long.Title, intl.Title, long.Title}
 	contacts := []seminar.Person{intl.Contact, long.Contact, intl.Contact, long.Contact}
 	for i, m := range got {
-		p, err := parseMessage(m.Data)
+		p, err := mailcheck.Parse(m.Data)
 		require.NoError(t, err)
 		assert.Equal(t, "TALK: "+titles[i], p.Subject, "message %d: Go decodes the subject", i)
 		assert.Equal(t, "Séminaires du département d’informatique", p.From[0].Name)
 		require.Len(t, p.ReplyTo, 1)
 		assert.Equal(t, contacts[i].Name, p.ReplyTo[0].Name)
-		text := p.part("text/plain")
+		text := p.Part("text/plain")
 		require.NotNil(t, text)
 		assert.Contains(t, text.Body, titles[i])
 		if i%2 == 0 {
@@ -87,15 +89,15 @@ func TestRun_internationalMessages(t *testing.T) {
 			}
 			assert.Contains(t, text.Body, intl.Host.Name)
 		}
-		ics := p.part("text/calendar")
+		ics := p.Part("text/calendar")
 		require.NotNil(t, ics)
 		assert.Contains(t, unfold(ics.Body), "SUMMARY:"+escapeText(titles[i])+"\r\n", "message %d: the calendar carries the title", i)
 	}
 
-	if why := pythonMissing(t); why != "" {
+	if why := mailcheck.PythonMissing(t); why != "" {
 		t.Skip(why)
 	}
-	for i, rep := range pythonReports(t, raws) {
+	for i, rep := range mailcheck.Python(t, raws) {
 		assert.Empty(t, rep.Defects, "message %d", i)
 		assert.Equal(t, "TALK: "+titles[i], rep.Subject, "message %d: Python decodes the subject", i)
 		assert.Equal(t, [][]string{{"Séminaires du département d’informatique", "seminaires@csail.mit.edu"}}, rep.From)

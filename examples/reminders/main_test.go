@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/mailcheck"
+	"github.com/seminarkit/seminar/internal/smtptest"
 	"github.com/seminarkit/seminar/store/sqlite"
 )
 
@@ -86,7 +88,7 @@ func TestRun_previewIsWhatSendDelivers(t *testing.T) {
 		t.Run(clock.name, func(t *testing.T) {
 			db, stored := newDB(t, enteredAt, juneTalks(t)...)
 			id := stored[1].ID
-			ts := startServer(t, serverConfig{})
+			ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
 
 			pre := runCmd(t, append([]string{"-db", db, "-from", from, "-preview", id}, clock.args...)...)
 			require.Equal(t, exitOK, pre.code, pre.stderr)
@@ -101,11 +103,11 @@ func TestRun_previewIsWhatSendDelivers(t *testing.T) {
 			assert.Equal(t, "robot@lab.example.edu", got[0].From, "the envelope sender is -from")
 			assert.Equal(t, lists, got[0].To, "every list of the talk in one transaction")
 
-			want, err := parseMessage([]byte(pre.stdout))
+			want, err := mailcheck.Parse([]byte(pre.stdout))
 			require.NoError(t, err, "the preview is a message:\n%s", pre.stdout)
-			have, err := parseMessage(got[0].Data)
+			have, err := mailcheck.Parse(got[0].Data)
 			require.NoError(t, err)
-			assert.Equal(t, want.withoutClockReadings(), have.withoutClockReadings(),
+			assert.Equal(t, want.WithoutClockReadings(), have.WithoutClockReadings(),
 				"the preview is the message sent, part by part, but for Date and DTSTAMP")
 			if clock.args != nil {
 				assert.Equal(t, pre.stdout, string(got[0].Data), "with a fixed clock, byte for byte")
@@ -117,7 +119,7 @@ func TestRun_previewIsWhatSendDelivers(t *testing.T) {
 			assert.Equal(t, "TALK: A picture of the energy landscape of deep neural networks", have.Subject)
 			assert.Contains(t, sent.stdout, messageID)
 			assert.Contains(t, sent.stdout, "to 2 recipients")
-			cal := have.part("text/calendar")
+			cal := have.Part("text/calendar")
 			require.NotNil(t, cal)
 			assert.Equal(t, "PUBLISH", cal.Params["method"])
 			assert.Contains(t, cal.Body, "UID:"+stored[1].UID+"\r\n")
@@ -128,7 +130,7 @@ func TestRun_previewIsWhatSendDelivers(t *testing.T) {
 func TestRun_sendOnceUnlessForced(t *testing.T) {
 	db, stored := newDB(t, enteredAt, juneTalks(t)...)
 	id := stored[1].ID
-	ts := startServer(t, serverConfig{})
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
 	send := func(extra ...string) result {
 		return runCmd(t, append([]string{"-db", db, "-smtp", ts.Addr, "-insecure", "-send", id}, extra...)...)
 	}
@@ -147,9 +149,9 @@ func TestRun_sendOnceUnlessForced(t *testing.T) {
 	require.Equal(t, exitOK, forced.code, forced.stderr)
 	got := ts.Received()
 	require.Len(t, got, 2)
-	a, err := parseMessage(got[0].Data)
+	a, err := mailcheck.Parse(got[0].Data)
 	require.NoError(t, err)
-	b, err := parseMessage(got[1].Data)
+	b, err := mailcheck.Parse(got[1].Data)
 	require.NoError(t, err)
 	assert.NotEqual(t, a.Header.Get("Message-Id"), b.Header.Get("Message-Id"), "a forced resend is a new message")
 	assert.Equal(t, "<"+id+".manual.s0.r1@example.org>", b.Header.Get("Message-Id"))
@@ -201,7 +203,7 @@ func TestRun_usage(t *testing.T) {
 
 func TestRun_STARTTLSRequired(t *testing.T) {
 	db, stored := newDB(t, enteredAt, juneTalks(t)...)
-	ts := startServer(t, serverConfig{}) // plaintext only
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext}) // plaintext only
 
 	r := runCmd(t, "-db", db, "-smtp", ts.Addr, "-send", stored[1].ID)
 	assert.Equal(t, exitFailure, r.code)
@@ -220,30 +222,30 @@ func TestRun_STARTTLSRequired(t *testing.T) {
 
 func TestRun_auth(t *testing.T) {
 	db, stored := newDB(t, enteredAt, juneTalks(t)...)
-	ts := startServer(t, serverConfig{Auth: true})
-	base := []string{"-db", db, "-smtp", ts.Addr, "-insecure", "-user", testUser}
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext, Mechanisms: []string{"PLAIN"}})
+	base := []string{"-db", db, "-smtp", ts.Addr, "-insecure", "-user", smtptest.User}
 
 	wrong := runCmd(t, append(base, "-pass", "wrong", "-send", stored[1].ID)...)
 	assert.Equal(t, exitFailure, wrong.code)
 	assert.Contains(t, wrong.stderr, "535")
 
-	right := runCmd(t, append(base, "-pass", testPassword, "-send", stored[2].ID)...)
+	right := runCmd(t, append(base, "-pass", smtptest.Password, "-send", stored[2].ID)...)
 	require.Equal(t, exitOK, right.code, right.stderr)
 
-	t.Setenv(passwordEnv, testPassword)
+	t.Setenv(passwordEnv, smtptest.Password)
 	fromEnv := runCmd(t, append(base, "-send", stored[3].ID)...)
 	require.Equal(t, exitOK, fromEnv.code, fromEnv.stderr)
 
 	got := ts.Received()
 	require.Len(t, got, 2)
 	for _, m := range got {
-		assert.Equal(t, testUser, m.User, "the session authenticated")
+		assert.Equal(t, smtptest.User, m.User, "the session authenticated")
 	}
 }
 
 func TestRun_dispatch(t *testing.T) {
 	db, stored := newDB(t, enteredAt, juneTalks(t)...)
-	ts := startServer(t, serverConfig{})
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
 	dispatch := func(now ...string) result {
 		args := []string{"-db", db, "-smtp", ts.Addr, "-insecure", "-dispatch"}
 		if len(now) > 0 {
@@ -256,7 +258,7 @@ func TestRun_dispatch(t *testing.T) {
 	messageIDs := func() []string {
 		var ids []string
 		for _, m := range ts.Received() {
-			p, err := parseMessage(m.Data)
+			p, err := mailcheck.Parse(m.Data)
 			require.NoError(t, err)
 			ids = append(ids, p.Header.Get("Message-Id"))
 		}

@@ -12,6 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seminarkit/seminar/internal/mailcheck"
+	"github.com/seminarkit/seminar/internal/smtptest"
 )
 
 // buildCommands builds examples/quickstart and this command with go build.
@@ -96,30 +99,30 @@ func TestCommand_onTheQuickstartDatabase(t *testing.T) {
 	assert.Contains(t, usage.stderr, "-send needs -smtp HOST:PORT")
 
 	t.Run("STARTTLS and AUTH", func(t *testing.T) {
-		ts := startServer(t, serverConfig{StartTLS: true, Auth: true})
-		env := []string{"SSL_CERT_FILE=" + certFile(t), passwordEnv + "=" + testPassword}
+		ts := startServer(t, &smtptest.Options{Mechanisms: []string{"PLAIN"}})
+		env := []string{"SSL_CERT_FILE=" + certFile(t), passwordEnv + "=" + smtptest.Password}
 		preview := exitCode(t, reminders, env, "-db", db, "-preview", seed)
 		require.Equal(t, exitOK, preview.code, preview.stderr)
-		sent := exitCode(t, reminders, env, "-db", db, "-smtp", ts.Addr, "-user", testUser, "-send", seed)
+		sent := exitCode(t, reminders, env, "-db", db, "-smtp", ts.Addr, "-user", smtptest.User, "-send", seed)
 		require.Equal(t, exitOK, sent.code, sent.stderr)
 		got := ts.Received()
 		require.Len(t, got, 1)
 		assert.True(t, got[0].TLS, "the message went over TLS")
-		assert.Equal(t, testUser, got[0].User)
-		a, err := parseMessage([]byte(preview.stdout))
+		assert.Equal(t, smtptest.User, got[0].User)
+		a, err := mailcheck.Parse([]byte(preview.stdout))
 		require.NoError(t, err)
-		b, err := parseMessage(got[0].Data)
+		b, err := mailcheck.Parse(got[0].Data)
 		require.NoError(t, err)
-		assert.Equal(t, a.withoutClockReadings(), b.withoutClockReadings(), "the preview is what was sent")
+		assert.Equal(t, a.WithoutClockReadings(), b.WithoutClockReadings(), "the preview is what was sent")
 
-		untrusted := exitCode(t, reminders, []string{passwordEnv + "=" + testPassword}, "-db", db, "-smtp", ts.Addr, "-user", testUser, "-send", seed, "-force")
+		untrusted := exitCode(t, reminders, []string{passwordEnv + "=" + smtptest.Password}, "-db", db, "-smtp", ts.Addr, "-user", smtptest.User, "-send", seed, "-force")
 		assert.Equal(t, exitFailure, untrusted.code, "a certificate that does not verify stops the send")
 		assert.Contains(t, untrusted.stderr, "certificate")
 		assert.Len(t, ts.Received(), 1)
 	})
 
 	t.Run("killed dispatcher", func(t *testing.T) {
-		stall := startServer(t, serverConfig{Stall: true})
+		stall := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext, Behavior: smtptest.StallData})
 		first := newProcess(reminders, nil, "-db", db, "-smtp", stall.Addr, "-insecure", "-now", "2017-06-11T21:00:00Z", "-dispatch")
 		require.NoError(t, first.cmd.Start())
 		var attempted []byte
@@ -133,7 +136,7 @@ func TestCommand_onTheQuickstartDatabase(t *testing.T) {
 		require.NoError(t, first.cmd.Process.Kill(), "SIGKILL: no chance to record anything")
 		_ = first.cmd.Wait()
 
-		ts := startServer(t, serverConfig{})
+		ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
 		dispatch := func(now string) string {
 			r := exitCode(t, reminders, nil, "-db", db, "-smtp", ts.Addr, "-insecure", "-now", now, "-dispatch")
 			require.Equal(t, exitOK, r.code, r.stderr)
@@ -145,11 +148,11 @@ func TestCommand_onTheQuickstartDatabase(t *testing.T) {
 		assert.Equal(t, "sent 2, retrying 0, failed 0, dropped 0\n", dispatch("2017-06-11T21:02:01Z"), "the leases expired")
 		assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 0\n", dispatch("2017-06-11T21:03:00Z"))
 
-		want, err := parseMessage(attempted)
+		want, err := mailcheck.Parse(attempted)
 		require.NoError(t, err)
 		var ids []string
 		for _, m := range ts.Received() {
-			p, err := parseMessage(m.Data)
+			p, err := mailcheck.Parse(m.Data)
 			require.NoError(t, err)
 			ids = append(ids, p.Header.Get("Message-Id"))
 		}

@@ -14,7 +14,7 @@ JSON list in all) saying what a Python-based mail tool would see:
   header_max_line the longest header line in octets, CRLF excluded
   max_line        the longest line of the whole message in octets
 
-Run it with Debian's /usr/bin/python3: the email package is the standard
+It is run by the Go package mailcheck (python.go); run it by hand with Debian's /usr/bin/python3: the email package is the standard
 library's, and no other package is needed.
 """
 import email
