@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore"
 )
 
 // deliveryColumns are the columns of the deliveries table in the order that
@@ -204,11 +204,8 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, owner string, lease
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("postgres: claim due deliveries: %w", err)
 	}
-	switch {
-	case limit <= 0:
-		return nil, fmt.Errorf("postgres: claim due deliveries: %w: limit %d is not positive", seminar.ErrInvalid, limit)
-	case lease <= 0:
-		return nil, fmt.Errorf("postgres: claim due deliveries: %w: lease %s is not positive", seminar.ErrInvalid, lease)
+	if err := sqlstore.CheckClaim(limit, lease); err != nil {
+		return nil, fmt.Errorf("postgres: claim due deliveries: %w", err)
 	}
 	rows, err := s.pool.Query(ctx, s.sql.claim, now, owner, now.Add(lease), limit)
 	if err != nil {
@@ -218,12 +215,7 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, owner string, lease
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim due deliveries: %w", dbError(ctx, err))
 	}
-	slices.SortFunc(ds, func(a, b *seminar.Delivery) int {
-		if c := a.DueAt.Compare(b.DueAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	sqlstore.SortClaimed(ds)
 	return ds, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -146,11 +145,8 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, owner string, lease
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: claim due deliveries: %w", err)
 	}
-	switch {
-	case limit <= 0:
-		return nil, fmt.Errorf("sqlite: claim due deliveries: %w: limit %d is not positive", seminar.ErrInvalid, limit)
-	case lease <= 0:
-		return nil, fmt.Errorf("sqlite: claim due deliveries: %w: lease %s is not positive", seminar.ErrInvalid, lease)
+	if err := sqlstore.CheckClaim(limit, lease); err != nil {
+		return nil, fmt.Errorf("sqlite: claim due deliveries: %w", err)
 	}
 	until, err := toNS(now.Add(lease))
 	if err != nil {
@@ -164,12 +160,7 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, owner string, lease
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: claim due deliveries: %w", dbError(ctx, err))
 	}
-	slices.SortFunc(ds, func(a, b *seminar.Delivery) int {
-		if c := a.DueAt.Compare(b.DueAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	sqlstore.SortClaimed(ds)
 	return ds, nil
 }
 
