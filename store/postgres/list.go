@@ -4,93 +4,27 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore"
 )
 
-// listShape says which conditions a list query has. Each shape is one SQL
-// text, which pgx prepares once per connection.
-type listShape uint8
-
-const (
-	hasTo listShape = 1 << iota
-	hasFrom
-	hasSeries
-	publicOnly
-	excludeCancelled
-	hasAfter
-
-	listShapes = 1 << iota
-)
-
-func shapeOf(q *seminar.ListQuery) listShape {
-	var sh listShape
-	if !q.To.IsZero() {
-		sh |= hasTo
-	}
-	if !q.From.IsZero() {
-		sh |= hasFrom
-	}
-	if q.Series != "" {
-		sh |= hasSeries
-	}
-	if q.PublicOnly {
-		sh |= publicOnly
-	}
-	if !q.IncludeCancelled {
-		sh |= excludeCancelled
-	}
-	if q.After != nil {
-		sh |= hasAfter
-	}
-	return sh
-}
-
-// sql returns the query text of the shape. Its parameters are the ones
+// listSQL returns the query text of a shape. Its parameters are the ones
 // listArgs returns, in that order.
-//
-// No event lasts longer than seminar.MaxDuration (Store implementations may
-// rely on it), so an event that ends after From starts after From -
-// MaxDuration: a lower bound on start_at that lets a range query walk the
-// (start_at, id) index from near From instead of from the beginning of
-// time. It is one parameter, the later of that bound and After.Start, so
-// that the planner has one index condition to start from.
-func (sh listShape) sql(selectEvents string) string {
-	var conds []string
+func listSQL(sh sqlstore.ListShape, selectEvents string) string {
 	n := 0
-	param := func() string { n++; return "$" + strconv.Itoa(n) }
-	if sh&(hasFrom|hasAfter) != 0 {
-		conds = append(conds, "start_at >= "+param())
-	}
-	if sh&hasTo != 0 {
-		conds = append(conds, "start_at < "+param())
-	}
-	if sh&hasFrom != 0 {
-		conds = append(conds, "end_at > "+param())
-	}
-	if sh&hasAfter != 0 {
-		start, id := param(), param()
-		conds = append(conds, "(start_at, id) > ("+start+", "+id+")")
-	}
-	if sh&hasSeries != 0 {
-		conds = append(conds, "series = "+param())
-	}
-	if sh&publicOnly != 0 {
-		conds = append(conds, "public")
-	}
-	if sh&excludeCancelled != 0 {
-		conds = append(conds, "status <> '"+string(seminar.StatusCancelled)+"'")
-	}
-	var b strings.Builder
-	b.WriteString(selectEvents)
-	if len(conds) > 0 {
-		b.WriteString(" WHERE ")
-		b.WriteString(strings.Join(conds, " AND "))
-	}
-	b.WriteString(" ORDER BY start_at, id LIMIT " + param())
-	return b.String()
+	return sh.SQL(sqlstore.ListDialect{
+		Select: selectEvents,
+		Start:  "start_at",
+		End:    "end_at",
+		Public: "public",
+		Param:  func() string { n++; return "$" + strconv.Itoa(n) },
+		After: func(param func() string) string {
+			start, id := param(), param()
+			return "(start_at, id) > (" + start + ", " + id + ")"
+		},
+	})
 }
 
 // The instants PostgreSQL's timestamptz holds lie between 4713 BC and
@@ -112,30 +46,30 @@ func bound(t time.Time) time.Time {
 }
 
 // listArgs returns the parameters of q for the SQL of its shape.
-func listArgs(q *seminar.ListQuery, sh listShape) []any {
+func listArgs(q *seminar.ListQuery, sh sqlstore.ListShape) []any {
 	var lower time.Time
-	if sh&hasFrom != 0 {
+	if sh&sqlstore.HasFrom != 0 {
 		// An event that ends after From starts after From - MaxDuration,
 		// a microsecond later at least: the store keeps microseconds.
 		lower = bound(q.From.Add(-seminar.MaxDuration + time.Microsecond))
 	}
-	if sh&hasAfter != 0 && (lower.IsZero() || q.After.Start.After(lower)) {
+	if sh&sqlstore.HasAfter != 0 && (lower.IsZero() || q.After.Start.After(lower)) {
 		lower = bound(q.After.Start)
 	}
 	args := make([]any, 0, 8)
-	if sh&(hasFrom|hasAfter) != 0 {
+	if sh&(sqlstore.HasFrom|sqlstore.HasAfter) != 0 {
 		args = append(args, lower)
 	}
-	if sh&hasTo != 0 {
+	if sh&sqlstore.HasTo != 0 {
 		args = append(args, bound(q.To))
 	}
-	if sh&hasFrom != 0 {
+	if sh&sqlstore.HasFrom != 0 {
 		args = append(args, bound(q.From))
 	}
-	if sh&hasAfter != 0 {
+	if sh&sqlstore.HasAfter != 0 {
 		args = append(args, bound(q.After.Start), q.After.ID)
 	}
-	if sh&hasSeries != 0 {
+	if sh&sqlstore.HasSeries != 0 {
 		args = append(args, q.Series)
 	}
 	return append(args, q.Limit)
@@ -150,7 +84,7 @@ func (s *Store) List(ctx context.Context, q seminar.ListQuery) ([]*seminar.Event
 	if q.Limit <= 0 {
 		return nil, fmt.Errorf("postgres: list events: %w: limit %d is not positive", seminar.ErrInvalid, q.Limit)
 	}
-	sh := shapeOf(&q)
+	sh := sqlstore.ShapeOf(&q)
 	rows, err := s.pool.Query(ctx, s.sql.lists[sh], listArgs(&q, sh)...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list events: %w", dbError(ctx, err))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/seminarkit/seminar/store/internal/sqlstore"
 )
 
 // statements are the SQL texts of a Store, with its schema's table names
@@ -13,7 +14,7 @@ type statements struct {
 	events pgx.Identifier // for COPY
 
 	get, getByUID, insert, update, version, remove string
-	lists                                          [listShapes]string
+	lists                                          [sqlstore.ListShapes]string
 
 	addDelivery, getDelivery, deliveries, claim, finish, deliveryState, drop string
 }
@@ -46,8 +47,8 @@ func newStatements(schema string) statements {
 		drop: "UPDATE " + deliveries + " SET state = 'dropped', last_error = $2" +
 			" WHERE event_id = $1 AND state IN ('pending', 'retry') AND kind = ANY($3)",
 	}
-	for sh := range listShapes {
-		st.lists[sh] = listShape(sh).sql(selectEvents)
+	for sh := range sqlstore.ListShapes {
+		st.lists[sh] = listSQL(sqlstore.ListShape(sh), selectEvents)
 	}
 	return st
 }

@@ -6,12 +6,13 @@ import (
 	"io/fs"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore"
 )
 
 // ListSQL returns the query text and parameters List runs for q.
 func ListSQL(q seminar.ListQuery) (string, []any) {
-	sh := shapeOf(&q)
-	return sh.sql(), listArgs(&q, sh)
+	sh := sqlstore.ShapeOf(&q)
+	return listSQL(sh), listArgs(&q, sh)
 }
 
 // DB returns the database handle of s.

@@ -4,49 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore"
 )
-
-// listShape says which conditions a list query has. Each shape is one SQL
-// text, prepared once per Store.
-type listShape uint8
-
-const (
-	hasTo listShape = 1 << iota
-	hasFrom
-	hasSeries
-	publicOnly
-	excludeCancelled
-	hasAfter
-
-	listShapes = 1 << iota
-)
-
-func shapeOf(q *seminar.ListQuery) listShape {
-	var sh listShape
-	if !q.To.IsZero() {
-		sh |= hasTo
-	}
-	if !q.From.IsZero() {
-		sh |= hasFrom
-	}
-	if q.Series != "" {
-		sh |= hasSeries
-	}
-	if q.PublicOnly {
-		sh |= publicOnly
-	}
-	if !q.IncludeCancelled {
-		sh |= excludeCancelled
-	}
-	if q.After != nil {
-		sh |= hasAfter
-	}
-	return sh
-}
 
 // maxDurationNS is seminar.MaxDuration in nanoseconds. No event starts
 // more than that before it ends (Store implementations may rely on it), so
@@ -55,73 +17,51 @@ func shapeOf(q *seminar.ListQuery) listShape {
 // from near From instead of from the beginning of time.
 const maxDurationNS = int64(seminar.MaxDuration / time.Nanosecond)
 
-// sql returns the query text of the shape. Its parameters are the ones
-// listArgs returns, in that order.
-//
-// The lower bound on start_ns is one parameter, the larger of From -
-// MaxDuration and After.Start: SQLite starts an index range at one lower
-// bound and, not knowing the parameters, might pick the looser of two.
-func (sh listShape) sql() string {
-	var conds []string
-	if sh&(hasFrom|hasAfter) != 0 {
-		conds = append(conds, "start_ns >= ?")
-	}
-	if sh&hasTo != 0 {
-		conds = append(conds, "start_ns < ?")
-	}
-	if sh&hasFrom != 0 {
-		conds = append(conds, "end_ns > ?")
-	}
-	if sh&hasAfter != 0 {
-		conds = append(conds, "(start_ns > ? OR (start_ns = ? AND id > ?))")
-	}
-	if sh&hasSeries != 0 {
-		conds = append(conds, "series = ?")
-	}
-	if sh&publicOnly != 0 {
-		conds = append(conds, "public = 1")
-	}
-	if sh&excludeCancelled != 0 {
-		conds = append(conds, "status <> '"+string(seminar.StatusCancelled)+"'")
-	}
-	var b strings.Builder
-	b.WriteString(selectSQL)
-	if len(conds) > 0 {
-		b.WriteString(" WHERE ")
-		b.WriteString(strings.Join(conds, " AND "))
-	}
-	b.WriteString(" ORDER BY start_ns, id LIMIT ?")
-	return b.String()
+// listSQL returns the query text of a shape. Its parameters are the ones
+// listArgs returns, in that order. SQLite starts an index range at one
+// lower bound and, not knowing the parameters, might pick the looser of
+// two: hence sqlstore's single lower bound.
+func listSQL(sh sqlstore.ListShape) string {
+	return sh.SQL(sqlstore.ListDialect{
+		Select: selectSQL,
+		Start:  "start_ns",
+		End:    "end_ns",
+		Public: "public = 1",
+		Param:  func() string { return "?" },
+		After: func(param func() string) string {
+			return "(start_ns > " + param() + " OR (start_ns = " + param() + " AND id > " + param() + "))"
+		},
+	})
 }
 
 // listArgs returns the parameters of q for the SQL of its shape.
-func listArgs(q *seminar.ListQuery, sh listShape) []any {
+func listArgs(q *seminar.ListQuery, sh sqlstore.ListShape) []any {
 	var from, after int64
 	lower := int64(zeroNS)
-	if sh&hasFrom != 0 {
+	if sh&sqlstore.HasFrom != 0 {
 		from = boundNS(q.From)
 		// An event that ends after From starts after From - MaxDuration,
 		// at From - MaxDuration + 1ns or later.
 		lower = max(from, minTimeNS+maxDurationNS) - maxDurationNS + 1
 	}
-	if sh&hasAfter != 0 {
+	if sh&sqlstore.HasAfter != 0 {
 		after = boundNS(q.After.Start)
 		lower = max(lower, after)
 	}
 	args := make([]any, 0, 9)
-	if sh&(hasFrom|hasAfter) != 0 {
+	if sh&(sqlstore.HasFrom|sqlstore.HasAfter) != 0 {
 		args = append(args, lower)
 	}
-	if sh&hasTo != 0 {
+	if sh&sqlstore.HasTo != 0 {
 		args = append(args, boundNS(q.To))
 	}
-	if sh&hasFrom != 0 {
+	if sh&sqlstore.HasFrom != 0 {
 		args = append(args, from)
 	}
-	if sh&hasAfter != 0 {
+	if sh&sqlstore.HasAfter != 0 {
 		args = append(args, after, after, q.After.ID)
 	}
-	if sh&hasSeries != 0 {
+	if sh&sqlstore.HasSeries != 0 {
 		args = append(args, q.Series)
 	}
 	return append(args, q.Limit)
@@ -140,7 +80,7 @@ func (s *Store) List(ctx context.Context, q seminar.ListQuery) ([]*seminar.Event
 	if q.Limit <= 0 {
 		return nil, fmt.Errorf("sqlite: list events: %w: limit %d is not positive", seminar.ErrInvalid, q.Limit)
 	}
-	sh := shapeOf(&q)
+	sh := sqlstore.ShapeOf(&q)
 	stmt, err := s.listStmt(ctx, sh)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list events: %w", dbError(ctx, err))
@@ -166,7 +106,7 @@ func (s *Store) List(ctx context.Context, q seminar.ListQuery) ([]*seminar.Event
 
 // listStmt returns the prepared statement of a shape, preparing it on first
 // use.
-func (s *Store) listStmt(ctx context.Context, sh listShape) (*sql.Stmt, error) {
+func (s *Store) listStmt(ctx context.Context, sh sqlstore.ListShape) (*sql.Stmt, error) {
 	if stmt := s.lists[sh].Load(); stmt != nil {
 		return stmt, nil
 	}
@@ -175,7 +115,7 @@ func (s *Store) listStmt(ctx context.Context, sh listShape) (*sql.Stmt, error) {
 	if stmt := s.lists[sh].Load(); stmt != nil {
 		return stmt, nil
 	}
-	stmt, err := s.db.PrepareContext(ctx, sh.sql())
+	stmt, err := s.db.PrepareContext(ctx, listSQL(sh))
 	if err != nil {
 		return nil, err
 	}

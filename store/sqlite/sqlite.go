@@ -61,6 +61,7 @@ import (
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore"
 	"modernc.org/sqlite"
 )
 
@@ -96,7 +97,7 @@ type Store struct {
 	// lists caches one prepared statement per shape of list query (which
 	// bounds and filters it has), made on first use.
 	listMu sync.Mutex
-	lists  [listShapes]atomic.Pointer[sql.Stmt]
+	lists  [sqlstore.ListShapes]atomic.Pointer[sql.Stmt]
 }
 
 // Open opens the SQLite database at path, creating the file if it does not
