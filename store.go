@@ -54,19 +54,25 @@ type Store interface {
 	List(ctx context.Context, q ListQuery) ([]*Event, error)
 }
 
-// Outbox keeps deliveries. A Store that implements it can send reminders:
-// New requires it when Options.Mailer is set. The rules below are checked by
-// store/storetest.
+// Outbox keeps deliveries, the rows of the reminder outbox, and lets the
+// Calendar change events and their deliveries in one atomic step. Every
+// Calendar on a Store that implements it schedules reminders, with or
+// without a Mailer. The rules below are checked by store/storetest.
 //
-// All methods must be safe for concurrent use, and ClaimDue and Finish safe
-// across processes sharing the store: a claim is a lease held in the store,
-// never in memory.
+// All methods must be safe for concurrent use, and safe across processes
+// sharing the store: a claim is a lease held in the store, never in memory.
 type Outbox interface {
-	// AddDeliveries stores the deliveries whose ID is not stored yet and
-	// leaves the others as they are, in one atomic step. Of two with the
-	// same ID in ds, the first is stored. A nil delivery fails the call with
-	// an error matching ErrInvalid, and nothing is stored.
-	AddDeliveries(ctx context.Context, ds ...*Delivery) error
+	// Atomic calls fn with a transaction and commits what fn did through it
+	// if fn returns nil, or undoes all of it if fn returns an error or
+	// panics, or if the commit fails: an event write and the outbox changes
+	// that go with it are stored together or not at all, and no other
+	// caller sees one without the other. Atomic returns fn's error as it is
+	// (errors.Is must see through it), or the store's error if the
+	// transaction could not begin or commit. tx must not be used after fn
+	// returns, nor by another goroutine; fn must not call the Store or
+	// Outbox methods, only tx's. A done context ends the transaction with an
+	// error wrapping ctx.Err().
+	Atomic(ctx context.Context, fn func(tx Tx) error) error
 
 	// Deliveries returns the deliveries of an event ordered by DueAt, then
 	// ID; none is not an error.
@@ -79,32 +85,74 @@ type Outbox interface {
 	// ClaimDue claims up to limit deliveries that are due at now, ordered
 	// by DueAt, then ID: those pending or retry with DueAt <= now, and those
 	// sending whose LeaseUntil is before now (a dispatcher died holding
-	// them). limit and lease must be positive. A
-	// delivery of any kind but KindCancel is never claimed while its event
-	// is cancelled or deleted. Each claim sets State to sending, LeaseOwner
-	// to owner, LeaseUntil to now+lease, and raises Attempts, and
-	// changes no other field, atomically: of several concurrent callers,
-	// exactly one claims a given delivery.
+	// them). limit and lease must be positive. A pending or retry delivery
+	// of any kind but KindCancel is never claimed while its event is
+	// cancelled or deleted; one left sending past its lease is claimed
+	// whatever its event's state, so that the dispatcher ends it. Each claim
+	// sets State to sending, LeaseOwner to owner, LeaseUntil to now+lease,
+	// and raises Attempts, and changes no other field, atomically: of
+	// several concurrent callers, exactly one claims a given delivery.
 	ClaimDue(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]*Delivery, error)
+
+	// Finish stores the outcome of a claimed delivery, as Tx.Finish does,
+	// in a step of its own.
+	Finish(ctx context.Context, d *Delivery) error
+
+	// Changed returns up to limit events whose last write has a mark above
+	// mark, ordered by that mark, and the mark of the last event returned.
+	// Marks are positive integers the store hands out as writes commit:
+	// each event that a Create or Update writes, directly or in a
+	// transaction, takes a mark of its own, and so does each Delete, each
+	// higher than every mark already committed, so that a caller who passes
+	// back the mark it got sees every later write, once. Deleted events are
+	// not returned. With nothing newer it returns no events and the highest
+	// mark taken, which is below mark only if the store went back in time
+	// (restored from a backup, say); 0 stands for before the first write.
+	// limit must be positive.
+	Changed(ctx context.Context, mark int64, limit int) ([]*Event, int64, error)
+}
+
+// Tx is a transaction of an Outbox, given to the function Outbox.Atomic
+// calls. Its event methods keep the contracts of the Store methods of the
+// same names, and its delivery methods those written here; each sees what
+// the transaction did before it. Get holds the event it reads (even one not
+// found) against writes by other transactions until this one ends, so that
+// what the Calendar decides from it still holds when it commits. A method
+// that fails may leave the transaction unusable: fn then returns an error,
+// and Atomic undoes the transaction.
+type Tx interface {
+	Get(ctx context.Context, id string) (*Event, error)
+	Create(ctx context.Context, events ...*Event) error
+	Update(ctx context.Context, e *Event, prevVersion int64) error
+	Delete(ctx context.Context, id string) error
+
+	// Deliveries returns the deliveries of an event, as Outbox.Deliveries
+	// does.
+	Deliveries(ctx context.Context, eventID string) ([]*Delivery, error)
+
+	// AddDeliveries stores the deliveries whose ID is not stored yet and
+	// leaves the others as they are. Of two with the same ID in ds, the
+	// first is stored. A nil delivery fails the call with an error matching
+	// ErrInvalid.
+	AddDeliveries(ctx context.Context, ds ...*Delivery) error
+
+	// Drop marks each delivery among ids that is pending or retry as
+	// dropped, with reason as LastError, and returns how many it dropped.
+	// Only State and LastError change. IDs not stored, and deliveries being
+	// sent or already final, are left alone.
+	Drop(ctx context.Context, reason string, ids ...string) (int, error)
 
 	// Finish stores the outcome of a claimed delivery: d is the delivery as
 	// ClaimDue returned it, with State, DueAt, Recipients, MessageID,
 	// LastError, Refused, SentAt and UpdatedAt changed. It writes those
 	// fields if the stored delivery is still sending under the same claim
-	// (LeaseOwner and LeaseUntil equal to d's). Otherwise it returns an error
-	// matching ErrConflict and changes nothing: the lease expired and
+	// (LeaseOwner and LeaseUntil equal to d's). Otherwise it returns an
+	// error matching ErrConflict and changes nothing: the lease expired and
 	// another dispatcher claimed the delivery. LeaseUntil compares as an
 	// instant at the store's precision. It returns an error matching
-	// ErrNotFound when no delivery has d.ID. Kind, Lead, Sequence, Attempts,
-	// Note and the lease fields keep their stored values.
+	// ErrNotFound when no delivery has d.ID. Kind, Lead, Sequence,
+	// Attempts, Note and the lease fields keep their stored values.
 	Finish(ctx context.Context, d *Delivery) error
-
-	// DropPending marks every pending or retry delivery of the event whose
-	// kind is among kinds as dropped, with reason as LastError, and returns
-	// how many it dropped; no kinds drops nothing. Only State and
-	// LastError change. Deliveries being sent or already final are left
-	// alone.
-	DropPending(ctx context.Context, eventID string, reason string, kinds ...DeliveryKind) (int, error)
 }
 
 // ChangeTracker is an optional capability of a Store: a token that tells a
@@ -112,7 +160,7 @@ type Outbox interface {
 // it is stale. Calendar.ChangeToken uses it when the Store implements it.
 //
 // ChangeToken must return a different token once any Create, Update or
-// Delete has committed since the last call, whoever made it: this process,
+// Delete has committed since the last call, directly or in a transaction, whoever made it: this process,
 // another process sharing the store, or another tool writing through the
 // store's own code. It may return a new token with no write in between (a
 // restart, say), which costs a cache one rebuild; it must never return an
