@@ -179,7 +179,7 @@ func (c *Calendar) followUp(ctx context.Context, d *Delivery, refused []Recipien
 	f.Attempts, f.LeaseOwner, f.LeaseUntil, f.SentAt = 0, "", time.Time{}, time.Time{}
 	f.DueAt = now.Add(c.backoff(1))
 	f.LastError = "refused for now by the server"
-	return c.outbox.AddDeliveries(ctx, f)
+	return c.addDeliveries(ctx, f)
 }
 
 func (c *Calendar) backoff(attempts int) time.Duration {

@@ -15,12 +15,12 @@ func (c *Calendar) reschedule(ctx context.Context, cur, next *Event) error {
 		return nil
 	}
 	if next == nil {
-		_, err := c.outbox.DropPending(ctx, cur.ID, "the event was deleted",
+		_, err := c.dropPending(ctx, cur.ID, "the event was deleted",
 			KindReminder, KindManual, KindUpdate, KindCancel)
 		return err
 	}
 	if cur != nil && cur.Sequence != next.Sequence {
-		if _, err := c.outbox.DropPending(ctx, next.ID, "superseded by a change of the event",
+		if _, err := c.dropPending(ctx, next.ID, "superseded by a change of the event",
 			KindReminder, KindManual, KindUpdate); err != nil {
 			return err
 		}
@@ -44,7 +44,7 @@ func (c *Calendar) reschedule(ctx context.Context, cur, next *Event) error {
 			}
 		}
 	}
-	return c.outbox.AddDeliveries(ctx, add...)
+	return c.addDeliveries(ctx, add...)
 }
 
 // scheduled returns the reminders of e's schedule not sent yet for any
@@ -131,4 +131,30 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// addDeliveries stores ds in a transaction of their own.
+func (c *Calendar) addDeliveries(ctx context.Context, ds ...*Delivery) error {
+	return c.outbox.Atomic(ctx, func(tx Tx) error { return tx.AddDeliveries(ctx, ds...) })
+}
+
+// dropPending drops the pending deliveries of the event whose kind is among
+// kinds.
+func (c *Calendar) dropPending(ctx context.Context, eventID, reason string, kinds ...DeliveryKind) (int, error) {
+	var n int
+	err := c.outbox.Atomic(ctx, func(tx Tx) error {
+		ds, err := tx.Deliveries(ctx, eventID)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, d := range ds {
+			if slices.Contains(kinds, d.Kind) {
+				ids = append(ids, d.ID)
+			}
+		}
+		n, err = tx.Drop(ctx, reason, ids...)
+		return err
+	})
+	return n, err
 }

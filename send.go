@@ -128,7 +128,7 @@ func (c *Calendar) claimManual(ctx context.Context, e *Event, force bool, now ti
 	d.Attempts = 1
 	d.LeaseOwner = c.owner
 	d.LeaseUntil = now.Add(c.rem.Lease)
-	if err := c.outbox.AddDeliveries(ctx, d); err != nil {
+	if err := c.addDeliveries(ctx, d); err != nil {
 		return nil, err
 	}
 	stored, err := c.outbox.GetDelivery(ctx, d.ID)

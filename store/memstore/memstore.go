@@ -26,6 +26,7 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -38,6 +39,7 @@ import (
 
 var (
 	_ seminar.Store         = (*Store)(nil)
+	_ seminar.Outbox        = (*Store)(nil)
 	_ seminar.ChangeTracker = (*Store)(nil)
 )
 
@@ -50,13 +52,15 @@ type Store struct {
 	byID    map[string]*seminar.Event
 	byUID   map[string]string // UID to ID
 	ordered []*seminar.Event
-	// writes counts the committed event writes, for ChangeToken.
-	writes uint64
+	// mark is the last mark handed out, to an event write or a delete;
+	// marks holds the mark of each stored event's last write. See Changed.
+	mark  int64
+	marks map[string]int64
 
 	// The outbox. Stored deliveries are private copies, changed in place
-	// under mu by ClaimDue, Finish and DropPending: deliveries indexes
-	// them by ID, byEvent by event, and open holds those not final, the
-	// only ones ClaimDue looks at.
+	// under mu by ClaimDue, Finish and Drop: deliveries indexes them by ID,
+	// byEvent by event, and open holds those not final, the only ones
+	// ClaimDue looks at.
 	deliveries map[string]*seminar.Delivery
 	byEvent    map[string][]*seminar.Delivery
 	open       map[string]*seminar.Delivery
@@ -67,6 +71,7 @@ func New() *Store {
 	return &Store{
 		byID:       make(map[string]*seminar.Event),
 		byUID:      make(map[string]string),
+		marks:      make(map[string]int64),
 		deliveries: make(map[string]*seminar.Delivery),
 		byEvent:    make(map[string][]*seminar.Delivery),
 		open:       make(map[string]*seminar.Delivery),
@@ -83,24 +88,38 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	batch, err := privateBatch(events)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.create(batch, nil)
+}
+
+// privateBatch checks a batch for Create and returns copies of its events.
+func privateBatch(events []*seminar.Event) ([]*seminar.Event, error) {
 	batch := make([]*seminar.Event, len(events))
 	ids := make(map[string]bool, len(events))
 	uids := make(map[string]bool, len(events))
 	for i, e := range events {
 		switch {
 		case e == nil:
-			return fmt.Errorf("%w: events[%d] is nil", seminar.ErrInvalid, i)
+			return nil, fmt.Errorf("%w: events[%d] is nil", seminar.ErrInvalid, i)
 		case ids[e.ID]:
-			return fmt.Errorf("%w: ID %q appears twice among the events", seminar.ErrExists, e.ID)
+			return nil, fmt.Errorf("%w: ID %q appears twice among the events", seminar.ErrExists, e.ID)
 		case uids[e.UID]:
-			return fmt.Errorf("%w: UID %q appears twice among the events", seminar.ErrExists, e.UID)
+			return nil, fmt.Errorf("%w: UID %q appears twice among the events", seminar.ErrExists, e.UID)
 		}
 		ids[e.ID], uids[e.UID] = true, true
 		batch[i] = e.Clone()
 	}
+	return batch, nil
+}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// create stores batch, private copies; s.mu must be held. When u is not
+// nil, it records how to undo the change.
+func (s *Store) create(batch []*seminar.Event, u *undo) error {
 	for _, e := range batch {
 		if _, ok := s.byID[e.ID]; ok {
 			return fmt.Errorf("%w: event %q", seminar.ErrExists, e.ID)
@@ -112,11 +131,18 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) error {
 	for _, e := range batch {
 		s.byID[e.ID] = e
 		s.byUID[e.UID] = e.ID
+		s.mark++
+		s.marks[e.ID] = s.mark
 	}
 	s.insert(batch)
-	if len(batch) > 0 {
-		s.writes++
-	}
+	u.add(func() {
+		for _, e := range batch {
+			delete(s.byID, e.ID)
+			delete(s.byUID, e.UID)
+			delete(s.marks, e.ID)
+			s.remove(e)
+		}
+	})
 	return nil
 }
 
@@ -127,6 +153,11 @@ func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.get(id)
+}
+
+// get returns a copy of the event with the given ID; s.mu must be held.
+func (s *Store) get(id string) (*seminar.Event, error) {
 	e, ok := s.byID[id]
 	if !ok {
 		return nil, seminar.ErrNotFound
@@ -160,6 +191,12 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 	next := e.Clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.update(next, prevVersion, nil)
+}
+
+// update stores next, a private copy, over the event of its ID; s.mu must
+// be held.
+func (s *Store) update(next *seminar.Event, prevVersion int64, u *undo) error {
 	cur, ok := s.byID[next.ID]
 	switch {
 	case !ok:
@@ -170,17 +207,29 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 	if other, ok := s.byUID[next.UID]; ok && other != next.ID {
 		return fmt.Errorf("%w: UID %q belongs to event %q", seminar.ErrExists, next.UID, other)
 	}
+	s.replace(cur, next)
+	prevMark := s.marks[next.ID]
+	s.mark++
+	s.marks[next.ID] = s.mark
+	u.add(func() {
+		s.replace(next, cur)
+		s.marks[cur.ID] = prevMark
+	})
+	return nil
+}
+
+// replace puts the event next in the place of cur, the stored event of the
+// same ID, in every index.
+func (s *Store) replace(cur, next *seminar.Event) {
 	delete(s.byUID, cur.UID)
 	s.byUID[next.UID] = next.ID
 	s.byID[next.ID] = next
-	s.writes++
 	if cur.Start.Equal(next.Start) {
 		s.ordered[s.index(cur)] = next
-		return nil
+		return
 	}
 	s.remove(cur)
 	s.insert([]*seminar.Event{next})
-	return nil
 }
 
 // Delete removes the event with the given ID.
@@ -190,25 +239,72 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.delete(id, nil)
+}
+
+// delete removes the event with the given ID; s.mu must be held.
+func (s *Store) delete(id string, u *undo) error {
 	cur, ok := s.byID[id]
 	if !ok {
 		return seminar.ErrNotFound
 	}
+	prevMark := s.marks[id]
 	delete(s.byID, id)
 	delete(s.byUID, cur.UID)
+	delete(s.marks, id)
 	s.remove(cur)
-	s.writes++
+	s.mark++
+	u.add(func() {
+		s.byID[id] = cur
+		s.byUID[cur.UID] = id
+		s.marks[id] = prevMark
+		s.insert([]*seminar.Event{cur})
+	})
 	return nil
 }
 
-// ChangeToken returns the count of committed event writes.
+// ChangeToken returns the last mark handed out: it rises with every
+// committed event write.
 func (s *Store) ChangeToken(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return strconv.FormatUint(s.writes, 10), nil
+	return strconv.FormatInt(s.mark, 10), nil
+}
+
+// Changed returns copies of up to limit events whose last write has a mark
+// above mark, in the order of their marks, and the mark of the last one.
+func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.Event, int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	if limit <= 0 {
+		return nil, 0, fmt.Errorf("%w: limit %d is not positive", seminar.ErrInvalid, limit)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	type changed struct {
+		mark int64
+		id   string
+	}
+	var newer []changed
+	for id, m := range s.marks {
+		if m > mark {
+			newer = append(newer, changed{m, id})
+		}
+	}
+	if len(newer) == 0 {
+		return nil, s.mark, nil
+	}
+	slices.SortFunc(newer, func(a, b changed) int { return cmp.Compare(a.mark, b.mark) })
+	newer = newer[:min(limit, len(newer))]
+	out := make([]*seminar.Event, len(newer))
+	for i, c := range newer {
+		out[i] = s.byID[c.id].Clone()
+	}
+	return out, newer[len(newer)-1].mark, nil
 }
 
 // List returns copies of up to q.Limit events matching q, ordered by Start

@@ -10,15 +10,9 @@ import (
 	"github.com/seminarkit/seminar"
 )
 
-var _ seminar.Outbox = (*Store)(nil)
-
-// AddDeliveries stores copies of the deliveries whose ID is not stored yet,
-// in one step; of two with the same ID in ds, the first is stored. A nil
-// delivery fails the call and nothing is stored.
-func (s *Store) AddDeliveries(ctx context.Context, ds ...*seminar.Delivery) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
+// addDeliveries stores copies of the deliveries whose ID is not stored yet;
+// of two with the same ID in ds, the first is stored. s.mu must be held.
+func (s *Store) addDeliveries(ds []*seminar.Delivery, u *undo) error {
 	batch := make([]*seminar.Delivery, len(ds))
 	for i, d := range ds {
 		if d == nil {
@@ -26,8 +20,6 @@ func (s *Store) AddDeliveries(ctx context.Context, ds ...*seminar.Delivery) erro
 		}
 		batch[i] = private(d)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, d := range batch {
 		if _, ok := s.deliveries[d.ID]; ok {
 			continue
@@ -37,6 +29,14 @@ func (s *Store) AddDeliveries(ctx context.Context, ds ...*seminar.Delivery) erro
 		if !d.State.Final() {
 			s.open[d.ID] = d
 		}
+		u.add(func() {
+			delete(s.deliveries, d.ID)
+			delete(s.open, d.ID)
+			s.byEvent[d.EventID] = slices.DeleteFunc(s.byEvent[d.EventID], func(x *seminar.Delivery) bool { return x == d })
+			if len(s.byEvent[d.EventID]) == 0 {
+				delete(s.byEvent, d.EventID)
+			}
+		})
 	}
 	return nil
 }
@@ -49,13 +49,19 @@ func (s *Store) Deliveries(ctx context.Context, eventID string) ([]*seminar.Deli
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.eventDeliveries(eventID), nil
+}
+
+// eventDeliveries returns copies of the deliveries of an event in order;
+// s.mu must be held.
+func (s *Store) eventDeliveries(eventID string) []*seminar.Delivery {
 	stored := s.byEvent[eventID]
 	out := make([]*seminar.Delivery, len(stored))
 	for i, d := range stored {
 		out[i] = d.Clone()
 	}
 	slices.SortFunc(out, compareDeliveries)
-	return out, nil
+	return out
 }
 
 // GetDelivery returns a copy of the delivery with the given ID.
@@ -116,6 +122,8 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, owner string, lease
 }
 
 // claimable reports whether the stored delivery d may be claimed at now.
+// A pending or retry delivery is not while its event is cancelled or
+// deleted, unless it is a cancellation notice.
 // s.mu must be held.
 func (s *Store) claimable(d *seminar.Delivery, now time.Time) bool {
 	switch d.State {
@@ -124,9 +132,9 @@ func (s *Store) claimable(d *seminar.Delivery, now time.Time) bool {
 			return false
 		}
 	case seminar.StateSending:
-		if !d.LeaseUntil.Before(now) {
-			return false
-		}
+		// A dispatcher died holding it: claim it again whatever the
+		// event's state, so that the next one ends it.
+		return d.LeaseUntil.Before(now)
 	default:
 		return false
 	}
@@ -143,12 +151,17 @@ func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.finish(d, nil)
+}
+
+// finish is Finish with s.mu held.
+func (s *Store) finish(d *seminar.Delivery, u *undo) error {
 	if d == nil {
 		return fmt.Errorf("%w: delivery is nil", seminar.ErrInvalid)
 	}
 	outcome := private(d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	cur, ok := s.deliveries[outcome.ID]
 	switch {
 	case !ok:
@@ -159,6 +172,7 @@ func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
 		return fmt.Errorf("%w: the delivery is claimed by %q until %s", seminar.ErrConflict,
 			cur.LeaseOwner, cur.LeaseUntil.UTC().Format(time.RFC3339Nano))
 	}
+	s.keep(cur, u)
 	cur.State, cur.DueAt, cur.Recipients = outcome.State, outcome.DueAt, outcome.Recipients
 	cur.MessageID, cur.LastError, cur.Refused = outcome.MessageID, outcome.LastError, outcome.Refused
 	cur.SentAt, cur.UpdatedAt = outcome.SentAt, outcome.UpdatedAt
@@ -168,23 +182,36 @@ func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
 	return nil
 }
 
-// DropPending marks the pending and retry deliveries of the event whose
-// kind is among kinds as dropped, with reason as LastError.
-func (s *Store) DropPending(ctx context.Context, eventID string, reason string, kinds ...seminar.DeliveryKind) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// drop marks the deliveries among ids that are pending or retry as
+// dropped; s.mu must be held.
+func (s *Store) drop(reason string, ids []string, u *undo) int {
 	n := 0
-	for _, d := range s.byEvent[eventID] {
-		if (d.State == seminar.StatePending || d.State == seminar.StateRetry) && slices.Contains(kinds, d.Kind) {
-			d.State, d.LastError = seminar.StateDropped, reason
-			delete(s.open, d.ID)
-			n++
+	for _, id := range ids {
+		d, ok := s.deliveries[id]
+		if !ok || (d.State != seminar.StatePending && d.State != seminar.StateRetry) {
+			continue
 		}
+		s.keep(d, u)
+		d.State, d.LastError = seminar.StateDropped, reason
+		delete(s.open, d.ID)
+		n++
 	}
-	return n, nil
+	return n
+}
+
+// keep records in u how to bring the stored delivery d back to what it is
+// now.
+func (s *Store) keep(d *seminar.Delivery, u *undo) {
+	if u == nil {
+		return
+	}
+	saved := *d
+	u.add(func() {
+		*d = saved
+		if !d.State.Final() {
+			s.open[d.ID] = d
+		}
+	})
 }
 
 // private returns a copy of d to store: sharing no memory with d, and with

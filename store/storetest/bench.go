@@ -91,7 +91,7 @@ func RunBenchmarks(b *testing.B, newStore func(b *testing.B) seminar.Store) {
 			for j := range ds {
 				ds[j] = newDelivery("d"+strconv.Itoa(i*benchClaim+j), "talk", seminar.KindReminder, now.Add(-time.Minute))
 			}
-			if err := outbox.AddDeliveries(b.Context(), ds...); err != nil {
+			if err := addDeliveries(b.Context(), outbox, ds...); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()

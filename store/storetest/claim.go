@@ -115,7 +115,8 @@ func testClaimDueNothingDue(t *testing.T, s seminar.Store) {
 
 // testClaimDueCancelledOrDeletedEvent: a cancelled event never gets a
 // reminder, but lists that already got one must hear it is cancelled, even
-// once the event is deleted.
+// once the event is deleted; a delivery a dispatcher died sending is claimed
+// again whatever its event's state, so that it does not stay sending.
 func testClaimDueCancelledOrDeletedEvent(t *testing.T, s seminar.Store) {
 	o := asOutbox(t, s)
 	off := newEvent("off", june, time.Hour)
@@ -135,9 +136,10 @@ func testClaimDueCancelledOrDeletedEvent(t *testing.T, s seminar.Store) {
 	mustAdd(t, o, all...)
 
 	got := mustClaim(t, o, claimNow, "me", 100)
-	want := []string{"gone.cancel", "live.cancel", "live.manual", "live.reminder", "live.update", "off.cancel"}
+	want := []string{"off.stale", "gone.cancel", "live.cancel", "live.manual", "live.reminder", "live.update", "off.cancel"}
 	assert.Equal(t, want, deliveryIDs(got),
-		"an Outbox must claim deliveries of a scheduled event, and only the KindCancel deliveries of a cancelled or deleted one")
+		"an Outbox must claim deliveries of a scheduled event; of a cancelled or deleted one, only the KindCancel deliveries "+
+			"and those left sending past their lease, so that the dispatcher ends them")
 	for _, d := range all {
 		if !slices.Contains(want, d.ID) {
 			assertSameDelivery(t, d, mustGetDelivery(t, o, d.ID),

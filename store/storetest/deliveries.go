@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -134,11 +135,28 @@ func asOutbox(t *testing.T, s seminar.Store) seminar.Outbox {
 	return o
 }
 
-// mustAdd stores deliveries in one call to AddDeliveries or stops the test.
+// mustAdd stores deliveries in one call to Tx.AddDeliveries or stops the
+// test.
 func mustAdd(t *testing.T, o seminar.Outbox, ds ...*seminar.Delivery) {
 	t.Helper()
-	require.NoError(t, o.AddDeliveries(t.Context(), ds...),
+	require.NoError(t, addDeliveries(t.Context(), o, ds...),
 		"an Outbox must add deliveries whose IDs are not stored yet")
+}
+
+// addDeliveries calls Tx.AddDeliveries in a transaction of its own.
+func addDeliveries(ctx context.Context, o seminar.Outbox, ds ...*seminar.Delivery) error {
+	return o.Atomic(ctx, func(tx seminar.Tx) error { return tx.AddDeliveries(ctx, ds...) })
+}
+
+// drop calls Tx.Drop in a transaction of its own.
+func drop(ctx context.Context, o seminar.Outbox, reason string, ids ...string) (int, error) {
+	var n int
+	err := o.Atomic(ctx, func(tx seminar.Tx) error {
+		var err error
+		n, err = tx.Drop(ctx, reason, ids...)
+		return err
+	})
+	return n, err
 }
 
 // mustGetDelivery returns the stored delivery with the given ID or stops the

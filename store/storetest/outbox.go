@@ -44,8 +44,8 @@ var outboxCases = []testCase{
 	{"FinishTwice", testFinishTwice},
 	{"FinishNotFound", testFinishNotFound},
 	{"FinishRetryIsClaimedAgain", testFinishRetryIsClaimedAgain},
-	{"DropPending", testDropPending},
-	{"DropPendingOtherEvents", testDropPendingOtherEvents},
+	{"Drop", testDrop},
+	{"DropUnknownIDs", testDropUnknownIDs},
 }
 
 func testOutboxRoundTrip(t *testing.T, s seminar.Store) {
@@ -97,7 +97,7 @@ func testOutboxRoundTripEmptyLists(t *testing.T, s seminar.Store) {
 
 func testOutboxAddNoDeliveries(t *testing.T, s seminar.Store) {
 	o := asOutbox(t, s)
-	assert.NoError(t, o.AddDeliveries(t.Context()), "an Outbox must accept AddDeliveries of no deliveries")
+	assert.NoError(t, addDeliveries(t.Context(), o), "an Outbox must accept AddDeliveries of no deliveries")
 }
 
 // testOutboxAddExistingID: the Calendar schedules the same reminders again
@@ -110,7 +110,7 @@ func testOutboxAddExistingID(t *testing.T, s seminar.Store) {
 	again := dueDelivery("a", 5)
 	again.EventID = kept.EventID
 	fresh := dueDelivery("b", 5)
-	require.NoError(t, o.AddDeliveries(t.Context(), fresh, again),
+	require.NoError(t, addDeliveries(t.Context(), o, fresh, again),
 		"an Outbox must return nil from AddDeliveries when some IDs are already stored")
 	assertSameDelivery(t, kept, mustGetDelivery(t, o, "a"),
 		"an Outbox must leave a stored delivery as it is when AddDeliveries is given a different one with its ID")
@@ -125,7 +125,7 @@ func testOutboxAddSameIDTwiceInBatch(t *testing.T, s seminar.Store) {
 	o := asOutbox(t, s)
 	first, second := dueDelivery("a", 5), dueDelivery("a", 10)
 	second.LastError = "second"
-	require.NoError(t, o.AddDeliveries(t.Context(), first, second),
+	require.NoError(t, addDeliveries(t.Context(), o, first, second),
 		"an Outbox must return nil from AddDeliveries when an ID appears twice in the batch")
 	assertSameDelivery(t, first, mustGetDelivery(t, o, "a"),
 		"an Outbox must store the first of two deliveries with the same ID in one batch and leave out the second")
@@ -133,7 +133,7 @@ func testOutboxAddSameIDTwiceInBatch(t *testing.T, s seminar.Store) {
 
 func testOutboxAddNilDelivery(t *testing.T, s seminar.Store) {
 	o := asOutbox(t, s)
-	err := o.AddDeliveries(t.Context(), dueDelivery("a", 5), nil, dueDelivery("b", 5))
+	err := addDeliveries(t.Context(), o, dueDelivery("a", 5), nil, dueDelivery("b", 5))
 	assert.Error(t, err, "an Outbox must refuse a batch holding a nil delivery")
 	assert.Empty(t, mustDeliveries(t, o, liveEvent),
 		"an Outbox must store none of a batch it refuses: AddDeliveries is one atomic step")
@@ -153,7 +153,7 @@ func testOutboxAddWholeBatches(t *testing.T, s seminar.Store) {
 				for j := range batch {
 					batch[j] = dueDelivery(fmt.Sprintf("b%02dd%d", b, j), b*batchSize+j)
 				}
-				if !assert.NoError(t, o.AddDeliveries(t.Context(), batch...), "an Outbox must add deliveries while others read") {
+				if !assert.NoError(t, addDeliveries(t.Context(), o, batch...), "an Outbox must add deliveries while others read") {
 					return
 				}
 			}
@@ -183,7 +183,7 @@ func testOutboxAddSameIDsConcurrently(t *testing.T, s seminar.Store) {
 			batch[j] = dueDelivery(fmt.Sprintf("d%d", j), j)
 			batch[j].LastError = fmt.Sprintf("caller %d", c)
 		}
-		assert.NoError(t, o.AddDeliveries(t.Context(), batch...),
+		assert.NoError(t, addDeliveries(t.Context(), o, batch...),
 			"an Outbox must return nil from concurrent AddDeliveries of the same IDs")
 	})
 	ds := mustDeliveries(t, o, liveEvent)
@@ -264,7 +264,7 @@ func testOutboxDoneContext(t *testing.T, s seminar.Store) {
 	rule := func(method string) string {
 		return "an Outbox must return an error wrapping ctx.Err() from " + method + " called with a done context"
 	}
-	assert.ErrorIs(t, o.AddDeliveries(ctx, dueDelivery("new", 5)), context.Canceled, rule("AddDeliveries"))
+	assert.ErrorIs(t, addDeliveries(ctx, o, dueDelivery("new", 5)), context.Canceled, rule("AddDeliveries"))
 	_, err := o.GetDelivery(ctx, "waiting")
 	assert.ErrorIs(t, err, context.Canceled, rule("GetDelivery"))
 	_, err = o.Deliveries(ctx, liveEvent)
@@ -272,8 +272,8 @@ func testOutboxDoneContext(t *testing.T, s seminar.Store) {
 	_, err = o.ClaimDue(ctx, claimNow, "other", claimLease, 10)
 	assert.ErrorIs(t, err, context.Canceled, rule("ClaimDue"))
 	assert.ErrorIs(t, o.Finish(ctx, outcome), context.Canceled, rule("Finish"))
-	_, err = o.DropPending(ctx, liveEvent, "cancelled", seminar.KindReminder)
-	assert.ErrorIs(t, err, context.Canceled, rule("DropPending"))
+	_, err = drop(ctx, o, "cancelled", "waiting")
+	assert.ErrorIs(t, err, context.Canceled, rule("Atomic"))
 
 	after := mustDeliveries(t, o, liveEvent)
 	require.Len(t, after, 2, "an Outbox must add nothing in AddDeliveries called with a done context")
@@ -282,7 +282,7 @@ func testOutboxDoneContext(t *testing.T, s seminar.Store) {
 			assertSameDelivery(t, held[0], d, "an Outbox must change nothing in Finish called with a done context")
 		} else {
 			assert.Equal(t, seminar.StatePending, d.State,
-				"an Outbox must change nothing in ClaimDue or DropPending called with a done context")
+				"an Outbox must change nothing in ClaimDue or Atomic called with a done context")
 		}
 	}
 }

@@ -59,13 +59,22 @@
 //   - Concurrency: concurrent Create, Get, List, Update and Delete, with
 //     exactly one winner where the contract allows only one.
 //   - Outbox: every Delivery field back from GetDelivery and Deliveries;
-//     AddDeliveries idempotent by ID and atomic; Deliveries ordered by
+//     Tx.AddDeliveries idempotent by ID and atomic; Deliveries ordered by
 //     DueAt and ID; which deliveries ClaimDue claims, in what order, with
 //     what lease, never those of a cancelled or deleted event but its
 //     cancellation notices; one claim per delivery among eight concurrent
 //     dispatchers; an expired lease claimed again and the late Finish of
 //     its first owner refused with ErrConflict; what Finish writes and when
-//     it must refuse; what DropPending drops and what it leaves.
+//     it must refuse; what Tx.Drop drops and what it leaves; a delivery
+//     left sending past its lease claimed again even for a cancelled event.
+//   - Atomic: a transaction's event writes and outbox changes are kept
+//     together or undone together, on an error, a refused delivery, a
+//     panic or a done context; a Tx reads its own writes; Tx.Get holds the
+//     event, so that concurrent read-modify-write transactions never
+//     conflict; readers never see part of a transaction.
+//   - Changed: each event's last write once, in mark order, a batch split
+//     by the limit included, deleted events left out, undone transactions
+//     given no mark, and no write passed by while writers run at once.
 //   - Changes, for a seminar.ChangeTracker: a new token after every
 //     committed write, alone or concurrent, and the same token after reads
 //     and refused writes.
@@ -122,6 +131,18 @@ func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
 				"a store meant to send reminders must implement it")
 		}
 		runCases(t, outboxCases, newStore)
+	})
+	t.Run("Atomic", func(t *testing.T) {
+		if _, ok := newStore(t).(seminar.Outbox); !ok {
+			t.Skip("the store does not implement seminar.Outbox, so the Atomic cases do not run")
+		}
+		runCases(t, atomicCases, newStore)
+	})
+	t.Run("Changed", func(t *testing.T) {
+		if _, ok := newStore(t).(seminar.Outbox); !ok {
+			t.Skip("the store does not implement seminar.Outbox, so the Changed cases do not run")
+		}
+		runCases(t, changedCases, newStore)
 	})
 	t.Run("Changes", func(t *testing.T) {
 		if _, ok := newStore(t).(seminar.ChangeTracker); !ok {
