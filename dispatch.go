@@ -14,6 +14,12 @@ import (
 // DispatchReport counts what one DispatchDue did.
 type DispatchReport struct {
 	Sent, Retrying, Failed, Dropped int
+	// Past counts, among Dropped, the messages dropped because their talk
+	// had started (or, for a cancellation notice, was over) when they came
+	// due: a worker that was down, or a clock far from the talks' times.
+	Past int
+	// Repaired counts the events whose outbox Reconcile repaired first.
+	Repaired int
 }
 
 // DispatchDue sends every delivery that is due: scheduled reminders, update
@@ -23,10 +29,14 @@ type DispatchReport struct {
 // the Store.
 //
 // The policy:
+//   - First, Reconcile repairs the outbox of events written since the last
+//     call (all of them, on a Calendar's first call).
 //   - A reminder goes out only while its talk is ahead: one due after the
 //     talk started is dropped, as is any message but a cancellation for a
 //     cancelled event, and a scheduled reminder made for an older version of
-//     the event (a newer one was scheduled when it changed).
+//     the event (a newer one was scheduled when it changed). A delivery
+//     left sending by a dispatcher that died is taken over once its lease
+//     expires, and dropped by the same rules.
 //   - A 4xx reply or a network error is retried with exponential backoff
 //     (ReminderOptions.RetryBase up to RetryMax) until MaxAttempts; a 5xx
 //     reply marks the delivery failed, with the reason in LastError.
@@ -43,6 +53,11 @@ func (c *Calendar) DispatchDue(ctx context.Context) (*DispatchReport, error) {
 		return nil, fmt.Errorf("seminar: dispatch: %w", ErrNoMailer)
 	}
 	report := &DispatchReport{}
+	repaired, err := c.Reconcile(ctx)
+	report.Repaired = repaired
+	if err != nil {
+		return report, fmt.Errorf("seminar: dispatch: %w", err)
+	}
 	for {
 		now := c.clock()
 		claimed, err := c.outbox.ClaimDue(ctx, now, c.owner, c.rem.Lease, dispatchBatch)
@@ -77,6 +92,9 @@ func (r *DispatchReport) count(d *Delivery) {
 		r.Failed++
 	case StateDropped:
 		r.Dropped++
+		if d.LastError == reasonStarted || d.LastError == reasonOver {
+			r.Past++
+		}
 	}
 }
 
@@ -101,27 +119,25 @@ func (c *Calendar) dispatchOne(ctx context.Context, d *Delivery, now time.Time) 
 // stale says why a due delivery must not be sent any more, or "".
 func (c *Calendar) stale(e *Event, d *Delivery, now time.Time) string {
 	switch {
-	case e.Cancelled() && d.Kind != KindCancel:
-		return "the event is cancelled"
 	case d.Kind == KindCancel && !now.Before(e.End):
-		return "the talk is over"
+		return reasonOver
 	case d.Kind != KindCancel && !now.Before(e.Start):
-		return "the talk has already started"
-	case d.Kind == KindReminder && d.Sequence != e.Sequence:
-		return "superseded by a change of the event"
-	case d.Kind == KindReminder && !slices.Contains(e.Reminders.Schedule, d.Lead):
-		return "no longer in the event's schedule"
-	case len(d.Recipients) == 0 && len(e.Reminders.Lists) == 0:
-		return "the event has no reminder lists"
+		return reasonStarted
 	}
-	return ""
+	return superseded(e, d)
 }
+
+// The reasons of deliveries dropped as past.
+const (
+	reasonStarted = "the talk has already started"
+	reasonOver    = "the talk is over"
+)
 
 func (c *Calendar) drop(ctx context.Context, d *Delivery, reason string) (*Delivery, error) {
 	d.State = StateDropped
 	d.LastError = reason
 	d.UpdatedAt = c.clock()
-	if err := c.outbox.Finish(ctx, d); err != nil {
+	if err := c.record(ctx, d, nil); err != nil {
 		return nil, err
 	}
 	c.log.LogAttrs(ctx, slog.LevelInfo, "delivery dropped", slog.String("delivery", d.ID), slog.String("reason", reason))
@@ -133,30 +149,29 @@ func (c *Calendar) attempt(ctx context.Context, e *Event, d *Delivery, now time.
 	p, err := c.compose(e, d)
 	if err != nil {
 		d.State, d.LastError = StateFailed, err.Error()
-		return c.finish(ctx, d, err)
+		return c.finish(ctx, d, nil, err)
 	}
 	res, sendErr := c.mailer.Send(ctx, p.Envelope, p.Raw)
 	d.UpdatedAt = c.clock()
+	var follow *Delivery
 	switch {
 	case sendErr == nil:
 		d.State, d.SentAt, d.LastError = StateSent, d.UpdatedAt, ""
 		d.Recipients = slices.Clone(res.Accepted)
-		if err := c.followUp(ctx, d, res.Refused, now); err != nil {
-			return c.finish(ctx, d, err)
-		}
+		follow = c.followUp(d, res.Refused, now)
 	case errors.Is(sendErr, ErrTemporary) && d.Attempts < c.rem.MaxAttempts:
 		d.State, d.LastError = StateRetry, sendErr.Error()
 		d.DueAt = now.Add(c.backoff(d.Attempts))
 	default:
 		d.State, d.LastError = StateFailed, sendErr.Error()
 	}
-	return c.finish(ctx, d, sendErr)
+	return c.finish(ctx, d, follow, sendErr)
 }
 
 // followUp records recipients refused along an accepted send: those refused
 // for good in d.Refused, those refused for now in a new delivery of the same
-// message, retried later.
-func (c *Calendar) followUp(ctx context.Context, d *Delivery, refused []RecipientError, now time.Time) error {
+// message, retried later, which it returns.
+func (c *Calendar) followUp(d *Delivery, refused []RecipientError, now time.Time) *Delivery {
 	var later []string
 	var notes []string
 	for _, r := range refused {
@@ -179,7 +194,7 @@ func (c *Calendar) followUp(ctx context.Context, d *Delivery, refused []Recipien
 	f.Attempts, f.LeaseOwner, f.LeaseUntil, f.SentAt = 0, "", time.Time{}, time.Time{}
 	f.DueAt = now.Add(c.backoff(1))
 	f.LastError = "refused for now by the server"
-	return c.addDeliveries(ctx, f)
+	return f
 }
 
 func (c *Calendar) backoff(attempts int) time.Duration {
@@ -190,10 +205,10 @@ func (c *Calendar) backoff(attempts int) time.Duration {
 	return min(d, c.rem.RetryMax)
 }
 
-// finish records the outcome of an attempt; sendErr, if any, is returned
-// with it.
-func (c *Calendar) finish(ctx context.Context, d *Delivery, sendErr error) (*Delivery, error) {
-	if err := c.outbox.Finish(ctx, d); err != nil {
+// finish records the outcome of an attempt, and its follow-up delivery if
+// any; sendErr, if any, is returned with it.
+func (c *Calendar) finish(ctx context.Context, d, follow *Delivery, sendErr error) (*Delivery, error) {
+	if err := c.record(ctx, d, follow); err != nil {
 		c.log.LogAttrs(ctx, slog.LevelError, "delivery outcome not recorded", slog.String("delivery", d.ID),
 			slog.String("state", string(d.State)), slog.Any("error", err))
 		return nil, errors.Join(sendErr, err)
@@ -201,4 +216,66 @@ func (c *Calendar) finish(ctx context.Context, d *Delivery, sendErr error) (*Del
 	c.log.LogAttrs(ctx, slog.LevelInfo, "delivery attempted", slog.String("delivery", d.ID),
 		slog.String("state", string(d.State)), slog.Int("attempts", d.Attempts), slog.String("error", d.LastError))
 	return d, sendErr
+}
+
+// recordTries and recordWait bound how record retries: about 2 seconds in
+// all, far within any lease.
+const (
+	recordTries = 4
+	recordWait  = 100 * time.Millisecond
+)
+
+// record stores the outcome d of a claim, and the follow-up delivery f if
+// any, in one step. Once a server took a message, losing its record would
+// send it again when the lease expires: so record goes on when ctx is
+// cancelled (within recordTimeout), and tries again after a store error
+// that may be transient. A retry that finds the claim already finished
+// with this very outcome (the first try committed, but its reply was lost)
+// counts as done. Neither a retry nor a failure ever sends anything.
+func (c *Calendar) record(ctx context.Context, d, f *Delivery) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	wait := recordWait
+	var err error
+	for try := range recordTries {
+		if try > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return errors.Join(err, ctx.Err())
+			}
+			wait *= 4
+		}
+		err = c.outbox.Atomic(ctx, func(tx Tx) error {
+			if err := tx.Finish(ctx, d); err != nil {
+				return err
+			}
+			if f == nil {
+				return nil
+			}
+			return tx.AddDeliveries(ctx, f)
+		})
+		switch {
+		case err == nil:
+			return nil
+		case try > 0 && errors.Is(err, ErrConflict) && c.recorded(ctx, d):
+			return nil
+		case errors.Is(err, ErrConflict), errors.Is(err, ErrNotFound), errors.Is(err, ErrInvalid):
+			return err
+		}
+		c.log.LogAttrs(ctx, slog.LevelWarn, "delivery outcome not recorded; trying again", slog.String("delivery", d.ID),
+			slog.Int("try", try+1), slog.Any("error", err))
+	}
+	return err
+}
+
+// recordTimeout bounds the time record spends, whatever its caller's
+// context says.
+const recordTimeout = 30 * time.Second
+
+// recorded reports whether the stored delivery holds the outcome d.
+func (c *Calendar) recorded(ctx context.Context, d *Delivery) bool {
+	stored, err := c.outbox.GetDelivery(ctx, d.ID)
+	return err == nil && stored.State == d.State && stored.UpdatedAt.Equal(d.UpdatedAt) &&
+		stored.LeaseOwner == d.LeaseOwner
 }

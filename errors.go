@@ -21,6 +21,9 @@ var (
 	// ErrAlreadySent means the reminder was already sent for this version
 	// of the event; SendReminder sends it again only when forced.
 	ErrAlreadySent = errors.New("reminder already sent")
+	// ErrStarted means a reminder was asked for a talk that has already
+	// started; SendReminder sends it only when forced.
+	ErrStarted = errors.New("the talk has started")
 	// ErrNoMailer means the Calendar was made without Options.Mailer.
 	ErrNoMailer = errors.New("calendar has no mailer")
 )

@@ -53,31 +53,21 @@ func (c *Calendar) Import(ctx context.Context, events []*Event) (*ImportResult, 
 			res.Unchanged = append(res.Unchanged, in.UID)
 		default:
 			updated, err := c.replace(ctx, cur, in, now)
-			if updated == nil {
-				return res, err
-			}
-			res.Updated = append(res.Updated, updated)
 			if err != nil {
 				return res, err
 			}
+			res.Updated = append(res.Updated, updated)
 		}
 	}
-	if err := c.store.Create(ctx, create...); err != nil {
+	if err := c.createScheduled(ctx, create, now); err != nil {
 		return res, fmt.Errorf("seminar: import events: %w", err)
 	}
-	if len(create) > 0 {
-		c.changes.Add(1)
-	}
-	var errs []error
 	for _, e := range create {
-		if err := c.reschedule(ctx, nil, e); err != nil {
-			errs = append(errs, fmt.Errorf("seminar: import event %q: stored, but reminders not scheduled: %w", e.UID, err))
-		}
 		res.Created = append(res.Created, c.present(e))
 	}
 	c.log.LogAttrs(ctx, slog.LevelInfo, "events imported", slog.Int("created", len(res.Created)),
 		slog.Int("updated", len(res.Updated)), slog.Int("unchanged", len(res.Unchanged)))
-	return res, c.outboxError(ctx, errors.Join(errs...))
+	return res, nil
 }
 
 // newestByUID validates events and keeps, for each UID, the newest one, in
@@ -91,7 +81,11 @@ func (c *Calendar) newestByUID(events []*Event) ([]*Event, error) {
 			v.add(elem("events", i), "is nil")
 			continue
 		}
-		if err := e.Validate(); err != nil {
+		err := e.Validate()
+		if err == nil {
+			err = c.checkReminders(e)
+		}
+		if err != nil {
 			for _, f := range err.(*ValidationError).Fields {
 				v.add(elem("events", i).dot(f.Path), "%s", f.Message)
 			}
@@ -140,19 +134,23 @@ func (c *Calendar) prepareImported(in *Event, now time.Time) *Event {
 	return e
 }
 
-// replace stores the imported in over cur.
+// replace stores the imported in over cur, and reschedules its outbox, in
+// one atomic step.
 func (c *Calendar) replace(ctx context.Context, cur, in *Event, now time.Time) (*Event, error) {
 	next := c.prepareImported(in, now)
 	next.ID = cur.ID
 	next.CreatedAt = cur.CreatedAt
 	next.CreatedBy = cur.CreatedBy
 	next.Version = cur.Version + 1
-	if err := c.store.Update(ctx, next, cur.Version); err != nil {
+	err := c.atomic(ctx, func(tx Tx) error {
+		if err := tx.Update(ctx, next, cur.Version); err != nil {
+			return err
+		}
+		return c.schedule(ctx, tx, cur.ID, cur, next, now)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("seminar: import event %q: %w", in.UID, err)
 	}
 	c.changes.Add(1)
-	if err := c.reschedule(ctx, cur, next); err != nil {
-		return c.present(next), c.outboxError(ctx, fmt.Errorf("seminar: import event %q: stored, but reminders not rescheduled: %w", in.UID, err))
-	}
 	return c.present(next), nil
 }

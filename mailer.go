@@ -51,15 +51,23 @@ type Envelope struct {
 	To   []string
 }
 
-// Mailer composes and sends messages. Preview and send go through the same
-// Compose, so a preview is exactly what would be sent.
+// Composer turns messages into bytes. Preview and send go through the same
+// Compose, so a preview is exactly what would be sent. Package mail
+// provides one, mail.Composer, which mail.Mailer uses.
 //
 // Implementations must be safe for concurrent use.
-type Mailer interface {
+type Composer interface {
 	// Compose returns msg as RFC 5322 bytes, with CRLF line endings, exactly
 	// as Send will transmit them. It must return an error matching ErrInvalid,
 	// never a malformed message, when a field cannot be encoded safely.
 	Compose(msg *Message) ([]byte, error)
+}
+
+// Mailer composes and sends messages.
+//
+// Implementations must be safe for concurrent use.
+type Mailer interface {
+	Composer
 
 	// Send transmits raw in one transaction to every recipient of env that
 	// the server accepts. A nil error means the server took the message

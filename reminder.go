@@ -238,3 +238,41 @@ func (c *Calendar) checkTemplates() error {
 	}
 	return nil
 }
+
+// checkReminders tries custom reminder templates on e, for each kind of
+// message, so that a template that cannot be written for an event is an
+// error of the write that stores it, not of a dispatch days later. The
+// default templates hold for every valid event, and an event without lists
+// gets no messages: neither is tried.
+func (c *Calendar) checkReminders(e *Event) error {
+	if !c.customTemplates || len(e.Reminders.Lists) == 0 {
+		return nil
+	}
+	view, err := newView(e)
+	if err != nil {
+		return nil // Validate reports the subject
+	}
+	v := &validator{}
+	for _, kind := range []DeliveryKind{KindReminder, KindUpdate, KindCancel} {
+		rv := &ReminderView{View: view, Kind: kind, Note: genericChange, RecipientTime: c.recipientTime(e)}
+		if err := c.tmpl.Text.Execute(io.Discard, rv); err != nil {
+			v.add(field("reminders"), "the reminder text template cannot be written for this event (a %s message): %v", kind, err)
+			break
+		}
+		if err := c.tmpl.HTML.Execute(io.Discard, rv); err != nil {
+			v.add(field("reminders"), "the reminder HTML template cannot be written for this event (a %s message): %v", kind, err)
+			break
+		}
+	}
+	return v.err()
+}
+
+// templateError returns the words of a template execution error without
+// the prefixes of the layers it went through.
+func templateError(err error) string {
+	msg := err.Error()
+	for _, prefix := range []string{"reminder subject: ", ErrInvalid.Error() + ": "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	return msg
+}

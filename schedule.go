@@ -8,43 +8,191 @@ import (
 	"time"
 )
 
-// reschedule brings an event's outbox in line with a write: cur is the
-// event before (nil for a new one), next after it (nil once deleted).
-func (c *Calendar) reschedule(ctx context.Context, cur, next *Event) error {
-	if c.outbox == nil {
-		return nil
+// outboxPlan is what the outbox of one event needs so that it agrees with
+// the event's state: deliveries to drop, each with its reason, and
+// deliveries to add.
+type outboxPlan struct {
+	drops []planDrop
+	add   []*Delivery
+}
+
+type planDrop struct {
+	id, reason string
+}
+
+func (p *outboxPlan) empty() bool { return len(p.drops) == 0 && len(p.add) == 0 }
+
+// apply carries out the plan in tx.
+func (p *outboxPlan) apply(ctx context.Context, tx Tx) error {
+	byReason := map[string][]string{}
+	var reasons []string
+	for _, d := range p.drops {
+		if _, ok := byReason[d.reason]; !ok {
+			reasons = append(reasons, d.reason)
+		}
+		byReason[d.reason] = append(byReason[d.reason], d.id)
 	}
-	if next == nil {
-		_, err := c.dropPending(ctx, cur.ID, "the event was deleted",
-			KindReminder, KindManual, KindUpdate, KindCancel)
-		return err
-	}
-	if cur != nil && cur.Sequence != next.Sequence {
-		if _, err := c.dropPending(ctx, next.ID, "superseded by a change of the event",
-			KindReminder, KindManual, KindUpdate); err != nil {
+	for _, reason := range reasons {
+		if _, err := tx.Drop(ctx, reason, byReason[reason]...); err != nil {
 			return err
 		}
 	}
-	past, err := c.outbox.Deliveries(ctx, next.ID)
-	if err != nil {
-		return err
+	if len(p.add) == 0 {
+		return nil
 	}
-	now := c.clock()
-	var add []*Delivery
-	switch {
-	case next.Cancelled():
-		if cur != nil && !cur.Cancelled() && !c.rem.NoCancelNotices {
-			add = c.notice(next, KindCancel, past, "", now)
+	return tx.AddDeliveries(ctx, p.add...)
+}
+
+// schedule brings the outbox of an event in line with a write made in tx:
+// prev is the event before (nil for a new one), e after it (nil once
+// deleted). A Calendar on a store without an outbox schedules nothing.
+func (c *Calendar) schedule(ctx context.Context, tx Tx, id string, prev, e *Event, now time.Time) error {
+	if c.outbox == nil {
+		return nil
+	}
+	var ds []*Delivery
+	if prev != nil {
+		var err error
+		if ds, err = tx.Deliveries(ctx, id); err != nil {
+			return err
 		}
-	default:
-		add = c.scheduled(next, past, now)
-		if cur != nil && !c.rem.NoUpdateNotices {
-			if note := describeChange(cur, next); note != "" {
-				add = append(add, c.notice(next, KindUpdate, past, note, now)...)
+	}
+	p := c.plan(prev, e, ds, now)
+	return p.apply(ctx, tx)
+}
+
+// plan works out what the deliveries ds of an event must become for the
+// event's state e (nil once deleted). prev is the event before the write
+// that led here, or nil when that is not known (a new event, or a
+// reconciliation); it only words the update notice.
+//
+// The rules, the same for every write and for Reconcile:
+//   - A pending delivery is dropped when the event is deleted; when it is
+//     cancelled, unless the delivery is its cancellation notice; when it was
+//     made for an older Sequence, a cancellation notice of a talk that is on
+//     again included; and a reminder whose lead left the schedule.
+//   - A talk ahead gets the reminders of its schedule not sent yet.
+//   - Lists told something about an older Sequence of a talk that is on get
+//     one update notice for the current Sequence.
+//   - Lists told something about a talk since its last cancellation notice
+//     get a cancellation notice when it is cancelled.
+func (c *Calendar) plan(prev, e *Event, ds []*Delivery, now time.Time) outboxPlan {
+	var p outboxPlan
+	have := make(map[string]bool, len(ds))
+	for _, d := range ds {
+		have[d.ID] = true
+		if d.State != StatePending && d.State != StateRetry {
+			continue
+		}
+		if reason := superseded(e, d); reason != "" {
+			p.drops = append(p.drops, planDrop{d.ID, reason})
+		}
+	}
+	if e == nil {
+		return p
+	}
+	add := func(d *Delivery) {
+		if d != nil && !have[d.ID] {
+			p.add = append(p.add, d)
+			have[d.ID] = true
+		}
+	}
+	told, lastTold := told(ds, e)
+	if e.Cancelled() {
+		if !c.rem.NoCancelNotices && len(told) > 0 && lastTold > lastCancel(ds) {
+			add(c.notice(e, KindCancel, told, "", now))
+		}
+		return p
+	}
+	for _, d := range c.scheduled(e, ds, now) {
+		add(d)
+	}
+	changed := prev == nil || prev.Sequence != e.Sequence
+	if !c.rem.NoUpdateNotices && changed && len(told) > 0 && firstTold(ds) < e.Sequence {
+		note := genericChange
+		if prev != nil {
+			if n := describeChange(prev, e); n != "" {
+				note = n
+			}
+		}
+		add(c.notice(e, KindUpdate, told, note, now))
+	}
+	return p
+}
+
+// genericChange is the note of an update notice when what changed is not
+// known, as when Reconcile repairs an outbox.
+const genericChange = "the time, place or status of the talk changed; the details below are current"
+
+// superseded says why the pending delivery d must not go out for the
+// event's state e (nil once deleted), or "".
+func superseded(e *Event, d *Delivery) string {
+	switch {
+	case e == nil:
+		return "the event was deleted"
+	case d.Kind == KindCancel:
+		if !e.Cancelled() && d.Sequence < e.Sequence {
+			return "the talk is on again"
+		}
+	case e.Cancelled():
+		return "the event is cancelled"
+	case d.Sequence < e.Sequence:
+		return "superseded by a change of the event"
+	case d.Kind == KindReminder && !slices.Contains(e.Reminders.Schedule, d.Lead):
+		return "no longer in the event's schedule"
+	case len(d.Recipients) == 0 && len(e.Reminders.Lists) == 0:
+		return "the event has no reminder lists"
+	}
+	return ""
+}
+
+// told returns the addresses that got, or are being sent, a message about
+// the event other than a cancellation notice, and the highest Sequence such
+// a message was made for (-1 for none). A delivery being sent for the
+// first time has no recipients yet: it goes to the event's lists.
+func told(ds []*Delivery, e *Event) ([]string, int) {
+	var to []string
+	last := -1
+	for _, d := range ds {
+		if (d.State != StateSent && d.State != StateSending) || d.Kind == KindCancel {
+			continue
+		}
+		last = max(last, d.Sequence)
+		rcpt := d.Recipients
+		if len(rcpt) == 0 && d.State == StateSending {
+			rcpt = e.Reminders.Lists
+		}
+		for _, addr := range rcpt {
+			if !slices.Contains(to, addr) {
+				to = append(to, addr)
 			}
 		}
 	}
-	return c.addDeliveries(ctx, add...)
+	return to, last
+}
+
+// firstTold returns the lowest Sequence that a message other than a
+// cancellation notice was sent, or is being sent, for.
+func firstTold(ds []*Delivery) int {
+	first := -1
+	for _, d := range ds {
+		if (d.State == StateSent || d.State == StateSending) && d.Kind != KindCancel && (first < 0 || d.Sequence < first) {
+			first = d.Sequence
+		}
+	}
+	return first
+}
+
+// lastCancel returns the highest Sequence a cancellation notice was made
+// for that went out or still may (-1 for none).
+func lastCancel(ds []*Delivery) int {
+	last := -1
+	for _, d := range ds {
+		if d.Kind == KindCancel && d.State != StateDropped && d.State != StateFailed {
+			last = max(last, d.Sequence)
+		}
+	}
+	return last
 }
 
 // scheduled returns the reminders of e's schedule not sent yet for any
@@ -80,27 +228,12 @@ func (c *Calendar) scheduled(e *Event, past []*Delivery, now time.Time) []*Deliv
 	return out
 }
 
-// notice returns an update or cancellation notice to every address that
-// already got a message about e, or nothing when none was sent.
-func (c *Calendar) notice(e *Event, kind DeliveryKind, past []*Delivery, note string, now time.Time) []*Delivery {
-	var to []string
-	for _, d := range past {
-		if d.State != StateSent || d.Kind == KindCancel {
-			continue
-		}
-		for _, addr := range d.Recipients {
-			if !slices.Contains(to, addr) {
-				to = append(to, addr)
-			}
-		}
-	}
-	if len(to) == 0 {
-		return nil
-	}
+// notice returns an update or cancellation notice of e to the addresses to.
+func (c *Calendar) notice(e *Event, kind DeliveryKind, to []string, note string, now time.Time) *Delivery {
 	d := c.newDelivery(e, kind, 0, 0, now)
-	d.Recipients = to
+	d.Recipients = slices.Clone(to)
 	d.Note = note
-	return []*Delivery{d}
+	return d
 }
 
 // describeChange says, for an update notice, what changed in a way
@@ -131,30 +264,4 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
-}
-
-// addDeliveries stores ds in a transaction of their own.
-func (c *Calendar) addDeliveries(ctx context.Context, ds ...*Delivery) error {
-	return c.outbox.Atomic(ctx, func(tx Tx) error { return tx.AddDeliveries(ctx, ds...) })
-}
-
-// dropPending drops the pending deliveries of the event whose kind is among
-// kinds.
-func (c *Calendar) dropPending(ctx context.Context, eventID, reason string, kinds ...DeliveryKind) (int, error) {
-	var n int
-	err := c.outbox.Atomic(ctx, func(tx Tx) error {
-		ds, err := tx.Deliveries(ctx, eventID)
-		if err != nil {
-			return err
-		}
-		var ids []string
-		for _, d := range ds {
-			if slices.Contains(kinds, d.Kind) {
-				ids = append(ids, d.ID)
-			}
-		}
-		n, err = tx.Drop(ctx, reason, ids...)
-		return err
-	})
-	return n, err
 }

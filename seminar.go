@@ -31,7 +31,7 @@
 // # Errors
 //
 // Errors wrap the sentinels ErrNotFound, ErrConflict, ErrExists, ErrInvalid,
-// ErrCancelled, ErrAlreadySent and ErrNoMailer; test them with errors.Is.
+// ErrCancelled, ErrAlreadySent, ErrStarted and ErrNoMailer; test them with errors.Is.
 // Invalid input gives a *ValidationError listing every problem with a path
 // such as "speakers[0].email", and never stores anything. Each layer names
 // itself once: "seminar: update event "x": conflict: ...", with a Store's
@@ -54,7 +54,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -78,10 +77,19 @@ type Options struct {
 	// Logger receives a record for each write. Default: discard.
 	Logger *slog.Logger
 
-	// Mailer sends reminders. Without it the reminder methods return
-	// ErrNoMailer and no reminders are scheduled. With it, ICS and From are
-	// required and the Store must implement Outbox.
+	// Mailer sends reminders: SendReminder and DispatchDue need it. A
+	// Calendar without one still schedules every reminder and notice in
+	// the Store's outbox, for a worker holding a Mailer to send. With a
+	// Mailer, ICS and From are required and the Store must implement
+	// Outbox.
 	Mailer Mailer
+	// Composer writes previews on a Calendar that does not send, such as a
+	// web process whose worker holds the SMTP settings: pass the same
+	// composer as the worker's Mailer uses (mail.Composer for mail.Mailer)
+	// and the same From, ICS and Reminders, and a preview is byte for byte
+	// what the worker sends, Date and DTSTAMP aside. Default: the Mailer.
+	// With a Composer, ICS and From are required.
+	Composer Composer
 	// ICS writes the calendar attachment of each reminder; use ical.Attacher
 	// from package ical.
 	ICS ICSEncoder
@@ -104,14 +112,22 @@ type Calendar struct {
 
 	changes atomic.Uint64 // writes made through this Calendar, for ChangeToken
 
-	// Reminders; all nil without a Mailer.
-	mailer Mailer
-	ics    ICSEncoder
-	outbox Outbox
-	from   *mail.Address
-	rem    ReminderOptions
-	tmpl   *ReminderTemplates
-	owner  string // this Calendar's name in delivery leases
+	// Reminders. outbox is the Store's, when it has one: every write
+	// schedules through it. composer and mailer are nil on a Calendar that
+	// neither previews nor sends, ics and from may be.
+	outbox   Outbox
+	composer Composer
+	mailer   Mailer
+	ics      ICSEncoder
+	from     *mail.Address
+	rem      ReminderOptions
+	tmpl     *ReminderTemplates
+	// customTemplates is set when Reminders.Templates replaced the default
+	// bodies, which are then tried on each event that has lists.
+	customTemplates bool
+	owner           string // this Calendar's name in delivery leases
+
+	reconcile reconcileState
 }
 
 // New returns a Calendar keeping its events in store.
@@ -143,35 +159,50 @@ func New(store Store, opts *Options) (*Calendar, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	if o.Mailer != nil {
-		if err := c.setUpReminders(&o); err != nil {
-			return nil, fmt.Errorf("seminar: new calendar: %w", err)
-		}
+	if err := c.setUpReminders(&o); err != nil {
+		return nil, fmt.Errorf("seminar: new calendar: %w", err)
 	}
 	return c, nil
 }
 
+// setUpReminders checks what reminders need: templates and options always,
+// as every write schedules; the store's outbox, ICS and From for a Calendar
+// that previews or sends.
 func (c *Calendar) setUpReminders(o *Options) error {
-	outbox, ok := c.store.(Outbox)
-	if !ok {
-		return fmt.Errorf("%w: the store (%T) does not implement seminar.Outbox, which reminders need", ErrInvalid, c.store)
+	c.outbox, _ = c.store.(Outbox)
+	c.mailer, c.composer, c.ics = o.Mailer, o.Composer, o.ICS
+	if c.composer == nil && c.mailer != nil {
+		c.composer = c.mailer
 	}
-	if o.ICS == nil {
-		return fmt.Errorf("%w: Options.ICS is nil: reminders carry the talk's .ics (use ical.Attacher)", ErrInvalid)
+	if c.mailer != nil && c.outbox == nil {
+		return fmt.Errorf("%w: the store (%T) does not implement seminar.Outbox, which sending reminders needs", ErrInvalid, c.store)
 	}
-	from, err := mail.ParseAddress(o.From)
-	if err != nil || strings.ContainsAny(o.From, "\r\n") {
-		return fmt.Errorf("%w: Options.From %q is not an email address", ErrInvalid, o.From)
+	role := "previews"
+	if c.mailer != nil {
+		role = "sends"
 	}
-	c.mailer, c.ics, c.outbox, c.from = o.Mailer, o.ICS, outbox, from
+	if c.composer != nil && c.ics == nil {
+		return fmt.Errorf("%w: Options.ICS is nil: a Calendar that %s reminders attaches the talk's .ics (pass ical.Attacher{})", ErrInvalid, role)
+	}
+	if c.composer != nil || o.From != "" {
+		from, err := mail.ParseAddress(o.From)
+		if err != nil || strings.ContainsAny(o.From, "\r\n") {
+			if o.From == "" {
+				return fmt.Errorf("%w: Options.From is empty: a Calendar that %s reminders needs the sender, such as \"Seminars <seminars@example.edu>\"", ErrInvalid, role)
+			}
+			return fmt.Errorf("%w: Options.From %q is not an email address, such as \"Seminars <seminars@example.edu>\"", ErrInvalid, o.From)
+		}
+		c.from = from
+	}
 	c.rem = o.Reminders.withDefaults(c.domain)
 	if c.rem.RecipientZone != "" {
 		if _, err := loadZone(c.rem.RecipientZone); err != nil {
 			return fmt.Errorf("%w: recipient zone: %w", ErrInvalid, err)
 		}
 	}
-	c.tmpl = c.rem.Templates
+	c.tmpl, c.customTemplates = c.rem.Templates, c.rem.Templates != nil
 	if c.tmpl == nil {
+		var err error
 		if c.tmpl, err = ParseReminderTemplates("", ""); err != nil {
 			return err
 		}
@@ -216,7 +247,8 @@ func (c *Calendar) Create(ctx context.Context, e *Event) (*Event, error) {
 
 // CreateMany validates every event and then stores all of them in one atomic
 // step, or none: a bulk import path. A *ValidationError names each problem
-// with the index of its event ("events[3].title").
+// with the index of its event ("events[3].title"). The events' reminders
+// are scheduled in the same step.
 func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, error) {
 	now := c.clock()
 	out := make([]*Event, len(events))
@@ -226,7 +258,11 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 			v.add(elem("events", i), "is nil")
 			continue
 		}
-		if err := e.Validate(); err != nil {
+		err := e.Validate()
+		if err == nil {
+			err = c.checkReminders(e)
+		}
+		if err != nil {
 			if len(events) == 1 {
 				return nil, fmt.Errorf("seminar: create event: %w", err)
 			}
@@ -240,31 +276,44 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 	if err := v.err(); err != nil {
 		return nil, fmt.Errorf("seminar: create events: %w", err)
 	}
-	if err := c.store.Create(ctx, out...); err != nil {
+	if err := c.createScheduled(ctx, out, now); err != nil {
 		return nil, fmt.Errorf("seminar: create events: %w", err)
 	}
-	c.changes.Add(1)
-	var errs []error
 	for _, e := range out {
-		if err := c.reschedule(ctx, nil, e); err != nil {
-			errs = append(errs, fmt.Errorf("seminar: schedule reminders of %q: %w", e.ID, err))
-		}
 		c.log.LogAttrs(ctx, slog.LevelInfo, "event created", slog.String("id", e.ID), slog.String("title", e.Title))
-	}
-	// The store kept copies, so out is the caller's to have.
-	for _, e := range out {
+		// The store kept copies, so out is the caller's to have.
 		c.present(e)
 	}
-	return out, c.outboxError(ctx, errors.Join(errs...))
+	return out, nil
 }
 
-// outboxError logs a failure to update the outbox after an event was
-// stored; the caller gets the stored event and this error.
-func (c *Calendar) outboxError(ctx context.Context, err error) error {
-	if err != nil {
-		c.log.LogAttrs(ctx, slog.LevelError, "reminders not rescheduled", slog.Any("error", err))
+// createScheduled stores new events and their reminders in one step.
+func (c *Calendar) createScheduled(ctx context.Context, events []*Event, now time.Time) error {
+	err := c.atomic(ctx, func(tx Tx) error {
+		if err := tx.Create(ctx, events...); err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := c.schedule(ctx, tx, e.ID, nil, e, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil && len(events) > 0 {
+		c.changes.Add(1)
 	}
 	return err
+}
+
+// atomic runs fn as one step of the store: a transaction of its Outbox, or,
+// on a store without one, directly on the store, whose every write is
+// atomic on its own (and which has no deliveries to keep in step).
+func (c *Calendar) atomic(ctx context.Context, fn func(tx Tx) error) error {
+	if c.outbox != nil {
+		return c.outbox.Atomic(ctx, fn)
+	}
+	return fn(storeTx{c.store})
 }
 
 func (c *Calendar) prepareNew(in *Event, now time.Time) *Event {
@@ -308,95 +357,119 @@ func (c *Calendar) get(ctx context.Context, id string) (*Event, error) {
 // CreatedAt and CreatedBy keep their stored values. It returns the stored
 // event.
 //
-// With a Mailer, the write also reschedules the event's reminders and queues
-// an update or cancellation notice where one is due. If that fails after the
-// event was stored, Update returns the stored event together with the error;
-// the next write of the event, or a retry of this one, reschedules again.
+// In the same atomic step, the write reschedules the event's reminders and
+// queues an update or cancellation notice to the lists already told about
+// it, where one is due.
 func (c *Calendar) Update(ctx context.Context, e *Event) (*Event, error) {
 	if e == nil {
 		return nil, fmt.Errorf("seminar: update event: %w: event is nil", ErrInvalid)
 	}
-	if err := e.Validate(); err != nil {
-		return nil, fmt.Errorf("seminar: update event %q: %w", e.ID, err)
+	err := e.Validate()
+	if err == nil {
+		err = c.checkReminders(e)
 	}
-	cur, err := c.store.Get(ctx, e.ID)
 	if err != nil {
 		return nil, fmt.Errorf("seminar: update event %q: %w", e.ID, err)
 	}
-	if cur.Version != e.Version {
-		return nil, fmt.Errorf("seminar: update event %q: %w: it is at version %d, the edit was made on version %d",
-			e.ID, ErrConflict, cur.Version, e.Version)
-	}
-	next := e.Clone()
-	normalize(next)
-	next.Status = next.status()
-	if next.Status != StatusCancelled {
-		next.CancelReason = ""
-	}
-	return c.write(ctx, "update event", cur, next)
+	return c.write(ctx, "update event", e.ID, func(cur *Event) (*Event, error) {
+		if cur.Version != e.Version {
+			return nil, fmt.Errorf("%w: it is at version %d, the edit was made on version %d", ErrConflict, cur.Version, e.Version)
+		}
+		next := e.Clone()
+		normalize(next)
+		next.Status = next.status()
+		if next.Status != StatusCancelled {
+			next.CancelReason = ""
+		}
+		return next, nil
+	})
 }
 
 // Cancel marks the event cancelled with the given reason and raises its
 // Sequence; the event stays in the calendar so that feeds can tell
 // subscribers. Cancelling a cancelled event returns an error matching
-// ErrCancelled.
+// ErrCancelled. In the same atomic step, the event's unsent reminders are
+// dropped and lists already told about it get a cancellation notice.
 func (c *Calendar) Cancel(ctx context.Context, id, reason string) (*Event, error) {
-	cur, err := c.store.Get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("seminar: cancel event %q: %w", id, err)
-	}
-	if cur.Cancelled() {
-		return nil, fmt.Errorf("seminar: cancel event %q: %w", id, ErrCancelled)
-	}
-	next := cur.Clone()
-	next.Status = StatusCancelled
-	next.CancelReason = reason
 	v := &validator{}
 	v.text(field("cancelReason"), reason)
 	if err := v.err(); err != nil {
 		return nil, fmt.Errorf("seminar: cancel event %q: %w", id, err)
 	}
-	return c.write(ctx, "cancel event", cur, next)
+	return c.write(ctx, "cancel event", id, func(cur *Event) (*Event, error) {
+		if cur.Cancelled() {
+			return nil, ErrCancelled
+		}
+		next := cur.Clone()
+		next.Status = StatusCancelled
+		next.CancelReason = reason
+		return next, nil
+	})
 }
 
-// write stores next over cur, keeping the fields the Calendar owns.
-func (c *Calendar) write(ctx context.Context, op string, cur, next *Event) (*Event, error) {
-	next.ID = cur.ID
-	next.UID = cur.UID
-	next.CreatedAt = cur.CreatedAt
-	next.CreatedBy = cur.CreatedBy
-	next.Sequence = cur.Sequence
-	changed := significantChange(cur, next)
-	if len(changed) > 0 {
-		next.Sequence++
-	}
-	next.Version = cur.Version + 1
-	next.UpdatedAt = c.clock()
-	if err := c.store.Update(ctx, next, cur.Version); err != nil {
-		return nil, fmt.Errorf("seminar: %s %q: %w", op, cur.ID, err)
+// write changes the stored event id in one atomic step with its outbox:
+// change turns the stored event into the next one, and write keeps the
+// fields the Calendar owns.
+func (c *Calendar) write(ctx context.Context, op, id string, change func(cur *Event) (*Event, error)) (*Event, error) {
+	now := c.clock()
+	var next *Event
+	var changed []string
+	err := c.atomic(ctx, func(tx Tx) error {
+		cur, err := tx.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if next, err = change(cur); err != nil {
+			return err
+		}
+		next.ID = cur.ID
+		next.UID = cur.UID
+		next.CreatedAt = cur.CreatedAt
+		next.CreatedBy = cur.CreatedBy
+		next.Sequence = cur.Sequence
+		if changed = significantChange(cur, next); len(changed) > 0 {
+			next.Sequence++
+		}
+		next.Version = cur.Version + 1
+		next.UpdatedAt = now
+		if err := tx.Update(ctx, next, cur.Version); err != nil {
+			return err
+		}
+		return c.schedule(ctx, tx, id, cur, next, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("seminar: %s %q: %w", op, id, err)
 	}
 	c.changes.Add(1)
 	c.log.LogAttrs(ctx, slog.LevelInfo, op, slog.String("id", next.ID),
 		slog.Int64("version", next.Version), slog.Int("sequence", next.Sequence),
 		slog.Any("changed", changed))
-	if err := c.reschedule(ctx, cur, next); err != nil {
-		err = fmt.Errorf("seminar: %s %q: stored, but reminders not rescheduled: %w", op, cur.ID, err)
-		return c.present(next), c.outboxError(ctx, err)
-	}
 	return c.present(next), nil
 }
 
-// Delete removes the event for good, and drops its unsent messages.
-// Subscribed calendars and mailing lists are not told: prefer Cancel for a
-// talk that was announced.
+// Delete removes the event for good and, in the same atomic step, drops its
+// unsent messages. Subscribed calendars and mailing lists are not told:
+// prefer Cancel for a talk that was announced.
 func (c *Calendar) Delete(ctx context.Context, id string) error {
-	if err := c.store.Delete(ctx, id); err != nil {
+	now := c.clock()
+	err := c.atomic(ctx, func(tx Tx) error {
+		if err := tx.Delete(ctx, id); err != nil {
+			return err
+		}
+		if c.outbox == nil {
+			return nil
+		}
+		ds, err := tx.Deliveries(ctx, id)
+		if err != nil {
+			return err
+		}
+		p := c.plan(nil, nil, ds, now)
+		return p.apply(ctx, tx)
+	})
+	if err != nil {
 		return fmt.Errorf("seminar: delete event %q: %w", id, err)
 	}
 	c.changes.Add(1)
-	if err := c.reschedule(ctx, &Event{ID: id}, nil); err != nil {
-		return c.outboxError(ctx, fmt.Errorf("seminar: delete event %q: deleted, but its messages not dropped: %w", id, err))
-	}
 	c.log.LogAttrs(ctx, slog.LevelInfo, "event deleted", slog.String("id", id))
 	return nil
 }

@@ -2,7 +2,6 @@ package seminar
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -22,10 +21,11 @@ type Preview struct {
 // PreviewReminder returns the reminder SendReminder would send for the event
 // now, through the same rendering and composing code, without sending or
 // storing anything. Once the reminder was sent, it shows the resend that a
-// forced SendReminder would make, with its new Message-ID.
+// forced SendReminder would make, with its new Message-ID. It needs a
+// Composer (Options.Composer or Options.Mailer), not an SMTP server.
 func (c *Calendar) PreviewReminder(ctx context.Context, id string) (*Preview, error) {
-	if c.mailer == nil {
-		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, ErrNoMailer)
+	if c.composer == nil {
+		return nil, fmt.Errorf("seminar: preview reminder of %q: %w (set Options.Composer to preview without sending)", id, ErrNoMailer)
 	}
 	e, err := c.get(ctx, id)
 	if err != nil {
@@ -35,7 +35,13 @@ func (c *Calendar) PreviewReminder(ctx context.Context, id string) (*Preview, er
 	if err := sendable(e); err != nil {
 		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
 	}
-	resend, _, err := c.nextManual(ctx, e)
+	var ds []*Delivery
+	if c.outbox != nil {
+		if ds, err = c.outbox.Deliveries(ctx, id); err != nil {
+			return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
+		}
+	}
+	resend, _, err := nextManual(e, ds)
 	if err != nil {
 		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
 	}
@@ -53,23 +59,19 @@ func (c *Calendar) PreviewReminder(ctx context.Context, id string) (*Preview, er
 // (Sequence) of the event: a second call returns an error matching
 // ErrAlreadySent unless force is set, and a forced resend is a new message
 // with a new Message-ID. A reminder that failed for good does not count as
-// sent. Sending is the caller's decision even for a talk that has started;
-// if such a send fails for now, DispatchDue drops it rather than retry it. It returns the delivery as recorded. A temporary
-// failure leaves the delivery to be retried by DispatchDue and is returned
-// as an error matching ErrTemporary; a permanent one marks it failed.
+// sent. A talk that has started is refused too, with an error matching
+// ErrStarted, unless force is set; if such a forced send fails
+// for now, DispatchDue drops it rather than retry it.
+//
+// It returns the delivery as recorded. A temporary failure leaves the
+// delivery to be retried by DispatchDue and is returned as an error matching
+// ErrTemporary; a permanent one marks it failed.
 func (c *Calendar) SendReminder(ctx context.Context, id string, force bool) (*Delivery, error) {
 	if c.mailer == nil {
 		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, ErrNoMailer)
 	}
-	e, err := c.get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, err)
-	}
 	now := c.clock()
-	if err := sendable(e); err != nil {
-		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, err)
-	}
-	d, err := c.claimManual(ctx, e, force, now)
+	e, d, err := c.claimManual(ctx, id, force, now)
 	if err != nil {
 		return nil, fmt.Errorf("seminar: send reminder of %q: %w", id, err)
 	}
@@ -90,18 +92,21 @@ func sendable(e *Event) error {
 	return nil
 }
 
-// nextManual finds the first unused resend number of the event's manual
-// reminder at its current Sequence, and the latest earlier one that was sent
-// or is on its way (nil if all earlier ones failed or were dropped).
-func (c *Calendar) nextManual(ctx context.Context, e *Event) (int, *Delivery, error) {
+// nextManual finds, among the deliveries ds of the event, the first unused
+// resend number of its manual reminder at its current Sequence, and the
+// latest earlier one that was sent or is on its way (nil if all earlier
+// ones failed or were dropped).
+func nextManual(e *Event, ds []*Delivery) (int, *Delivery, error) {
+	byID := map[string]*Delivery{}
+	for _, d := range ds {
+		byID[d.ID] = d
+	}
 	var live *Delivery
 	for resend := 0; resend < maxResends; resend++ {
-		d, err := c.outbox.GetDelivery(ctx, deliveryID(e.ID, KindManual, 0, e.Sequence, resend))
+		d, ok := byID[deliveryID(e.ID, KindManual, 0, e.Sequence, resend)]
 		switch {
-		case errors.Is(err, ErrNotFound):
+		case !ok:
 			return resend, live, nil
-		case err != nil:
-			return 0, nil, err
 		case d.State != StateFailed && d.State != StateDropped:
 			live = d
 		}
@@ -111,34 +116,49 @@ func (c *Calendar) nextManual(ctx context.Context, e *Event) (int, *Delivery, er
 
 const maxResends = 100
 
-// claimManual stores a manual delivery already claimed by this Calendar, so
-// that a crash during the send leaves it to DispatchDue once the lease
-// expires: it is then sent again with the same Message-ID.
-func (c *Calendar) claimManual(ctx context.Context, e *Event, force bool, now time.Time) (*Delivery, error) {
-	resend, live, err := c.nextManual(ctx, e)
+// claimManual stores, in one step with the read of the event it is for, a
+// manual delivery already claimed by this Calendar, so that a crash during
+// the send leaves it to DispatchDue once the lease expires: it is then sent
+// again with the same Message-ID. Two concurrent calls are one after the
+// other: the second finds the first's delivery.
+func (c *Calendar) claimManual(ctx context.Context, id string, force bool, now time.Time) (*Event, *Delivery, error) {
+	var ev *Event
+	var d *Delivery
+	err := c.outbox.Atomic(ctx, func(tx Tx) error {
+		var err error
+		if ev, err = tx.Get(ctx, id); err != nil {
+			return err
+		}
+		if err := sendable(ev); err != nil {
+			return err
+		}
+		if !now.Before(ev.Start) && !force {
+			return fmt.Errorf("%w (at %s); force to send the reminder anyway",
+				ErrStarted, ev.Start.In(ev.location()).Format("Monday, January 2, 2006, 3:04 PM MST"))
+		}
+		ds, err := tx.Deliveries(ctx, id)
+		if err != nil {
+			return err
+		}
+		resend, live, err := nextManual(ev, ds)
+		if err != nil {
+			return err
+		}
+		if live != nil && !force {
+			return fmt.Errorf("%w (for sequence %d, %s); force to send it again", ErrAlreadySent, ev.Sequence, live.State)
+		}
+		d = c.newDelivery(ev, KindManual, 0, resend, now)
+		d.Recipients = slices.Clone(ev.Reminders.Lists)
+		d.State = StateSending
+		d.Attempts = 1
+		d.LeaseOwner = c.owner
+		d.LeaseUntil = now.Add(c.rem.Lease)
+		return tx.AddDeliveries(ctx, d)
+	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if live != nil && !force {
-		return nil, fmt.Errorf("%w (for sequence %d, %s); force to send it again", ErrAlreadySent, e.Sequence, live.State)
-	}
-	d := c.newDelivery(e, KindManual, 0, resend, now)
-	d.Recipients = slices.Clone(e.Reminders.Lists)
-	d.State = StateSending
-	d.Attempts = 1
-	d.LeaseOwner = c.owner
-	d.LeaseUntil = now.Add(c.rem.Lease)
-	if err := c.addDeliveries(ctx, d); err != nil {
-		return nil, err
-	}
-	stored, err := c.outbox.GetDelivery(ctx, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	if stored.LeaseOwner != d.LeaseOwner || !stored.LeaseUntil.Equal(d.LeaseUntil) {
-		return nil, fmt.Errorf("%w (for sequence %d, just now by another process)", ErrAlreadySent, e.Sequence)
-	}
-	return stored, nil
+	return c.present(ev), d, nil
 }
 
 // newDelivery returns a pending delivery of e with its derived IDs.
@@ -157,7 +177,7 @@ func (c *Calendar) compose(e *Event, d *Delivery) (*Preview, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := c.mailer.Compose(msg)
+	raw, err := c.composer.Compose(msg)
 	if err != nil {
 		return nil, err
 	}

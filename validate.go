@@ -151,7 +151,7 @@ func (e *Event) Validate() error {
 	}
 	v.words("researchAreas", e.ResearchAreas)
 	v.words("impactAreas", e.ImpactAreas)
-	v.reminders(e.Reminders)
+	v.reminders(e)
 	v.line(field("createdBy"), e.CreatedBy, false)
 	if v.total > MaxEventBytes {
 		v.add(field("event"), "holds %d bytes of text, more than the limit of %d", v.total, MaxEventBytes)
@@ -221,7 +221,8 @@ func (v *validator) person(path path, p Person, nameRequired bool) {
 	v.text(path.dot("bio"), p.Bio)
 }
 
-func (v *validator) reminders(r Reminders) {
+func (v *validator) reminders(e *Event) {
+	r := e.Reminders
 	v.list(field("reminders.lists"), len(r.Lists))
 	for i, addr := range r.Lists {
 		path := elem("reminders.lists", i)
@@ -234,6 +235,8 @@ func (v *validator) reminders(r Reminders) {
 	if v.line(field("reminders.subject"), r.Subject, false) && r.Subject != "" {
 		if _, err := template.New("subject").Option("missingkey=error").Parse(r.Subject); err != nil {
 			v.add(field("reminders.subject"), "is not a valid template: %v", err)
+		} else if _, err := newView(e); err != nil {
+			v.add(field("reminders.subject"), "cannot be written for this event: %v", templateError(err))
 		}
 	}
 	v.list(field("reminders.schedule"), len(r.Schedule))

@@ -251,3 +251,14 @@ func writeBase64(w io.Writer, data []byte) error {
 	}
 	return nil
 }
+
+// Composer is the seminar.Composer of this package: Compose as a value, for
+// a Calendar that previews reminders without sending them (Options.Composer),
+// such as a web process whose worker holds the Mailer. A Mailer composes
+// with the same code, so its preview and its send are the same bytes.
+type Composer struct{}
+
+// Compose returns msg as RFC 5322 bytes; see the package function Compose.
+func (Composer) Compose(msg *seminar.Message) ([]byte, error) { return Compose(msg) }
+
+var _ seminar.Composer = Composer{}
