@@ -12,7 +12,9 @@ type storeTx struct {
 }
 
 func (t storeTx) Get(ctx context.Context, id string) (*Event, error) { return t.s.Get(ctx, id) }
-func (t storeTx) Create(ctx context.Context, events ...*Event) error { return t.s.Create(ctx, events...) }
+func (t storeTx) Create(ctx context.Context, events ...*Event) error {
+	return t.s.Create(ctx, events...)
+}
 func (t storeTx) Update(ctx context.Context, e *Event, prevVersion int64) error {
 	return t.s.Update(ctx, e, prevVersion)
 }
