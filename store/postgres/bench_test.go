@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -512,4 +513,102 @@ func BenchmarkCreateBatch(b *testing.B) {
 		}
 		p.report(b)
 	})
+}
+
+// BenchmarkCreate stores one new event per iteration, as Calendar.Create
+// does, in a schema of its own; "raw" is the one INSERT a program would
+// send.
+func BenchmarkCreate(b *testing.B) {
+	ctx := context.Background()
+	b.Run("impl=store", func(b *testing.B) {
+		s := newStore(b, newPool(b))
+		events := sampleEvents(0, b.N, time.Hour)
+		b.ResetTimer()
+		for i := range b.N {
+			if err := s.Create(ctx, events[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=raw", func(b *testing.B) {
+		s, pool := newStore(b, newPool(b)), newPool(b)
+		insert := "INSERT INTO " + pgx.Identifier{s.Schema(), "events"}.Sanitize() + " (" + rawColumns + ") VALUES (" +
+			rawPlaceholders(len(strings.Split(rawColumns, ","))) + ")"
+		events := sampleEvents(0, b.N, time.Hour)
+		b.ResetTimer()
+		for i := range b.N {
+			if _, err := pool.Exec(ctx, insert, rawRow(events[i])...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkUpdate updates one of 1,000 stored events per iteration, in
+// turn, each time to its next version, as Calendar.Update does; "raw" is
+// the one UPDATE with the version check a program would send.
+func BenchmarkUpdate(b *testing.B) {
+	ctx := context.Background()
+	const stored = 1000
+	// setUp returns a Store on a new schema holding the events, and the
+	// events, each with its next version to write.
+	setUp := func(b *testing.B) (*postgres.Store, []*seminar.Event) {
+		s := newStore(b, newPool(b))
+		events := sampleEvents(0, stored, time.Hour)
+		if err := s.Create(ctx, events...); err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range events {
+			e.Title += " (moved)"
+			e.Version++
+		}
+		return s, events
+	}
+	b.Run("impl=store", func(b *testing.B) {
+		s, events := setUp(b)
+		b.ResetTimer()
+		for i := range b.N {
+			e := events[i%stored]
+			if err := s.Update(ctx, e, e.Version-1); err != nil {
+				b.Fatal(err)
+			}
+			e.Version++
+		}
+	})
+	b.Run("impl=raw", func(b *testing.B) {
+		s, events := setUp(b)
+		pool := newPool(b)
+		cols := strings.Split(strings.Join(strings.Fields(rawColumns), ""), ",")
+		var set strings.Builder
+		for i, c := range cols[1:] {
+			if i > 0 {
+				set.WriteString(", ")
+			}
+			fmt.Fprintf(&set, "%s = $%d", c, i+1)
+		}
+		update := "UPDATE " + pgx.Identifier{s.Schema(), "events"}.Sanitize() + " SET " + set.String() +
+			fmt.Sprintf(" WHERE id = $%d AND version = $%d", len(cols), len(cols)+1)
+		b.ResetTimer()
+		for i := range b.N {
+			e := events[i%stored]
+			row := rawRow(e)
+			tag, err := pool.Exec(ctx, update, append(row[1:], e.ID, e.Version-1)...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if tag.RowsAffected() != 1 {
+				b.Fatalf("updated %d rows of %s", tag.RowsAffected(), e.ID)
+			}
+			e.Version++
+		}
+	})
+}
+
+// rawPlaceholders returns "$1, ..., $n".
+func rawPlaceholders(n int) string {
+	ps := make([]string, n)
+	for i := range ps {
+		ps[i] = fmt.Sprintf("$%d", i+1)
+	}
+	return strings.Join(ps, ", ")
 }
