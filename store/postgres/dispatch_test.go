@@ -151,7 +151,7 @@ func setUpDue(t *testing.T) (string, []string) {
 			Recipients: []string{"seminars@example.org"}, MessageID: ids[i] + "@example.org",
 		}
 	}
-	require.NoError(t, s.AddDeliveries(t.Context(), ds...))
+	require.NoError(t, addDeliveries(t.Context(), s, ds...))
 	return s.Schema(), ids
 }
 
@@ -307,7 +307,7 @@ func TestFinish_ServerTextNotUTF8(t *testing.T) {
 	e := sampleEvent(0, time.Hour)
 	require.NoError(t, s.Create(t.Context(), e))
 	now := time.Now()
-	require.NoError(t, s.AddDeliveries(t.Context(), &seminar.Delivery{
+	require.NoError(t, addDeliveries(t.Context(), s, &seminar.Delivery{
 		ID: "d", EventID: e.ID, Kind: seminar.KindManual, DueAt: now, State: seminar.StatePending,
 		Note: "note with a NUL \x00 byte",
 	}))

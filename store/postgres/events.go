@@ -15,8 +15,14 @@ import (
 // by a stored event or by another of events: the unique indexes find both,
 // and the failed statement rolls the whole transaction back.
 //
-// One event is one INSERT; a batch is one COPY.
+// One event is one INSERT; a batch is one COPY. Either takes the marks
+// first, one per event in the order of events (see Changed), and holds them
+// until it commits: other writes wait for a batch to be copied.
 func (s *Store) Create(ctx context.Context, events ...*seminar.Event) error {
+	return s.db().create(ctx, events)
+}
+
+func (d db) create(ctx context.Context, events []*seminar.Event) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: create events: %w", err)
 	}
@@ -30,13 +36,18 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) error {
 	}
 	if len(events) == 1 {
 		e := events[0]
-		if _, err := s.pool.Exec(ctx, s.sql.insert, eventArgs(make([]any, 0, len(columns)), e)...); err != nil {
+		if _, err := d.q.Exec(ctx, d.sql.insert, eventArgs(make([]any, 0, len(columns)), e)...); err != nil {
 			return fmt.Errorf("postgres: create event %q: %w", e.ID, dbError(ctx, err))
 		}
 		return nil
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		_, err := tx.CopyFrom(ctx, s.sql.events, columns, &eventSource{events: events, i: -1})
+	err := d.atomically(ctx, func(q querier) error {
+		var last int64
+		if err := q.QueryRow(ctx, d.sql.takeMarks, len(events)).Scan(&last); err != nil {
+			return err
+		}
+		src := &eventSource{events: events, i: -1, firstMark: last - int64(len(events)) + 1}
+		_, err := q.CopyFrom(ctx, d.sql.events, d.sql.copyColumns, src)
 		return err
 	})
 	if err != nil {
@@ -47,10 +58,12 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) error {
 
 // eventSource feeds events to COPY, encoding each row just before it is
 // sent into one reused slice, so that a large batch is never held encoded.
+// The events take consecutive marks from firstMark.
 type eventSource struct {
-	events []*seminar.Event
-	i      int
-	row    []any
+	events    []*seminar.Event
+	i         int
+	firstMark int64
+	row       []any
 }
 
 func (src *eventSource) Next() bool {
@@ -59,7 +72,7 @@ func (src *eventSource) Next() bool {
 }
 
 func (src *eventSource) Values() ([]any, error) {
-	src.row = eventArgs(src.row[:0], src.events[src.i])
+	src.row = append(eventArgs(src.row[:0], src.events[src.i]), src.firstMark+int64(src.i))
 	return src.row, nil
 }
 
@@ -68,21 +81,21 @@ func (src *eventSource) Err() error { return nil }
 // Get returns the event with the given ID, or an error matching
 // seminar.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
-	return s.getOne(ctx, s.sql.get, "get event", id)
+	return s.db().getOne(ctx, s.sql.get, "get event", id)
 }
 
 // GetByUID returns the event whose UID is uid, or an error matching
 // seminar.ErrNotFound.
 func (s *Store) GetByUID(ctx context.Context, uid string) (*seminar.Event, error) {
-	return s.getOne(ctx, s.sql.getByUID, "get event by uid", uid)
+	return s.db().getOne(ctx, s.sql.getByUID, "get event by uid", uid)
 }
 
 // getOne runs a query selecting at most one event by key.
-func (s *Store) getOne(ctx context.Context, query, op, key string) (*seminar.Event, error) {
+func (d db) getOne(ctx context.Context, query, op, key string) (*seminar.Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("postgres: %s %q: %w", op, key, err)
 	}
-	rows, err := s.pool.Query(ctx, query, key)
+	rows, err := d.q.Query(ctx, query, key)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %s %q: %w", op, key, dbError(ctx, err))
 	}
@@ -100,11 +113,16 @@ func (s *Store) getOne(ctx context.Context, query, op, key string) (*seminar.Eve
 	return e, nil
 }
 
-// Update replaces the event e.ID by e if its stored Version is prevVersion.
-// It returns an error matching seminar.ErrNotFound when there is no such
-// event, seminar.ErrConflict when the Version differs, and
-// seminar.ErrExists when e.UID belongs to another event.
+// Update replaces the event e.ID by e if its stored Version is prevVersion,
+// giving it a new mark, in one statement (see updateSQL). It returns an
+// error matching seminar.ErrNotFound when there is no such event,
+// seminar.ErrConflict when the Version differs, and seminar.ErrExists when
+// e.UID belongs to another event.
 func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64) error {
+	return s.db().update(ctx, e, prevVersion)
+}
+
+func (d db) update(ctx context.Context, e *seminar.Event, prevVersion int64) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: update event: %w", err)
 	}
@@ -112,7 +130,7 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 		return fmt.Errorf("postgres: update event: %w: event is nil", seminar.ErrInvalid)
 	}
 	args := eventArgs(make([]any, 0, len(columns)+2), e)
-	tag, err := s.pool.Exec(ctx, s.sql.update, append(args[1:], e.ID, prevVersion)...)
+	tag, err := d.q.Exec(ctx, d.sql.update, append(args[1:], e.ID, prevVersion)...)
 	if err != nil {
 		return fmt.Errorf("postgres: update event %q: %w", e.ID, dbError(ctx, err))
 	}
@@ -123,7 +141,7 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 	// own: if the event is deleted or updated in between, the answer is
 	// still one that was true while this call ran.
 	var stored int64
-	err = s.pool.QueryRow(ctx, s.sql.version, e.ID).Scan(&stored)
+	err = d.q.QueryRow(ctx, d.sql.version, e.ID).Scan(&stored)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("postgres: update event %q: %w", e.ID, seminar.ErrNotFound)
@@ -134,14 +152,18 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 		e.ID, seminar.ErrConflict, stored, prevVersion)
 }
 
-// Delete removes the event with the given ID, or returns an error matching
-// seminar.ErrNotFound. Its deliveries stay: a cancellation notice may still
-// be due.
+// Delete removes the event with the given ID, raising the marks, or returns
+// an error matching seminar.ErrNotFound. Its deliveries stay: a
+// cancellation notice may still be due.
 func (s *Store) Delete(ctx context.Context, id string) error {
+	return s.db().remove(ctx, id)
+}
+
+func (d db) remove(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: delete event %q: %w", id, err)
 	}
-	tag, err := s.pool.Exec(ctx, s.sql.remove, id)
+	tag, err := d.q.Exec(ctx, d.sql.remove, id)
 	if err != nil {
 		return fmt.Errorf("postgres: delete event %q: %w", id, dbError(ctx, err))
 	}

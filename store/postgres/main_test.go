@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seminarkit/seminar"
 	"github.com/seminarkit/seminar/store/postgres"
 )
 
@@ -107,4 +108,9 @@ func newStore(t testing.TB, pool *pgxpool.Pool) *postgres.Store {
 	s, err := postgres.New(t.Context(), pool, &postgres.Options{Schema: newSchema(t)})
 	require.NoError(t, err, "postgres.New in a new schema")
 	return s
+}
+
+// addDeliveries stores ds in a transaction of their own.
+func addDeliveries(ctx context.Context, s *postgres.Store, ds ...*seminar.Delivery) error {
+	return s.Atomic(ctx, func(tx seminar.Tx) error { return tx.AddDeliveries(ctx, ds...) })
 }

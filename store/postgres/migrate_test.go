@@ -28,6 +28,16 @@ func latestVersion(t *testing.T) int {
 	return len(entries)
 }
 
+// allVersions returns 1 to the latest version.
+func allVersions(t *testing.T) []int {
+	t.Helper()
+	versions := make([]int, latestVersion(t))
+	for i := range versions {
+		versions[i] = i + 1
+	}
+	return versions
+}
+
 // appliedVersions returns the rows of schema_migrations.
 func appliedVersions(t *testing.T, schema string) []int {
 	t.Helper()
@@ -59,7 +69,7 @@ func TestNew_MigratesAnOlderSchema(t *testing.T) {
 
 	s, err := postgres.New(t.Context(), pool, &postgres.Options{Schema: schema})
 	require.NoError(t, err, "New must migrate a schema made by an older version")
-	assert.Equal(t, []int{1, 2}, appliedVersions(t, schema), "New must apply every migration the schema lacks, once")
+	assert.Equal(t, allVersions(t), appliedVersions(t, schema), "New must apply every migration the schema lacks, once")
 
 	start := time.Date(2017, time.June, 1, 16, 0, 0, 0, time.UTC)
 	created := time.Unix(1496000000, 0)
@@ -74,9 +84,52 @@ func TestNew_MigratesAnOlderSchema(t *testing.T) {
 	got, err := s.Get(t.Context(), "old")
 	require.NoError(t, err, "an event written by version 1 must still be read")
 	assertSameEvent(t, want, got, "an event written by version 1 must read as it was written")
-	require.NoError(t, s.AddDeliveries(t.Context(), &seminar.Delivery{
+	require.NoError(t, addDeliveries(t.Context(), s, &seminar.Delivery{
 		ID: "old.manual.s0", EventID: "old", Kind: seminar.KindManual, DueAt: start, State: seminar.StatePending,
 	}), "migration 2 must have made the outbox")
+}
+
+// TestNew_MigratesToMarks: the events of a schema at version 2 take marks
+// in the order of their UpdatedAt, so that Changed from 0 returns them, and
+// later writes take the marks after theirs.
+func TestNew_MigratesToMarks(t *testing.T) {
+	pool := newPool(t)
+	schema := newSchema(t)
+	older := fstest.MapFS{}
+	for _, name := range []string{"0001_events.sql", "0002_deliveries.sql"} {
+		data, err := fs.ReadFile(postgres.Migrations(), name)
+		require.NoError(t, err)
+		older[name] = &fstest.MapFile{Data: data}
+	}
+	require.NoError(t, postgres.Migrate(t.Context(), pool, schema, older))
+	require.Equal(t, []int{1, 2}, appliedVersions(t, schema))
+	events := sampleEvents(0, 3, time.Hour) // UpdatedAt rises with the number
+	insert := "INSERT INTO " + pgx.Identifier{schema, "events"}.Sanitize() + " (" + rawColumns + ") VALUES (" +
+		rawPlaceholders(len(strings.Split(rawColumns, ","))) + ")"
+	for _, i := range []int{2, 0, 1} {
+		_, err := pool.Exec(t.Context(), insert, rawRow(events[i])...)
+		require.NoError(t, err)
+	}
+
+	s, err := postgres.New(t.Context(), pool, &postgres.Options{Schema: schema})
+	require.NoError(t, err, "New must migrate a schema at version 2")
+	assert.Equal(t, allVersions(t), appliedVersions(t, schema))
+	changed, last, err := s.Changed(t.Context(), 0, 10)
+	require.NoError(t, err)
+	assert.Equal(t, eventIDs(events), eventIDs(changed), "Changed from 0 must return the events stored before the migration, by UpdatedAt")
+	assert.Equal(t, int64(len(events)), last, "the events stored before the migration must take marks 1 to N")
+	token, err := s.ChangeToken(t.Context())
+	require.NoError(t, err)
+
+	later := sampleEvent(3, time.Hour)
+	require.NoError(t, s.Create(t.Context(), later))
+	changed, last, err = s.Changed(t.Context(), last, 10)
+	require.NoError(t, err)
+	assert.Equal(t, []string{later.ID}, eventIDs(changed), "a write after the migration must take a mark after those of the migrated events")
+	assert.Equal(t, int64(len(events)+1), last)
+	newToken, err := s.ChangeToken(t.Context())
+	require.NoError(t, err)
+	assert.NotEqual(t, token, newToken, "ChangeToken must change with the first write after the migration")
 }
 
 func TestNew_RefusesANewerSchema(t *testing.T) {
@@ -172,7 +225,7 @@ func TestNew_DefaultSchema(t *testing.T) {
 	s, err := postgres.New(t.Context(), newPool(t), nil)
 	require.NoError(t, err)
 	assert.Equal(t, postgres.DefaultSchema, s.Schema(), "a nil *Options must mean the default schema")
-	assert.Equal(t, []int{1, 2}, appliedVersions(t, postgres.DefaultSchema))
+	assert.Equal(t, allVersions(t), appliedVersions(t, postgres.DefaultSchema))
 }
 
 func TestNew_RefusesBadArguments(t *testing.T) {

@@ -123,23 +123,23 @@ func collectDeliveries(rows pgx.Rows) ([]*seminar.Delivery, error) {
 	return ds, rows.Err()
 }
 
-// AddDeliveries stores the deliveries whose ID is not stored yet, in one
-// transaction; of two with the same ID in ds, the first is stored. The rows
-// are inserted in ID order, so that concurrent calls adding the same IDs
-// wait for each other instead of deadlocking, and one of them stores all.
-func (s *Store) AddDeliveries(ctx context.Context, ds ...*seminar.Delivery) error {
+// addDeliveries stores the deliveries whose ID is not stored yet; of two
+// with the same ID in ds, the first is stored. The rows are inserted in ID
+// order, so that concurrent transactions adding the same IDs wait for each
+// other instead of deadlocking.
+func (d db) addDeliveries(ctx context.Context, ds []*seminar.Delivery) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: add deliveries: %w", err)
 	}
 	seen := make(map[string]bool, len(ds))
 	batch := make([]*seminar.Delivery, 0, len(ds))
-	for i, d := range ds {
-		if d == nil {
+	for i, del := range ds {
+		if del == nil {
 			return fmt.Errorf("postgres: add delivery %d: %w: delivery is nil", i, seminar.ErrInvalid)
 		}
-		if !seen[d.ID] {
-			seen[d.ID] = true
-			batch = append(batch, d)
+		if !seen[del.ID] {
+			seen[del.ID] = true
+			batch = append(batch, del)
 		}
 	}
 	if len(batch) == 0 {
@@ -148,15 +148,13 @@ func (s *Store) AddDeliveries(ctx context.Context, ds ...*seminar.Delivery) erro
 	slices.SortFunc(batch, func(a, b *seminar.Delivery) int { return strings.Compare(a.ID, b.ID) })
 	var err error
 	if len(batch) == 1 {
-		_, err = s.pool.Exec(ctx, s.sql.addDelivery, deliveryArgs(batch[0])...)
+		_, err = d.q.Exec(ctx, d.sql.addDelivery, deliveryArgs(batch[0])...)
 	} else {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			b := &pgx.Batch{}
-			for _, d := range batch {
-				b.Queue(s.sql.addDelivery, deliveryArgs(d)...)
-			}
-			return tx.SendBatch(ctx, b).Close()
-		})
+		b := &pgx.Batch{}
+		for _, del := range batch {
+			b.Queue(d.sql.addDelivery, deliveryArgs(del)...)
+		}
+		err = d.q.SendBatch(ctx, b).Close()
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: add deliveries: %w", dbError(ctx, err))
@@ -166,10 +164,14 @@ func (s *Store) AddDeliveries(ctx context.Context, ds ...*seminar.Delivery) erro
 
 // Deliveries returns the deliveries of an event ordered by DueAt, then ID.
 func (s *Store) Deliveries(ctx context.Context, eventID string) ([]*seminar.Delivery, error) {
+	return s.db().deliveries(ctx, eventID)
+}
+
+func (d db) deliveries(ctx context.Context, eventID string) ([]*seminar.Delivery, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("postgres: deliveries of %q: %w", eventID, err)
 	}
-	rows, err := s.pool.Query(ctx, s.sql.deliveries, eventID)
+	rows, err := d.q.Query(ctx, d.sql.deliveries, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: deliveries of %q: %w", eventID, dbError(ctx, err))
 	}
@@ -224,49 +226,48 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, owner string, lease
 // seminar.ErrConflict, or seminar.ErrNotFound when no delivery has d.ID, and
 // changes nothing.
 func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
+	return s.db().finish(ctx, d)
+}
+
+func (d db) finish(ctx context.Context, del *seminar.Delivery) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: finish delivery: %w", err)
 	}
-	if d == nil {
+	if del == nil {
 		return fmt.Errorf("postgres: finish delivery: %w: delivery is nil", seminar.ErrInvalid)
 	}
-	tag, err := s.pool.Exec(ctx, s.sql.finish, d.ID, d.LeaseOwner, d.LeaseUntil,
-		string(d.State), d.DueAt, d.Recipients, d.MessageID, storableText(d.LastError), d.Refused, nullTime(d.SentAt), nullTime(d.UpdatedAt))
+	tag, err := d.q.Exec(ctx, d.sql.finish, del.ID, del.LeaseOwner, del.LeaseUntil, string(del.State), del.DueAt,
+		del.Recipients, del.MessageID, storableText(del.LastError), del.Refused, nullTime(del.SentAt), nullTime(del.UpdatedAt))
 	if err != nil {
-		return fmt.Errorf("postgres: finish delivery %q: %w", d.ID, dbError(ctx, err))
+		return fmt.Errorf("postgres: finish delivery %q: %w", del.ID, dbError(ctx, err))
 	}
 	if tag.RowsAffected() == 1 {
 		return nil
 	}
 	var state string
-	err = s.pool.QueryRow(ctx, s.sql.deliveryState, d.ID).Scan(&state)
+	err = d.q.QueryRow(ctx, d.sql.deliveryState, del.ID).Scan(&state)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return fmt.Errorf("postgres: finish delivery %q: %w", d.ID, seminar.ErrNotFound)
+		return fmt.Errorf("postgres: finish delivery %q: %w", del.ID, seminar.ErrNotFound)
 	case err != nil:
-		return fmt.Errorf("postgres: finish delivery %q: %w", d.ID, dbError(ctx, err))
+		return fmt.Errorf("postgres: finish delivery %q: %w", del.ID, dbError(ctx, err))
 	}
 	return fmt.Errorf("postgres: finish delivery %q: %w: it is %s, no longer under the claim of %q until %s",
-		d.ID, seminar.ErrConflict, state, d.LeaseOwner, d.LeaseUntil.UTC().Format(time.RFC3339Nano))
+		del.ID, seminar.ErrConflict, state, del.LeaseOwner, del.LeaseUntil.UTC().Format(time.RFC3339Nano))
 }
 
-// DropPending marks the pending and retry deliveries of the event whose kind
-// is among kinds as dropped, with reason as LastError, and returns how many
-// it dropped.
-func (s *Store) DropPending(ctx context.Context, eventID string, reason string, kinds ...seminar.DeliveryKind) (int, error) {
+// drop marks the deliveries among ids that are pending or retry as dropped,
+// with reason as LastError, and returns how many it dropped.
+func (d db) drop(ctx context.Context, reason string, ids []string) (int, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, fmt.Errorf("postgres: drop pending deliveries of %q: %w", eventID, err)
+		return 0, fmt.Errorf("postgres: drop deliveries: %w", err)
 	}
-	if len(kinds) == 0 {
+	if len(ids) == 0 {
 		return 0, nil
 	}
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = string(k)
-	}
-	tag, err := s.pool.Exec(ctx, s.sql.drop, eventID, reason, names)
+	tag, err := d.q.Exec(ctx, d.sql.drop, storableText(reason), ids)
 	if err != nil {
-		return 0, fmt.Errorf("postgres: drop pending deliveries of %q: %w", eventID, dbError(ctx, err))
+		return 0, fmt.Errorf("postgres: drop deliveries: %w", dbError(ctx, err))
 	}
 	return int(tag.RowsAffected()), nil
 }

@@ -47,6 +47,14 @@
 //     LOCKED: concurrent dispatchers each take different deliveries without
 //     waiting for each other. The lease is a column; Finish writes only
 //     while the same claim (owner and lease) still holds.
+//   - Atomic runs its function in one PostgreSQL transaction. Tx.Get reads
+//     with SELECT ... FOR UPDATE, so that what the Calendar decides from an
+//     event still holds when it commits: a second transaction reading the
+//     same event waits for the first, then reads what it wrote.
+//   - Every write of events takes marks from a one-row table, holding its
+//     lock until it commits, so marks commit in order: Changed can be
+//     followed from any mark without missing a write, and ChangeToken is
+//     the last mark taken, whichever process took it.
 //
 // A claim lives in the database, not in the connection that made it, so it
 // survives the loss of the dispatcher's connection. If a claim committed but
@@ -77,6 +85,8 @@
 //
 // Create writes a batch of events with COPY in one transaction: all or
 // nothing. seminar.Calendar.CreateMany and Calendar.Import end up there.
+// The batch takes its marks before the COPY, so other writes of events wait
+// for it to commit.
 package postgres
 
 import (
@@ -92,8 +102,9 @@ import (
 )
 
 var (
-	_ seminar.Store  = (*Store)(nil)
-	_ seminar.Outbox = (*Store)(nil)
+	_ seminar.Store         = (*Store)(nil)
+	_ seminar.Outbox        = (*Store)(nil)
+	_ seminar.ChangeTracker = (*Store)(nil)
 )
 
 // DefaultSchema is the schema a Store uses when Options.Schema is empty.
@@ -122,7 +133,7 @@ type Store struct {
 	pool   *pgxpool.Pool
 	owned  bool // Close closes the pool
 	schema string
-	sql    statements
+	sql    *statements
 }
 
 // New returns a Store on pool, keeping its tables in opts.Schema, which it
@@ -198,6 +209,10 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
+
+// db returns where the Store's calls run: its pool, each call in a
+// transaction of its own.
+func (s *Store) db() db { return db{q: s.pool, sql: s.sql} }
 
 // table returns the quoted, schema-qualified name of a table.
 func table(schema, name string) string {

@@ -71,7 +71,7 @@ func TestStore_SessionTimeZone(t *testing.T) {
 	// A lease taken through one session is compared as an instant through
 	// the other.
 	due := time.Date(2026, time.June, 30, 11, 50, 0, 0, time.UTC)
-	require.NoError(t, stores["UTC"].AddDeliveries(t.Context(), &seminar.Delivery{
+	require.NoError(t, addDeliveries(t.Context(), stores["UTC"], &seminar.Delivery{
 		ID: "d", EventID: "june1", Kind: seminar.KindManual, DueAt: due, State: seminar.StatePending,
 	}))
 	assert.Empty(t, claim(t, stores["Pacific/Chatham"], due.Add(-time.Microsecond)), "a delivery must not be due before its DueAt in any session")
