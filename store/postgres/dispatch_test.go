@@ -324,6 +324,51 @@ func TestFinish_ServerTextNotUTF8(t *testing.T) {
 	assert.Equal(t, "note with a NUL \uFFFD byte", stored.Note)
 }
 
+// TestClaimDue_EventBeingCancelled: while a transaction cancels an event,
+// ClaimDue neither claims its reminder nor waits for the transaction; once
+// the cancellation commits the reminder is never claimed, and if it rolls
+// back the reminder is claimed as before.
+func TestClaimDue_EventBeingCancelled(t *testing.T) {
+	for name, commit := range map[string]bool{"commits": true, "rolls back": false} {
+		t.Run(name, func(t *testing.T) {
+			s := newStore(t, newPool(t))
+			dispatcher := storeOn(t, s.Schema(), randomName("seminar-test-dispatcher-"))
+			e := sampleEvent(0, time.Hour)
+			require.NoError(t, s.Create(t.Context(), e))
+			now := time.Now()
+			require.NoError(t, addDeliveries(t.Context(), s, &seminar.Delivery{
+				ID: "r", EventID: e.ID, Kind: seminar.KindReminder, Lead: time.Hour, DueAt: now, State: seminar.StatePending,
+			}))
+
+			undone := errors.New("the cancellation is undone")
+			err := s.Atomic(t.Context(), func(tx seminar.Tx) error {
+				got, err := tx.Get(t.Context(), e.ID)
+				require.NoError(t, err)
+				cancelled := retitled(got, got.Title)
+				cancelled.Status = seminar.StatusCancelled
+				require.NoError(t, tx.Update(t.Context(), cancelled, got.Version))
+
+				ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+				defer cancel()
+				claimed, err := dispatcher.ClaimDue(ctx, now, "dispatcher", time.Minute, 10)
+				require.NoError(t, err, "ClaimDue must not wait for a transaction that writes an event")
+				assert.Empty(t, claimed, "ClaimDue must not claim a reminder of an event a transaction is cancelling")
+				if commit {
+					return nil
+				}
+				return undone
+			})
+			if commit {
+				require.NoError(t, err)
+				assert.Empty(t, claim(t, dispatcher, now), "ClaimDue must not claim a reminder of a cancelled event")
+				return
+			}
+			require.ErrorIs(t, err, undone)
+			assert.Len(t, claim(t, dispatcher, now), 1, "ClaimDue must claim the reminder once the cancellation rolled back")
+		})
+	}
+}
+
 func TestClaimDue_RefusesBadArguments(t *testing.T) {
 	s := newStore(t, newPool(t))
 	_, err := s.ClaimDue(t.Context(), time.Now(), "me", time.Minute, 0)

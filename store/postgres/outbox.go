@@ -27,17 +27,26 @@ var deliveryColumns = []string{
 // due deliveries and locks them, skipping rows another dispatcher has
 // locked, so that concurrent claims never wait for each other nor take the
 // same row; a row another dispatcher claimed and committed meanwhile is
-// checked again against the WHERE clause once locked, and left out. The
-// join with events leaves out deliveries of cancelled or deleted events,
-// cancellation notices excepted. MATERIALIZED keeps the locked choice from
-// being planned into the UPDATE, where it could run more than once.
+// checked again against the WHERE clause once locked, and left out.
+// MATERIALIZED keeps the locked choice from being planned into the UPDATE,
+// where it could run more than once.
+//
+// A pending or retry delivery other than a cancellation notice is claimed
+// only if its event is stored and not cancelled, which the subquery checks
+// with the event locked FOR SHARE until the claim commits: a cancellation
+// or a delete committed before the lock is seen, even one the claim's
+// snapshot missed, and none can commit until the claim has. An event that
+// a transaction is writing is skipped, not waited for: its deliveries are
+// left for a later claim. A delivery left sending past its lease is claimed
+// whatever its event's state, for the dispatcher to end it.
 //
 // Parameters: $1 now, $2 owner, $3 lease until, $4 limit.
 func claimSQL(events, deliveries string) string {
 	return `WITH due AS MATERIALIZED (
-	SELECT d.id FROM ` + deliveries + ` d LEFT JOIN ` + events + ` e ON e.id = d.event_id
-	WHERE ((d.state IN ('pending', 'retry') AND d.due_at <= $1) OR (d.state = 'sending' AND d.lease_until < $1))
-	  AND (d.kind = 'cancel' OR e.status <> 'cancelled')
+	SELECT d.id FROM ` + deliveries + ` d
+	WHERE (d.state = 'sending' AND d.lease_until < $1)
+	   OR (d.state IN ('pending', 'retry') AND d.due_at <= $1 AND (d.kind = 'cancel' OR EXISTS (
+		SELECT FROM ` + events + ` e WHERE e.id = d.event_id AND e.status <> 'cancelled' FOR SHARE SKIP LOCKED)))
 	ORDER BY d.due_at, d.id
 	LIMIT $4
 	FOR UPDATE OF d SKIP LOCKED
