@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/deploytest"
 	"github.com/seminarkit/seminar/store/storetest"
 )
 
@@ -17,6 +18,14 @@ func TestFileStore(t *testing.T) {
 		s, err := NewFileStore(t.TempDir())
 		require.NoError(t, err)
 		return s
+	})
+}
+
+func TestFileStore_deployments(t *testing.T) {
+	deploytest.Run(t, func(t *testing.T) (seminar.Store, seminar.Store) {
+		s, err := NewFileStore(t.TempDir())
+		require.NoError(t, err)
+		return s, s
 	})
 }
 

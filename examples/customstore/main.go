@@ -1,6 +1,9 @@
 // Command customstore shows a Calendar on a Store of one's own: FileStore,
-// in filestore.go, keeps every event in a JSON file, and customstore_test.go
-// proves it with the conformance suite, storetest.Run. Copy both files to
+// in filestore.go, keeps every event and reminder delivery in a JSON file,
+// implementing seminar.Store, seminar.Outbox (transactions included) and
+// seminar.ChangeTracker, and customstore_test.go proves it with the
+// conformance suite, storetest.Run, and with the check that a writer and a
+// separate worker send what one process sends. Copy both files to
 // start a Store for your own database.
 //
 // Usage:
@@ -24,7 +27,7 @@ import (
 )
 
 func main() {
-	dir := flag.String("dir", "", "directory to keep events.json in (default: a new temporary directory)")
+	dir := flag.String("dir", "", "directory to keep calendar.json in (default: a new temporary directory)")
 	flag.Parse()
 	if err := run(context.Background(), os.Stdout, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "customstore:", err)
