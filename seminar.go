@@ -44,7 +44,10 @@
 // is given. The contracts are in store.go: Store (six methods: a batch
 // Create, Get, GetByUID, Update with a version check, Delete, and List of a
 // ListQuery), and the optional Outbox, found by type assertion, that a Store
-// implements to keep reminder deliveries. ListQuery.Match and Compare state
+// implements to keep reminder deliveries: a transaction (Atomic and Tx) in
+// which the Calendar writes an event together with its deliveries, the
+// claim and finish of due deliveries, and Changed, the write marks that
+// Reconcile follows. ListQuery.Match and Compare state
 // the listing rules in Go, for stores that filter in memory. Package
 // store/storetest checks every rule: run storetest.Run in your tests and
 // storetest.RunBenchmarks beside them; store/memstore is the reference.
