@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"sync"
@@ -21,7 +22,7 @@ import (
 	"github.com/seminarkit/seminar/store/sqlite"
 )
 
-var reportLine = regexp.MustCompile(`^sent (\d+), retrying (\d+), failed (\d+), dropped (\d+)\n$`)
+var reportLine = regexp.MustCompile(`^sent (\d+), retrying (\d+), failed (\d+), dropped (\d+) \((\d+) past\), repaired (\d+)\n$`)
 
 // parseReport reads the line -dispatch prints.
 func parseReport(t testing.TB, out string) seminar.DispatchReport {
@@ -33,7 +34,7 @@ func parseReport(t testing.TB, out string) seminar.DispatchReport {
 		require.NoError(t, err)
 		return v
 	}
-	return seminar.DispatchReport{Sent: n(m[1]), Retrying: n(m[2]), Failed: n(m[3]), Dropped: n(m[4])}
+	return seminar.DispatchReport{Sent: n(m[1]), Retrying: n(m[2]), Failed: n(m[3]), Dropped: n(m[4]), Past: n(m[5]), Repaired: n(m[6])}
 }
 
 // TestRun_dispatchConcurrently runs four -dispatch commands at once on one
@@ -83,6 +84,8 @@ func TestRun_dispatchConcurrently(t *testing.T) {
 		total.Retrying += rep.Retrying
 		total.Failed += rep.Failed
 		total.Dropped += rep.Dropped
+		total.Past += rep.Past
+		total.Repaired += rep.Repaired
 	}
 	assert.Equal(t, seminar.DispatchReport{Sent: 2 * talks}, total, "the dispatchers' reports add up to every reminder, each sent once")
 
@@ -97,6 +100,53 @@ func TestRun_dispatchConcurrently(t *testing.T) {
 		assert.Equal(t, 1, n, "%s delivered once", id)
 		assert.True(t, want[id], "%s is one of the reminders", id)
 	}
+}
+
+// storeWithoutOutbox hides the Outbox of a Store: a Calendar on it writes
+// events and no deliveries, as another tool writing the database would.
+type storeWithoutOutbox struct{ seminar.Store }
+
+// TestRun_dispatchRepairsOutbox dispatches from a database whose talks were
+// written without their reminders: -dispatch schedules them first, says how
+// many talks it repaired, and sends what is due; the next run finds nothing
+// to repair.
+func TestRun_dispatchRepairsOutbox(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "seminar.db")
+	store, err := sqlite.Open(ctx, db, nil)
+	require.NoError(t, err)
+	cal, err := seminar.New(storeWithoutOutbox{store}, &seminar.Options{Domain: testDomain, TimeZone: testZone, Now: fixedClock(enteredAt)})
+	require.NoError(t, err)
+	stored, err := cal.CreateMany(ctx, juneTalks(t)[1:3]) // June 12 and June 16
+	require.NoError(t, err)
+	for _, e := range stored {
+		ds, err := store.Deliveries(ctx, e.ID)
+		require.NoError(t, err)
+		require.Empty(t, ds, "the talks were stored without reminders")
+	}
+	require.NoError(t, store.Close())
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
+	dispatch := func() result {
+		r := runCmd(t, "-db", db, "-smtp", ts.Addr, "-insecure", "-now", "2017-06-11T21:00:00Z", "-dispatch")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		return r
+	}
+
+	// June 11, 5 PM in New York: both reminders of the June 12 talk are
+	// overdue, so its day-before one goes out at once; the June 16 talk
+	// gets its day-before reminder, due on June 15.
+	r := dispatch()
+	assert.Equal(t, "sent 1, retrying 0, failed 0, dropped 0 (0 past), repaired 2\n", r.stdout)
+	assert.Contains(t, r.stderr, "outbox repaired", "the log says what was repaired")
+	got := ts.Received()
+	require.Len(t, got, 1)
+	p, err := mailcheck.Parse(got[0].Data)
+	require.NoError(t, err)
+	assert.Equal(t, "<"+stored[0].ID+".reminder-1440m.s0@example.org>", p.Header.Get("Message-Id"),
+		"a reminder the repair scheduled is in the domain of the -dispatch that made it")
+
+	assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 0 (0 past), repaired 0\n", dispatch().stdout, "repaired once")
+	assert.Len(t, ts.Received(), 1)
 }
 
 // testClock is a clock the test sets.

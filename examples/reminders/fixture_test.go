@@ -16,8 +16,8 @@ import (
 )
 
 // The calendar the test databases are made with, as examples/quickstart
-// makes its own: talks entered on June 9, 2017 by a Calendar with a mailer,
-// so that their reminders are scheduled in the outbox.
+// makes its own: talks entered on June 9, 2017 by a Calendar with a mailer
+// that cannot send, their reminders scheduled in the outbox.
 const (
 	testDomain = "csail.mit.edu"
 	testZone   = "America/New_York"
@@ -60,7 +60,7 @@ func newDB(t testing.TB, now time.Time, talks ...*seminar.Event) (string, []*sem
 	store, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	defer store.Close()
-	mailer, err := mail.New(mail.Options{}) // composes, cannot send: enough to schedule
+	mailer, err := mail.New(mail.Options{}) // as the quickstart's: composes, cannot send
 	require.NoError(t, err)
 	clock := fixedClock(now)
 	cal, err := seminar.New(store, &seminar.Options{

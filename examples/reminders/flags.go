@@ -84,7 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	list := fs.Bool("list", false, "print the talks: ID, start and title, tab-separated")
 	previewID := fs.String("preview", "", "print the reminder of the talk `ID` exactly as -send would send it")
 	sendID := fs.String("send", "", "send the reminder of the talk `ID` now")
-	fs.BoolVar(&c.force, "force", false, "with -send: send again a reminder already sent, as a new message")
+	fs.BoolVar(&c.force, "force", false, "with -send: send the reminder even if it was already sent (as a new message) or its talk has started")
 	dispatch := fs.Bool("dispatch", false, "send every reminder that is due, and print how many")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -76,27 +76,32 @@ func TestRun_listPages(t *testing.T) {
 	}
 }
 
+// beforeTalks is a clock for -now at which the test talks after June 10
+// are ahead, so that -send sends them without -force.
+const beforeTalks = "2017-06-10T12:00:00Z"
+
 func TestRun_previewIsWhatSendDelivers(t *testing.T) {
 	const from = "Seminar Robot <robot@lab.example.edu>"
 	for _, clock := range []struct {
-		name string
-		args []string
+		name            string
+		preview, sendAt string
 	}{
-		{"real clock", nil},
-		{"fixed clock", []string{"-now", "2017-06-10T12:00:00Z"}},
+		{"same clock", beforeTalks, beforeTalks},
+		{"clock moved on", beforeTalks, "2017-06-11T13:45:00Z"},
 	} {
 		t.Run(clock.name, func(t *testing.T) {
 			db, stored := newDB(t, enteredAt, juneTalks(t)...)
 			id := stored[1].ID
 			ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
 
-			pre := runCmd(t, append([]string{"-db", db, "-from", from, "-preview", id}, clock.args...)...)
+			// No -smtp: the preview needs no mail server.
+			pre := runCmd(t, "-db", db, "-from", from, "-now", clock.preview, "-preview", id)
 			require.Equal(t, exitOK, pre.code, pre.stderr)
 			assert.Contains(t, pre.stderr, "2 recipients (seminars@csail.mit.edu, vision-meeting@csail.mit.edu)")
 			assert.Contains(t, pre.stderr, "envelope sender <robot@lab.example.edu>")
 			assert.Empty(t, ts.Received(), "a preview sends nothing")
 
-			sent := runCmd(t, append([]string{"-db", db, "-from", from, "-smtp", ts.Addr, "-insecure", "-send", id}, clock.args...)...)
+			sent := runCmd(t, "-db", db, "-from", from, "-smtp", ts.Addr, "-insecure", "-now", clock.sendAt, "-send", id)
 			require.Equal(t, exitOK, sent.code, sent.stderr)
 			got := ts.Received()
 			require.Len(t, got, 1, "one reminder is one message")
@@ -109,8 +114,10 @@ func TestRun_previewIsWhatSendDelivers(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, want.WithoutClockReadings(), have.WithoutClockReadings(),
 				"the preview is the message sent, part by part, but for Date and DTSTAMP")
-			if clock.args != nil {
-				assert.Equal(t, pre.stdout, string(got[0].Data), "with a fixed clock, byte for byte")
+			if clock.preview == clock.sendAt {
+				assert.Equal(t, pre.stdout, string(got[0].Data), "at the same instant, byte for byte")
+			} else {
+				assert.NotEqual(t, want.Header.Get("Date"), have.Header.Get("Date"), "the Date is the send's")
 			}
 
 			assert.Equal(t, []*mail.Address{{Name: "Seminar Robot", Address: "robot@lab.example.edu"}}, have.From, "the From header is -from")
@@ -132,7 +139,7 @@ func TestRun_sendOnceUnlessForced(t *testing.T) {
 	id := stored[1].ID
 	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
 	send := func(extra ...string) result {
-		return runCmd(t, append([]string{"-db", db, "-smtp", ts.Addr, "-insecure", "-send", id}, extra...)...)
+		return runCmd(t, append([]string{"-db", db, "-smtp", ts.Addr, "-insecure", "-now", beforeTalks, "-send", id}, extra...)...)
 	}
 
 	first := send()
@@ -157,6 +164,49 @@ func TestRun_sendOnceUnlessForced(t *testing.T) {
 	assert.Equal(t, "<"+id+".manual.s0.r1@example.org>", b.Header.Get("Message-Id"))
 	assert.Contains(t, forced.stdout, b.Header.Get("Message-Id"))
 	assert.Equal(t, a.Subject, b.Subject, "the same reminder")
+}
+
+// TestRun_sendStartedTalk sends the reminder of a talk that has started,
+// as a user trying the quickstart's June 2017 talks with the real clock
+// would: refused, with the two ways out named, and sent with -force.
+func TestRun_sendStartedTalk(t *testing.T) {
+	db, stored := newDB(t, enteredAt, juneTalks(t)...)
+	id := stored[1].ID // June 12, 4 PM in New York
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext})
+	base := []string{"-db", db, "-smtp", ts.Addr, "-insecure", "-send", id}
+
+	for _, clock := range []struct {
+		name string
+		args []string
+	}{
+		{"real clock", nil},
+		{"a minute into the talk", []string{"-now", "2017-06-12T20:01:00Z"}},
+		{"as the talk starts", []string{"-now", "2017-06-12T20:00:00Z"}},
+	} {
+		t.Run(clock.name, func(t *testing.T) {
+			r := runCmd(t, append(base, clock.args...)...)
+			assert.Equal(t, exitFailure, r.code, r.stderr)
+			assert.Contains(t, r.stderr, "the talk has started (at Monday, June 12, 2017, 4:00 PM EDT)")
+			assert.Contains(t, r.stderr, "reminders: -force sends it anyway; for a demo on past talks, -now sets the clock to an instant before the talk\n")
+			assert.Empty(t, r.stdout)
+			assert.Empty(t, ts.Received(), "nothing is sent for a talk that has started without -force")
+		})
+	}
+
+	forced := runCmd(t, append(base, "-force")...)
+	require.Equal(t, exitOK, forced.code, forced.stderr)
+	got := ts.Received()
+	require.Len(t, got, 1, "-force sends it")
+	p, err := mailcheck.Parse(got[0].Data)
+	require.NoError(t, err)
+	assert.Equal(t, "<"+id+".manual.s0@example.org>", p.Header.Get("Message-Id"),
+		"the first reminder of the talk: a refused -send recorded nothing")
+	assert.Contains(t, forced.stdout, "sent the reminder of "+id+" to 2 recipients")
+
+	again := runCmd(t, base...)
+	assert.Equal(t, exitFailure, again.code)
+	assert.Contains(t, again.stderr, "the talk has started", "-force was for one send")
+	assert.Len(t, ts.Received(), 1)
 }
 
 func TestRun_usage(t *testing.T) {
@@ -205,15 +255,15 @@ func TestRun_STARTTLSRequired(t *testing.T) {
 	db, stored := newDB(t, enteredAt, juneTalks(t)...)
 	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext}) // plaintext only
 
-	r := runCmd(t, "-db", db, "-smtp", ts.Addr, "-send", stored[1].ID)
+	r := runCmd(t, "-db", db, "-smtp", ts.Addr, "-now", beforeTalks, "-send", stored[1].ID)
 	assert.Equal(t, exitFailure, r.code)
 	assert.Contains(t, r.stderr, "STARTTLS")
 	assert.Empty(t, ts.Received(), "without -insecure nothing goes out in plaintext")
 
-	again := runCmd(t, "-db", db, "-smtp", ts.Addr, "-insecure", "-send", stored[1].ID)
+	again := runCmd(t, "-db", db, "-smtp", ts.Addr, "-insecure", "-now", beforeTalks, "-send", stored[1].ID)
 	assert.Equal(t, exitOK, again.code, "a reminder that failed was not sent: sending it needs no -force\n%s", again.stderr)
 	assert.Len(t, ts.Received(), 1)
-	twice := runCmd(t, "-db", db, "-smtp", ts.Addr, "-insecure", "-send", stored[1].ID)
+	twice := runCmd(t, "-db", db, "-smtp", ts.Addr, "-insecure", "-now", beforeTalks, "-send", stored[1].ID)
 	assert.Equal(t, exitFailure, twice.code)
 	assert.Contains(t, twice.stderr, "already sent (for sequence 0, sent)")
 	assert.Contains(t, twice.stderr, "-force sends it again")
@@ -223,7 +273,7 @@ func TestRun_STARTTLSRequired(t *testing.T) {
 func TestRun_auth(t *testing.T) {
 	db, stored := newDB(t, enteredAt, juneTalks(t)...)
 	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext, Mechanisms: []string{"PLAIN"}})
-	base := []string{"-db", db, "-smtp", ts.Addr, "-insecure", "-user", smtptest.User}
+	base := []string{"-db", db, "-smtp", ts.Addr, "-insecure", "-now", beforeTalks, "-user", smtptest.User}
 
 	wrong := runCmd(t, append(base, "-pass", "wrong", "-send", stored[1].ID)...)
 	assert.Equal(t, exitFailure, wrong.code)
@@ -268,22 +318,27 @@ func TestRun_dispatch(t *testing.T) {
 
 	// June 11, 5 PM in New York: the day-before reminder of the June 12
 	// talk and the week-before one of the June 16 talk are due.
-	assert.Equal(t, "sent 2, retrying 0, failed 0, dropped 0\n", dispatch("2017-06-11T21:00:00Z").stdout)
+	first := dispatch("2017-06-11T21:00:00Z")
+	assert.Equal(t, "sent 2, retrying 0, failed 0, dropped 0 (0 past), repaired 0\n", first.stdout)
+	assert.NotContains(t, first.stderr, "-now", "no hint when nothing was past")
 	assert.ElementsMatch(t, []string{
 		"<" + june12 + ".reminder-1440m.s0@csail.mit.edu>",
 		"<" + june16 + ".reminder-10080m.s0@csail.mit.edu>",
 	}, messageIDs(), "scheduled reminders keep the Message-ID they were stored with")
-	assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 0\n", dispatch("2017-06-11T21:00:00Z").stdout, "each is sent once")
+	assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 0 (0 past), repaired 0\n", dispatch("2017-06-11T21:00:00Z").stdout, "each is sent once")
 
 	// June 16, 1:30 PM: that talk started half an hour ago, so its
 	// day-before reminder, due yesterday and never sent, is dropped.
 	r := dispatch("2017-06-16T17:30:00Z")
-	assert.Equal(t, "sent 1, retrying 0, failed 0, dropped 1\n", r.stdout)
+	assert.Equal(t, "sent 1, retrying 0, failed 0, dropped 1 (1 past), repaired 0\n", r.stdout)
+	assert.Contains(t, r.stderr, "reminders: dropped 1 as past: their talks had started, or were over; -now sets the clock, for a demo\n")
 	assert.Contains(t, r.stderr, "delivery="+june16+".reminder-1440m.s0 reason=\"the talk has already started\"")
 	assert.Contains(t, messageIDs(), "<"+june22+".reminder-10080m.s0@csail.mit.edu>")
 
-	// The real clock: every talk is over, every reminder left is dropped.
+	// The real clock: every talk is over, every reminder left is dropped,
+	// and the user is told why and how to see them sent.
 	r = dispatch()
-	assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 3\n", r.stdout)
+	assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 3 (3 past), repaired 0\n", r.stdout)
+	assert.Contains(t, r.stderr, "reminders: dropped 3 as past: their talks had started, or were over; -now sets the clock, for a demo\n")
 	assert.Len(t, ts.Received(), 3, "nothing is sent for a talk that has started")
 }

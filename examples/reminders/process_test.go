@@ -101,9 +101,9 @@ func TestCommand_onTheQuickstartDatabase(t *testing.T) {
 	t.Run("STARTTLS and AUTH", func(t *testing.T) {
 		ts := startServer(t, &smtptest.Options{Mechanisms: []string{"PLAIN"}})
 		env := []string{"SSL_CERT_FILE=" + certFile(t), passwordEnv + "=" + smtptest.Password}
-		preview := exitCode(t, reminders, env, "-db", db, "-preview", seed)
+		preview := exitCode(t, reminders, env, "-db", db, "-now", beforeTalks, "-preview", seed)
 		require.Equal(t, exitOK, preview.code, preview.stderr)
-		sent := exitCode(t, reminders, env, "-db", db, "-smtp", ts.Addr, "-user", smtptest.User, "-send", seed)
+		sent := exitCode(t, reminders, env, "-db", db, "-smtp", ts.Addr, "-user", smtptest.User, "-now", beforeTalks, "-send", seed)
 		require.Equal(t, exitOK, sent.code, sent.stderr)
 		got := ts.Received()
 		require.Len(t, got, 1)
@@ -115,7 +115,7 @@ func TestCommand_onTheQuickstartDatabase(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, a.WithoutClockReadings(), b.WithoutClockReadings(), "the preview is what was sent")
 
-		untrusted := exitCode(t, reminders, []string{passwordEnv + "=" + smtptest.Password}, "-db", db, "-smtp", ts.Addr, "-user", smtptest.User, "-send", seed, "-force")
+		untrusted := exitCode(t, reminders, []string{passwordEnv + "=" + smtptest.Password}, "-db", db, "-smtp", ts.Addr, "-user", smtptest.User, "-now", beforeTalks, "-send", seed, "-force")
 		assert.Equal(t, exitFailure, untrusted.code, "a certificate that does not verify stops the send")
 		assert.Contains(t, untrusted.stderr, "certificate")
 		assert.Len(t, ts.Received(), 1)
@@ -144,9 +144,9 @@ func TestCommand_onTheQuickstartDatabase(t *testing.T) {
 		}
 		// The killed dispatcher claimed both due reminders, each with the
 		// default lease of two minutes.
-		assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 0\n", dispatch("2017-06-11T21:01:00Z"), "the leases hold")
-		assert.Equal(t, "sent 2, retrying 0, failed 0, dropped 0\n", dispatch("2017-06-11T21:02:01Z"), "the leases expired")
-		assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 0\n", dispatch("2017-06-11T21:03:00Z"))
+		assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 0 (0 past), repaired 0\n", dispatch("2017-06-11T21:01:00Z"), "the leases hold")
+		assert.Equal(t, "sent 2, retrying 0, failed 0, dropped 0 (0 past), repaired 0\n", dispatch("2017-06-11T21:02:01Z"), "the leases expired")
+		assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 0 (0 past), repaired 0\n", dispatch("2017-06-11T21:03:00Z"))
 
 		want, err := mailcheck.Parse(attempted)
 		require.NoError(t, err)
@@ -159,8 +159,10 @@ func TestCommand_onTheQuickstartDatabase(t *testing.T) {
 		assert.Contains(t, ids, want.Header.Get("Message-Id"), "the interrupted message went out again, with its Message-ID")
 	})
 
-	// The real clock: every talk is over, and what was left is dropped.
+	// The real clock: every talk is over, and what was left is dropped as
+	// past, with a hint for the user trying the quickstart's June 2017.
 	dispatched := exitCode(t, reminders, nil, "-db", db, "-smtp", "127.0.0.1:1", "-insecure", "-dispatch")
 	require.Equal(t, exitOK, dispatched.code, dispatched.stderr)
-	assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 5\n", dispatched.stdout)
+	assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 5 (5 past), repaired 0\n", dispatched.stdout)
+	assert.Contains(t, dispatched.stderr, "reminders: dropped 5 as past: their talks had started, or were over; -now sets the clock, for a demo\n")
 }
