@@ -31,17 +31,19 @@ var (
 	// ?2, at ?3. Each arm of the compound walks a partial index that holds
 	// only deliveries waiting or being sent, and the pending arm walks it in
 	// the order of the ORDER BY, so SQLite merges the two and stops after
-	// ?4 rows. A delivery whose event is gone or cancelled is skipped
-	// unless it is a cancellation notice. RETURNING gives the rows in no
-	// particular order; ClaimDue sorts them.
+	// ?4 rows. A waiting delivery whose event is gone or cancelled is
+	// skipped unless it is a cancellation notice; one left sending past
+	// its lease is claimed whatever its event's state, so that the
+	// dispatcher ends it. RETURNING gives the rows in no particular order;
+	// ClaimDue sorts them.
 	claimSQL = `UPDATE deliveries
 SET state = 'sending', lease_owner = ?1, lease_until_ns = ?2, attempts = attempts + 1
 WHERE id IN (SELECT id FROM (
 	SELECT d.id AS id, d.due_ns AS due_ns FROM deliveries AS d LEFT JOIN events AS e ON e.id = d.event_id
 	WHERE d.state IN ('pending', 'retry') AND d.due_ns <= ?3 AND ` + claimableEvent + `
 	UNION ALL
-	SELECT d.id, d.due_ns FROM deliveries AS d LEFT JOIN events AS e ON e.id = d.event_id
-	WHERE d.state = 'sending' AND d.lease_until_ns < ?3 AND ` + claimableEvent + `
+	SELECT d.id, d.due_ns FROM deliveries AS d
+	WHERE d.state = 'sending' AND d.lease_until_ns < ?3
 	ORDER BY due_ns, id
 	LIMIT ?4
 ))
