@@ -13,7 +13,7 @@ import (
 
 // columns are the columns of the events table in the order that
 // appendEventArgs writes them and scanEvent reads them.
-var columns = []string{
+var columns = [...]string{
 	"id", "uid", "title", "type", "series", "speakers",
 	"host_name", "host_affiliation", "host_email", "host_url", "host_photo_url", "host_bio",
 	"contact_name", "contact_affiliation", "contact_email", "contact_url", "contact_photo_url", "contact_bio",
@@ -25,13 +25,28 @@ var columns = []string{
 }
 
 var (
-	selectSQL = "SELECT " + strings.Join(columns, ", ") + " FROM events"
-	insertSQL = "INSERT INTO events (" + strings.Join(columns, ", ") + ") VALUES (?" +
-		strings.Repeat(", ?", len(columns)-1) + ")"
-	// updateSQL sets every column but id from appendEventArgs(nil, e)[1:], then takes
-	// the id and the expected version: the version check and the write are
-	// one statement.
-	updateSQL = "UPDATE events SET " + strings.Join(columns[1:], " = ?, ") + " = ? WHERE id = ? AND version = ?"
+	selectSQL = "SELECT " + strings.Join(columns[:], ", ") + " FROM events"
+	// insertSQL takes appendEventArgs(nil, e) and the event's mark;
+	// insertNextSQL takes appendEventArgs(nil, e) and gives the event the
+	// next mark.
+	insertSQL = "INSERT INTO events (" + strings.Join(columns[:], ", ") + ", mark) VALUES (?" +
+		strings.Repeat(", ?", len(columns)) + ")"
+	insertNextSQL = "INSERT INTO events (" + strings.Join(columns[:], ", ") + ", mark) VALUES (?" +
+		strings.Repeat(", ?", len(columns)-1) + ", " + nextMarkSQL + ")"
+	// updateSQL sets every column but id from appendEventArgs(nil, e)[1:],
+	// and the next mark, then takes the id and the expected version: the
+	// version check and the write are one statement.
+	updateSQL = "UPDATE events SET " + strings.Join(columns[1:], " = ?, ") + " = ?, mark = " + nextMarkSQL +
+		" WHERE id = ? AND version = ?"
+)
+
+// The marks of writes (see migrations/0004_marks.sql): lastMarkSQL selects
+// the last mark taken, and nextMarkSQL is the expression of the next one,
+// for the statement that takes it. Both read one row of marks and the last
+// entry of the index events_mark.
+const (
+	lastMarkSQL = "SELECT max(last, coalesce((SELECT max(mark) FROM events), 0)) FROM marks"
+	nextMarkSQL = "(" + lastMarkSQL + ") + 1"
 )
 
 // zeroNS stands for the zero time.Time, which is outside the range of
@@ -113,16 +128,18 @@ func appendEventArgs(args []any, e *seminar.Event) ([]any, error) {
 	), nil
 }
 
-// scanEvent reads the columns of the current row of rows.
-func scanEvent(rows *sql.Rows) (*seminar.Event, error) {
+// scanEvent reads the columns of the current row of rows, and, when mark is
+// not nil, the column after them into mark.
+func scanEvent(rows *sql.Rows, mark *int64) (*seminar.Event, error) {
 	var (
 		e                                    seminar.Event
 		speakers, links, research, impact    sql.RawBytes
 		lists, schedule                      sql.RawBytes
 		start, end, created, updated, seqnum int64
 		status                               string
+		dest                                 [len(columns) + 1]any
 	)
-	err := rows.Scan(
+	d := append(dest[:0],
 		&e.ID, &e.UID, &e.Title, &e.Type, &e.Series, &speakers,
 		&e.Host.Name, &e.Host.Affiliation, &e.Host.Email, &e.Host.URL, &e.Host.PhotoURL, &e.Host.Bio,
 		&e.Contact.Name, &e.Contact.Affiliation, &e.Contact.Email, &e.Contact.URL, &e.Contact.PhotoURL, &e.Contact.Bio,
@@ -132,9 +149,13 @@ func scanEvent(rows *sql.Rows) (*seminar.Event, error) {
 		&lists, &e.Reminders.Subject, &schedule,
 		&status, &e.CancelReason, &seqnum, &e.Version, &e.CreatedBy, &created, &updated,
 	)
-	if err != nil {
+	if mark != nil {
+		d = append(d, mark)
+	}
+	if err := rows.Scan(d...); err != nil {
 		return nil, err
 	}
+	var err error
 	e.Start, e.End, e.CreatedAt, e.UpdatedAt = fromNS(start), fromNS(end), fromNS(created), fromNS(updated)
 	e.Status = seminar.Status(status)
 	e.Sequence = int(seqnum)

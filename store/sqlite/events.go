@@ -11,42 +11,59 @@ import (
 
 // Create stores all events in one transaction, or none of them. It returns
 // an error matching seminar.ErrExists when an event's ID or UID is taken,
-// by a stored event or by another of events.
-func (s *Store) Create(ctx context.Context, events ...*seminar.Event) (err error) {
+// by a stored event or by another of events. Each event takes the next
+// mark, in the order of events.
+func (s *Store) Create(ctx context.Context, events ...*seminar.Event) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlite: create events: %w", err)
 	}
-	if len(events) == 0 {
+	switch len(events) {
+	case 0:
 		return nil
+	case 1:
+		// One statement is atomic by itself.
+		return s.pool().create(ctx, events)
+	}
+	return s.atomic(ctx, "create events", func(h handle) error { return h.create(ctx, events) })
+}
+
+// create inserts events, in h's transaction when there are several. One
+// event takes the next mark in the statement that inserts it. A batch reads
+// the last mark once, which costs less than once per event, and takes the
+// marks after it in its order: no other writer can take one while the
+// transaction holds the write lock.
+func (h handle) create(ctx context.Context, events []*seminar.Event) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlite: create events: %w", err)
 	}
 	for i, e := range events {
 		if e == nil {
 			return fmt.Errorf("sqlite: create event %d: %w: event is nil", i, seminar.ErrInvalid)
 		}
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: create events: %w", dbError(ctx, err))
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback() // the error that made us stop is the one to report
+	insert, mark := h.s.insertNext, int64(-1)
+	if len(events) > 1 {
+		if err := h.stmt(ctx, h.s.lastMark).QueryRowContext(ctx).Scan(&mark); err != nil {
+			return fmt.Errorf("sqlite: create events: %w", dbError(ctx, err))
 		}
-	}()
-	insert := tx.StmtContext(ctx, s.insert)
+		insert = h.s.insert
+	}
+	insert = h.stmt(ctx, insert)
 	// Each row is encoded just before it is written, into one reused
 	// slice, so that a large batch never holds all its rows encoded.
-	args := make([]any, 0, len(columns))
+	args := make([]any, 0, len(columns)+1)
 	for _, e := range events {
+		var err error
 		if args, err = appendEventArgs(args[:0], e); err != nil {
 			return fmt.Errorf("sqlite: create event %q: %w", e.ID, err)
+		}
+		if mark >= 0 {
+			mark++
+			args = append(args, mark)
 		}
 		if _, err := insert.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("sqlite: create event %q: %w", e.ID, dbError(ctx, err))
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: create events: %w", dbError(ctx, err))
 	}
 	return nil
 }
@@ -54,21 +71,21 @@ func (s *Store) Create(ctx context.Context, events ...*seminar.Event) (err error
 // Get returns the event with the given ID, or an error matching
 // seminar.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
-	return s.getOne(ctx, s.get, "get event", id)
+	return s.pool().getOne(ctx, s.get, "get event", id)
 }
 
 // GetByUID returns the event whose UID is uid, or an error matching
 // seminar.ErrNotFound.
 func (s *Store) GetByUID(ctx context.Context, uid string) (*seminar.Event, error) {
-	return s.getOne(ctx, s.getByUID, "get event by uid", uid)
+	return s.pool().getOne(ctx, s.getByUID, "get event by uid", uid)
 }
 
 // getOne runs a query selecting at most one event by key.
-func (s *Store) getOne(ctx context.Context, stmt *sql.Stmt, op, key string) (*seminar.Event, error) {
+func (h handle) getOne(ctx context.Context, stmt *sql.Stmt, op, key string) (*seminar.Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: %s %q: %w", op, key, err)
 	}
-	rows, err := stmt.QueryContext(ctx, key)
+	rows, err := h.stmt(ctx, stmt).QueryContext(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s %q: %w", op, key, dbError(ctx, err))
 	}
@@ -79,18 +96,23 @@ func (s *Store) getOne(ctx context.Context, stmt *sql.Stmt, op, key string) (*se
 		}
 		return nil, fmt.Errorf("sqlite: %s %q: %w", op, key, seminar.ErrNotFound)
 	}
-	e, err := scanEvent(rows)
+	e, err := scanEvent(rows, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s %q: %w", op, key, dbError(ctx, err))
 	}
 	return e, nil
 }
 
-// Update replaces the event e.ID by e if its stored Version is prevVersion.
-// It returns an error matching seminar.ErrNotFound when there is no such
-// event, seminar.ErrConflict when the Version differs, and
-// seminar.ErrExists when e.UID belongs to another event.
+// Update replaces the event e.ID by e if its stored Version is prevVersion,
+// and gives it the next mark. It returns an error matching
+// seminar.ErrNotFound when there is no such event, seminar.ErrConflict
+// when the Version differs, and seminar.ErrExists when e.UID belongs to
+// another event.
 func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64) error {
+	return s.pool().update(ctx, e, prevVersion)
+}
+
+func (h handle) update(ctx context.Context, e *seminar.Event, prevVersion int64) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlite: update event: %w", err)
 	}
@@ -101,7 +123,7 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 	if err != nil {
 		return fmt.Errorf("sqlite: update event %q: %w", e.ID, err)
 	}
-	res, err := s.update.ExecContext(ctx, append(args[1:], e.ID, prevVersion)...)
+	res, err := h.stmt(ctx, h.s.update).ExecContext(ctx, append(args[1:], e.ID, prevVersion)...)
 	if err != nil {
 		return fmt.Errorf("sqlite: update event %q: %w", e.ID, dbError(ctx, err))
 	}
@@ -112,11 +134,12 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 	if n == 1 {
 		return nil
 	}
-	// Nothing changed, so the reason can be read outside the update's
-	// transaction: if the event is deleted or updated in between, the
-	// answer is still one that was true when this call was running.
+	// Nothing changed, so outside a transaction the reason can be read
+	// apart from the update: if the event is deleted or updated in
+	// between, the answer is still one that was true when this call was
+	// running.
 	var stored int64
-	err = s.version.QueryRowContext(ctx, e.ID).Scan(&stored)
+	err = h.stmt(ctx, h.s.version).QueryRowContext(ctx, e.ID).Scan(&stored)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("sqlite: update event %q: %w", e.ID, seminar.ErrNotFound)
@@ -128,12 +151,16 @@ func (s *Store) Update(ctx context.Context, e *seminar.Event, prevVersion int64)
 }
 
 // Delete removes the event with the given ID, or returns an error matching
-// seminar.ErrNotFound.
+// seminar.ErrNotFound. A trigger makes it take a mark.
 func (s *Store) Delete(ctx context.Context, id string) error {
+	return s.pool().delete(ctx, id)
+}
+
+func (h handle) delete(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlite: delete event %q: %w", id, err)
 	}
-	res, err := s.remove.ExecContext(ctx, id)
+	res, err := h.stmt(ctx, h.s.remove).ExecContext(ctx, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete event %q: %w", id, dbError(ctx, err))
 	}

@@ -36,3 +36,7 @@ func DSN(path string) string {
 // ClaimSQL is the statement ClaimDue runs; its parameters are the owner,
 // the end of the lease, now and the limit.
 var ClaimSQL = claimSQL
+
+// ChangedSQL is the statement Changed runs; its parameters are the mark
+// and the limit.
+var ChangedSQL = changedSQL

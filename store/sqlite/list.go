@@ -92,7 +92,7 @@ func (s *Store) List(ctx context.Context, q seminar.ListQuery) ([]*seminar.Event
 	defer rows.Close()
 	events := make([]*seminar.Event, 0, min(q.Limit, 256))
 	for rows.Next() {
-		e, err := scanEvent(rows)
+		e, err := scanEvent(rows, nil)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: list events: %w", dbError(ctx, err))
 		}

@@ -82,7 +82,7 @@ func TestOpen_MigratesAnOlderDatabase(t *testing.T) {
 	require.NoError(t, err)
 	assertSameEvent(t, want, got)
 
-	require.NoError(t, s.AddDeliveries(t.Context(), dueDelivery("old.reminder", "old", 0)),
+	require.NoError(t, addDeliveries(t.Context(), s, dueDelivery("old.reminder", "old", 0)),
 		"a migrated database must have the outbox")
 	claimed, err := s.ClaimDue(t.Context(), claimNow, "me", time.Minute, 10)
 	require.NoError(t, err)

@@ -58,57 +58,51 @@ RETURNING ` + strings.Join(deliveryColumns, ", ")
 SET state = ?, due_ns = ?, recipients = ?, message_id = ?, last_error = ?, refused = ?, sent_ns = ?, updated_ns = ?
 WHERE id = ? AND state = 'sending' AND lease_owner = ? AND lease_until_ns = ?`
 
+	// dropSQL takes the reason and the IDs as a JSON array.
 	dropSQL = `UPDATE deliveries SET state = 'dropped', last_error = ?
-WHERE event_id = ? AND state IN ('pending', 'retry') AND kind IN (SELECT value FROM json_each(?))`
+WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'retry')`
 )
 
-// AddDeliveries stores, in one transaction, the deliveries whose ID is not
-// stored yet; of two with the same ID in ds, the first is stored. A nil
-// delivery, or a time outside the years 1678 to 2261, fails the call with
-// an error matching seminar.ErrInvalid, and nothing is stored.
-func (s *Store) AddDeliveries(ctx context.Context, ds ...*seminar.Delivery) (err error) {
+// addDeliveries stores the deliveries whose ID is not stored yet; of two
+// with the same ID in ds, the first is stored. A nil delivery, or a time
+// outside the years 1678 to 2261, fails the call with an error matching
+// seminar.ErrInvalid before it writes anything.
+func (h handle) addDeliveries(ctx context.Context, ds []*seminar.Delivery) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlite: add deliveries: %w", err)
 	}
-	if len(ds) == 0 {
-		return nil
-	}
+	rows := make([][]any, len(ds))
 	for i, d := range ds {
 		if d == nil {
 			return fmt.Errorf("sqlite: add delivery %d: %w: delivery is nil", i, seminar.ErrInvalid)
 		}
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: add deliveries: %w", dbError(ctx, err))
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback() // the error that made us stop is the one to report
-		}
-	}()
-	add := tx.StmtContext(ctx, s.addDelivery)
-	args := make([]any, 0, len(deliveryColumns))
-	for _, d := range ds {
-		if args, err = appendDeliveryArgs(args[:0], d); err != nil {
+		var err error
+		if rows[i], err = appendDeliveryArgs(make([]any, 0, len(deliveryColumns)), d); err != nil {
 			return fmt.Errorf("sqlite: add delivery %q: %w", d.ID, err)
 		}
-		if _, err := add.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("sqlite: add delivery %q: %w", d.ID, dbError(ctx, err))
-		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: add deliveries: %w", dbError(ctx, err))
+	if len(ds) == 0 {
+		return nil
+	}
+	add := h.stmt(ctx, h.s.addDelivery)
+	for i, args := range rows {
+		if _, err := add.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("sqlite: add delivery %q: %w", ds[i].ID, dbError(ctx, err))
+		}
 	}
 	return nil
 }
 
 // Deliveries returns the deliveries of an event ordered by DueAt, then ID.
 func (s *Store) Deliveries(ctx context.Context, eventID string) ([]*seminar.Delivery, error) {
+	return s.pool().deliveries(ctx, eventID)
+}
+
+func (h handle) deliveries(ctx context.Context, eventID string) ([]*seminar.Delivery, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: list deliveries of event %q: %w", eventID, err)
 	}
-	rows, err := s.eventDeliveries.QueryContext(ctx, eventID)
+	rows, err := h.stmt(ctx, h.s.eventDeliveries).QueryContext(ctx, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list deliveries of event %q: %w", eventID, dbError(ctx, err))
 	}
@@ -171,6 +165,10 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, owner string, lease
 // seminar.ErrConflict, or seminar.ErrNotFound when there is no such
 // delivery.
 func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
+	return s.pool().finish(ctx, d)
+}
+
+func (h handle) finish(ctx context.Context, d *seminar.Delivery) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlite: finish delivery: %w", err)
 	}
@@ -181,7 +179,7 @@ func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: finish delivery %q: %w", d.ID, err)
 	}
-	res, err := s.finish.ExecContext(ctx, args...)
+	res, err := h.stmt(ctx, h.s.finish).ExecContext(ctx, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: finish delivery %q: %w", d.ID, dbError(ctx, err))
 	}
@@ -192,13 +190,13 @@ func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
 	if n == 1 {
 		return nil
 	}
-	// Nothing changed, so the reason can be read outside the update's
-	// transaction, as Update does.
+	// Nothing changed, so outside a transaction the reason can be read
+	// apart from the update, as update does.
 	var (
 		state, owner string
 		until        int64
 	)
-	err = s.deliveryLease.QueryRowContext(ctx, d.ID).Scan(&state, &owner, &until)
+	err = h.stmt(ctx, h.s.deliveryLease).QueryRowContext(ctx, d.ID).Scan(&state, &owner, &until)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("sqlite: finish delivery %q: %w", d.ID, seminar.ErrNotFound)
@@ -211,23 +209,22 @@ func (s *Store) Finish(ctx context.Context, d *seminar.Delivery) error {
 		owner, fromNS(until).Format(time.RFC3339Nano))
 }
 
-// DropPending marks the pending and retry deliveries of the event whose
-// kind is among kinds as dropped, with reason as LastError, in one
-// statement.
-func (s *Store) DropPending(ctx context.Context, eventID string, reason string, kinds ...seminar.DeliveryKind) (int, error) {
+// drop marks the pending and retry deliveries among ids as dropped, with
+// reason as LastError, in one statement, and returns how many it dropped.
+func (h handle) drop(ctx context.Context, reason string, ids []string) (int, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, fmt.Errorf("sqlite: drop pending deliveries of event %q: %w", eventID, err)
+		return 0, fmt.Errorf("sqlite: drop deliveries: %w", err)
 	}
-	if len(kinds) == 0 {
+	if len(ids) == 0 {
 		return 0, nil
 	}
-	res, err := s.dropPending.ExecContext(ctx, reason, eventID, sqlstore.EncodeList(kinds))
+	res, err := h.stmt(ctx, h.s.drop).ExecContext(ctx, reason, sqlstore.EncodeList(ids))
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: drop pending deliveries of event %q: %w", eventID, dbError(ctx, err))
+		return 0, fmt.Errorf("sqlite: drop deliveries: %w", dbError(ctx, err))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: drop pending deliveries of event %q: %w", eventID, dbError(ctx, err))
+		return 0, fmt.Errorf("sqlite: drop deliveries: %w", dbError(ctx, err))
 	}
 	return int(n), nil
 }

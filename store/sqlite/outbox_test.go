@@ -28,6 +28,11 @@ func dueDelivery(id, eventID string, i int) *seminar.Delivery {
 	}
 }
 
+// addDeliveries stores ds in a transaction of their own.
+func addDeliveries(ctx context.Context, s *sqlite.Store, ds ...*seminar.Delivery) error {
+	return s.Atomic(ctx, func(tx seminar.Tx) error { return tx.AddDeliveries(ctx, ds...) })
+}
+
 // TestOutbox_HandlesShareOneFile has four stores, each with its own pool of
 // connections as separate processes would have, dispatch one file's
 // deliveries at once: each delivery must be claimed exactly once, and all
@@ -48,7 +53,7 @@ func TestOutbox_HandlesShareOneFile(t *testing.T) {
 	for i := range all {
 		all[i] = dueDelivery(fmt.Sprintf("d%03d", i), e.ID, i%37)
 	}
-	require.NoError(t, stores[0].AddDeliveries(t.Context(), all...))
+	require.NoError(t, addDeliveries(t.Context(), stores[0], all...))
 
 	var (
 		mu     sync.Mutex
@@ -141,13 +146,13 @@ func TestOutbox_InvalidArguments(t *testing.T) {
 
 			far := dueDelivery("far", "ev", 0)
 			far.DueAt = time.Date(2300, time.January, 1, 0, 0, 0, 0, time.UTC)
-			err := s.AddDeliveries(ctx, dueDelivery("ok", "ev", 0), far)
+			err := addDeliveries(ctx, s, dueDelivery("ok", "ev", 0), far)
 			assert.ErrorIs(t, err, seminar.ErrInvalid)
 			assert.ErrorContains(t, err, "1678 to 2261")
 			_, err = s.GetDelivery(ctx, "ok")
 			assert.ErrorIs(t, err, seminar.ErrNotFound, "a failed AddDeliveries must store nothing")
 
-			assert.ErrorIs(t, s.AddDeliveries(ctx, nil), seminar.ErrInvalid)
+			assert.ErrorIs(t, addDeliveries(ctx, s, nil), seminar.ErrInvalid)
 			assert.ErrorIs(t, s.Finish(ctx, nil), seminar.ErrInvalid)
 		})
 	}
@@ -172,7 +177,7 @@ func BenchmarkClaimDue(b *testing.B) {
 			for i := range waiting {
 				waiting[i] = dueDelivery(fmt.Sprintf("ahead%05d", i), e.ID, -1-i)
 			}
-			if err := s.AddDeliveries(ctx, waiting...); err != nil {
+			if err := addDeliveries(ctx, s, waiting...); err != nil {
 				b.Fatal(err)
 			}
 			round := 0
@@ -183,7 +188,7 @@ func BenchmarkClaimDue(b *testing.B) {
 				for i := range ds {
 					ds[i] = dueDelivery(fmt.Sprintf("r%04dd%04d", round, i), e.ID, i)
 				}
-				if err := s.AddDeliveries(ctx, ds...); err != nil {
+				if err := addDeliveries(ctx, s, ds...); err != nil {
 					b.Fatal(err)
 				}
 				round++

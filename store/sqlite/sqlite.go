@@ -30,6 +30,32 @@
 // makes each claim atomic, and the lease it writes is in the file, not in
 // any process.
 //
+// # Transactions
+//
+// Atomic runs its function in one transaction that holds the write lock
+// from its start, so every other writer, of this process or another, waits
+// for it to end, and readers see none of its writes until it commits. A
+// Tx's Get therefore needs no lock of its own: nothing can change the event
+// it read before the transaction ends. A transaction that cannot take the
+// lock within Options.BusyTimeout fails (SQLITE_BUSY) before its function
+// is called. Keep the functions short: while one runs, the file has no
+// other writer.
+//
+// # Marks
+//
+// Each event that Create or Update writes takes the next mark, in the
+// transaction that writes it, and each Delete takes one by a trigger; a
+// batch Create of n events takes n consecutive marks. Changed walks an
+// index of the marks, and ChangeToken is the last mark taken, read from
+// one row and the end of that index, so both follow the writes of every
+// process sharing the file. A write made with SQL outside this package
+// takes no mark (but a delete), and is missed by Changed and perhaps by
+// ChangeToken.
+//
+// The mark costs a write one more index entry. A Create of one event and
+// an Update are each one statement, outside Atomic; a batch Create is one
+// transaction.
+//
 // # Schema
 //
 // Open creates the schema in a new file and migrates a file made by an older
@@ -39,12 +65,15 @@
 // rather than risk writing rows an old program does not understand.
 //
 // Events are rows of the table events, one column per scalar field and JSON
-// arrays for the lists; instants are INTEGER nanoseconds since the Unix epoch
-// in UTC, which limits them to the years 1678 to 2261. Deliveries are rows
-// of the table deliveries, encoded the same way, with no foreign key to
-// events: the cancellation notice of a deleted event must still go out.
-// Partial indexes hold only the deliveries waiting or being sent, so a
-// claim costs the same however many sent ones the table keeps.
+// arrays for the lists, and the mark of their last write; instants are
+// INTEGER nanoseconds since the Unix epoch in UTC, which limits them to the
+// years 1678 to 2261. Migrating a file made before marks numbers its events
+// 1 to n in the order of their UpdatedAt, so that Changed from 0 returns
+// them too. Deliveries are rows of the table deliveries, encoded the same
+// way, with no foreign key to events: the cancellation notice of a deleted
+// event must still go out. Partial indexes hold only the deliveries
+// waiting or being sent, so a claim costs the same however many sent ones
+// the table keeps.
 package sqlite
 
 import (
@@ -89,10 +118,13 @@ type Options struct {
 type Store struct {
 	db *sql.DB
 
-	get, getByUID, insert, update, version, remove *sql.Stmt
+	get, getByUID, insert, insertNext, update, version, remove *sql.Stmt
 
 	// The outbox's statements.
-	getDelivery, eventDeliveries, addDelivery, claimDue, finish, deliveryLease, dropPending *sql.Stmt
+	getDelivery, eventDeliveries, addDelivery, claimDue, finish, deliveryLease, drop *sql.Stmt
+
+	// The statements of marks: see changes.go.
+	changed, lastMark *sql.Stmt
 
 	// lists caches one prepared statement per shape of list query (which
 	// bounds and filters it has), made on first use.
@@ -225,6 +257,7 @@ func (s *Store) statements() []struct {
 		{&s.get, selectSQL + " WHERE id = ?"},
 		{&s.getByUID, selectSQL + " WHERE uid = ?"},
 		{&s.insert, insertSQL},
+		{&s.insertNext, insertNextSQL},
 		{&s.update, updateSQL},
 		{&s.version, "SELECT version FROM events WHERE id = ?"},
 		{&s.remove, "DELETE FROM events WHERE id = ?"},
@@ -234,7 +267,9 @@ func (s *Store) statements() []struct {
 		{&s.claimDue, claimSQL},
 		{&s.finish, finishSQL},
 		{&s.deliveryLease, "SELECT state, lease_owner, lease_until_ns FROM deliveries WHERE id = ?"},
-		{&s.dropPending, dropSQL},
+		{&s.drop, dropSQL},
+		{&s.changed, changedSQL},
+		{&s.lastMark, lastMarkSQL},
 	}
 }
 

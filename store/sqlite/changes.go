@@ -1,0 +1,82 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/seminarkit/seminar"
+)
+
+var _ seminar.ChangeTracker = (*Store)(nil)
+
+// changedSQL selects the events with a mark above ?1 in the order of their
+// marks, up to ?2, each with its mark after its columns.
+var changedSQL = "SELECT " + strings.Join(columns[:], ", ") + ", mark FROM events WHERE mark > ? ORDER BY mark LIMIT ?"
+
+// Changed returns up to limit events whose last write took a mark above
+// mark, in the order of their marks, and the mark of the last one; with
+// none, it returns the last mark taken. It walks the index of marks.
+func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.Event, int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: changed events: %w", err)
+	}
+	if limit <= 0 {
+		return nil, 0, fmt.Errorf("sqlite: changed events: %w: limit %d is not positive", seminar.ErrInvalid, limit)
+	}
+	// The last mark is read first, and the events after, perhaps in a
+	// later snapshot: with no event above mark in that one, none committed
+	// between the two reads either, so no write that the caller will not
+	// ask for again lies below the mark returned.
+	last, err := s.lastMarkTaken(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: changed events: %w", err)
+	}
+	rows, err := s.changed.QueryContext(ctx, mark, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
+	}
+	defer rows.Close()
+	var (
+		events []*seminar.Event
+		next   int64 // the mark of the last event read
+	)
+	for rows.Next() {
+		e, err := scanEvent(rows, &next)
+		if err != nil {
+			return nil, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
+		}
+		events = append(events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
+	}
+	if len(events) == 0 {
+		return nil, last, nil
+	}
+	return events, next, nil
+}
+
+// ChangeToken returns the last mark taken, in decimal: every committed
+// Create, Update or Delete, in any process, raises it, and reads and
+// refused writes leave it. It reads one row and the last entry of an
+// index.
+func (s *Store) ChangeToken(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("sqlite: change token: %w", err)
+	}
+	last, err := s.lastMarkTaken(ctx)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: change token: %w", err)
+	}
+	return strconv.FormatInt(last, 10), nil
+}
+
+func (s *Store) lastMarkTaken(ctx context.Context) (int64, error) {
+	var last int64
+	if err := s.lastMark.QueryRowContext(ctx).Scan(&last); err != nil {
+		return 0, dbError(ctx, err)
+	}
+	return last, nil
+}
