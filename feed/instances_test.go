@@ -1,0 +1,109 @@
+package feed_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/feed"
+	"github.com/seminarkit/seminar/store/postgres"
+	"github.com/seminarkit/seminar/store/sqlite"
+)
+
+// TestHandler_writesOfAnotherInstance serves a feed from one instance and
+// writes through another, each with its own handle on a shared database,
+// as two processes would: the feed shows the write at the next poll, well
+// within its maximum age, and an unchanged poll is answered from the cache.
+func TestHandler_writesOfAnotherInstance(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "talks.db")
+		open := func() seminar.Store {
+			s, err := sqlite.Open(t.Context(), path, nil)
+			require.NoError(t, err)
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+		checkInstances(t, open(), open())
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := os.Getenv("SEMINAR_POSTGRES_URL")
+		if url == "" {
+			t.Skip("SEMINAR_POSTGRES_URL is not set: set it to a PostgreSQL database (CI does) to run the PostgreSQL case")
+		}
+		schema := fmt.Sprintf("feed_instances_%d", time.Now().UnixNano())
+		t.Cleanup(func() {
+			conn, err := pgx.Connect(context.Background(), url)
+			if err == nil {
+				_, _ = conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+				conn.Close(context.Background())
+			}
+		})
+		open := func() seminar.Store {
+			s, err := postgres.Open(t.Context(), url, &postgres.Options{Schema: schema})
+			require.NoError(t, err)
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+		checkInstances(t, open(), open())
+	})
+}
+
+func checkInstances(t *testing.T, here, there seminar.Store) {
+	ctx := t.Context()
+	opts := &seminar.Options{Domain: "example.edu", TimeZone: "America/New_York"}
+	serving, err := seminar.New(here, opts)
+	require.NoError(t, err)
+	writing, err := seminar.New(there, opts)
+	require.NoError(t, err)
+	start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+	talk, err := writing.Create(ctx, &seminar.Event{
+		Title: "Learning to see by walking", Start: start, End: start.Add(time.Hour),
+		TimeZone: "America/New_York", Public: true,
+		Speakers: []seminar.Person{{Name: "Ana Ferreira"}},
+	})
+	require.NoError(t, err)
+
+	h, err := feed.NewHandler(serving, &feed.Options{MaxAge: time.Hour})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	get := func(etag string) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/calendar.ics", nil)
+		require.NoError(t, err)
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, string(b)
+	}
+	first, body := get("")
+	require.Equal(t, http.StatusOK, first.StatusCode)
+	assert.Contains(t, body, "Learning to see by walking")
+	etag := first.Header.Get("ETag")
+	again, _ := get(etag)
+	assert.Equal(t, http.StatusNotModified, again.StatusCode, "an unchanged calendar must answer a poll with 304")
+
+	talk.Title = "Edited by the other instance"
+	_, err = writing.Update(ctx, talk)
+	require.NoError(t, err)
+	after, body := get(etag)
+	require.Equal(t, http.StatusOK, after.StatusCode,
+		"a write by another instance must change the feed's ETag at the next poll, within MaxAge")
+	assert.Contains(t, body, "Edited by the other instance")
+}
