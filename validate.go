@@ -248,6 +248,10 @@ func (v *validator) reminders(e *Event) {
 			v.add(path, "is %s; a reminder goes out a positive time before the start", d)
 		case d > MaxReminderLead:
 			v.add(path, "is %s, more than the limit of %s", d, MaxReminderLead)
+		case d%time.Minute != 0:
+			// A delivery's ID, and so its Message-ID, names its lead in
+			// minutes: two leads within one minute would be one reminder.
+			v.add(path, "is %s; reminder leads are whole minutes", d)
 		case seen[d]:
 			v.add(path, "repeats %s", d)
 		}

@@ -111,3 +111,12 @@ func TestEvent_Validate_reportsEveryProblem(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"title", "end", "timeZone", "speakers[0].email"}, paths)
 }
+
+func TestValidate_reminderLeadsAreWholeMinutes(t *testing.T) {
+	e := seedEvent(t)
+	e.Reminders.Schedule = []time.Duration{90 * time.Second, time.Hour}
+	var verr *seminar.ValidationError
+	require.ErrorAs(t, e.Validate(), &verr, "a lead of 90 s would share its delivery ID with a lead of 60 s")
+	assert.Equal(t, "reminders.schedule[0]", verr.Fields[0].Path)
+	assert.Contains(t, verr.Fields[0].Message, "whole minutes")
+}
