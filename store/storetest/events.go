@@ -79,7 +79,7 @@ func fullEvent(t *testing.T, id string) *seminar.Event {
 		Reminders: seminar.Reminders{
 			Lists:    []string{"seminaires@example.org", "vision@example.org"},
 			Subject:  "EXPOSÉ : {{.Title}}",
-			Schedule: []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, 90*time.Minute + 15*time.Second},
+			Schedule: []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, 97 * time.Minute},
 		},
 		Status:       seminar.StatusCancelled,
 		CancelReason: "L'oratrice est malade — désolée 🙁",
