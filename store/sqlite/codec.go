@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,7 +39,57 @@ var (
 	// version check and the write are one statement.
 	updateSQL = "UPDATE events SET " + strings.Join(columns[1:], " = ?, ") + " = ?, mark = " + nextMarkSQL +
 		" WHERE id = ? AND version = ?"
+	// updateValuesSQL is updateSQL for an event whose indexed columns keep
+	// their values: it sets only the valueColumns, and the next mark, and
+	// takes the id, the expected version and the keyColumns, which must
+	// be as stored. SQLite rewrites an index entry whenever an UPDATE sets
+	// a column of it, even to the value it has; most edits change neither
+	// the UID, nor the series, nor the start, and so rewrite no entry but
+	// that of the mark. Its parameters are those updateValuesArgs gives.
+	updateValuesSQL = "UPDATE events SET " + columnList(valueColumns, " = ?, ") + " = ?, mark = " + nextMarkSQL +
+		" WHERE id = ? AND version = ? AND " + columnList(keyColumns, " = ? AND ") + " = ?"
 )
+
+// keyColumns are the positions in columns of uid, series and start_ns, the
+// columns that indexes of events hold besides id; valueColumns are those of
+// the others but id.
+var keyColumns, valueColumns = splitColumns("uid", "series", "start_ns")
+
+func splitColumns(keys ...string) (keyed, values []int) {
+	for i, c := range columns {
+		switch {
+		case i == 0: // id
+		case slices.Contains(keys, c):
+			keyed = append(keyed, i)
+		default:
+			values = append(values, i)
+		}
+	}
+	return keyed, values
+}
+
+// columnList joins the names of the columns at positions with sep.
+func columnList(positions []int, sep string) string {
+	names := make([]string, len(positions))
+	for i, p := range positions {
+		names[i] = columns[p]
+	}
+	return strings.Join(names, sep)
+}
+
+// updateValuesArgs appends to to the parameters of updateValuesSQL for an
+// event whose values are args, as appendEventArgs gives them, and the
+// expected version prevVersion.
+func updateValuesArgs(to, args []any, prevVersion int64) []any {
+	for _, p := range valueColumns {
+		to = append(to, args[p])
+	}
+	to = append(to, args[0], prevVersion)
+	for _, p := range keyColumns {
+		to = append(to, args[p])
+	}
+	return to
+}
 
 // The marks of writes (see migrations/0004_marks.sql): lastMarkSQL selects
 // the last mark taken, and nextMarkSQL is the expression of the next one,

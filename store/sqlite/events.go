@@ -123,11 +123,11 @@ func (h handle) update(ctx context.Context, e *seminar.Event, prevVersion int64)
 	if err != nil {
 		return fmt.Errorf("sqlite: update event %q: %w", e.ID, err)
 	}
-	res, err := h.stmt(ctx, h.s.update).ExecContext(ctx, append(args[1:], e.ID, prevVersion)...)
-	if err != nil {
-		return fmt.Errorf("sqlite: update event %q: %w", e.ID, dbError(ctx, err))
+	// Most edits leave the indexed columns as they are: try that first.
+	n, err := h.exec(ctx, h.s.updateValues, updateValuesArgs(make([]any, 0, len(columns)+2), args, prevVersion)...)
+	if err == nil && n == 0 {
+		n, err = h.exec(ctx, h.s.update, append(args[1:], e.ID, prevVersion)...)
 	}
-	n, err := res.RowsAffected()
 	if err != nil {
 		return fmt.Errorf("sqlite: update event %q: %w", e.ID, dbError(ctx, err))
 	}

@@ -52,9 +52,11 @@
 // takes no mark (but a delete), and is missed by Changed and perhaps by
 // ChangeToken.
 //
-// The mark costs a write one more index entry. A Create of one event and
-// an Update are each one statement, outside Atomic; a batch Create is one
-// transaction.
+// The mark costs a write one more index entry, which Update makes up for:
+// when an edit keeps the UID, series and start, it rewrites only the
+// entry of the mark, where SQLite would rewrite those of the three
+// columns too. A Create of one event and an Update are each one
+// statement, outside Atomic; a batch Create is one transaction.
 //
 // # Schema
 //
@@ -118,7 +120,7 @@ type Options struct {
 type Store struct {
 	db *sql.DB
 
-	get, getByUID, insert, insertNext, update, version, remove *sql.Stmt
+	get, getByUID, insert, insertNext, update, updateValues, version, remove *sql.Stmt
 
 	// The outbox's statements.
 	getDelivery, eventDeliveries, addDelivery, claimDue, finish, deliveryLease, drop *sql.Stmt
@@ -259,6 +261,7 @@ func (s *Store) statements() []struct {
 		{&s.insert, insertSQL},
 		{&s.insertNext, insertNextSQL},
 		{&s.update, updateSQL},
+		{&s.updateValues, updateValuesSQL},
 		{&s.version, "SELECT version FROM events WHERE id = ?"},
 		{&s.remove, "DELETE FROM events WHERE id = ?"},
 		{&s.getDelivery, selectDeliverySQL + " WHERE id = ?"},

@@ -254,6 +254,46 @@ func TestStore_Update(t *testing.T) {
 	}
 }
 
+// TestStore_Update_IndexedColumns: an Update that changes the UID, the
+// series or the start, which indexes hold, is found by them afterwards, and
+// takes one mark as any other.
+func TestStore_Update_IndexedColumns(t *testing.T) {
+	for name, edit := range map[string]func(e *seminar.Event){
+		"uid":    func(e *seminar.Event) { e.UID = "moved@example.org" },
+		"series": func(e *seminar.Event) { e.Series = "Moved" },
+		"start":  func(e *seminar.Event) { e.Start, e.End = e.Start.AddDate(1, 0, 0), e.End.AddDate(1, 0, 0) },
+		"none":   func(e *seminar.Event) { e.Title = "Renamed" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, _ := openFile(t)
+			ctx := t.Context()
+			e := sampleEvent(1, time.Hour)
+			require.NoError(t, s.Create(ctx, e, sampleEvent(2, time.Hour)))
+			next := e.Clone()
+			next.Version = 2
+			edit(next)
+			require.NoError(t, s.Update(ctx, next, 1))
+
+			got, err := s.GetByUID(ctx, next.UID)
+			require.NoError(t, err)
+			assertSameEvent(t, next, got)
+			listed, err := s.List(ctx, seminar.ListQuery{
+				From: next.Start, To: next.End, Filter: seminar.Filter{Series: next.Series}, Limit: 10,
+			})
+			require.NoError(t, err)
+			require.Len(t, listed, 1, "the event must be listed at its new start, in its new series")
+			assert.Equal(t, next.ID, listed[0].ID)
+			seen, last := changesSince(t, s, 2)
+			assert.Equal(t, []change{{next.ID, 3}}, seen, "an Update takes one mark")
+			assert.Equal(t, int64(3), last)
+
+			var check string
+			require.NoError(t, sqlite.DB(s).QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&check))
+			assert.Equal(t, "ok", check)
+		})
+	}
+}
+
 func TestStore_Delete(t *testing.T) {
 	ctx := t.Context()
 	for kind, s := range stores(t) {

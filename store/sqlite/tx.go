@@ -74,6 +74,15 @@ func (h handle) stmt(ctx context.Context, st *sql.Stmt) *sql.Stmt {
 	return h.tx.StmtContext(ctx, st)
 }
 
+// exec runs st on h with args and returns how many rows it changed.
+func (h handle) exec(ctx context.Context, st *sql.Stmt, args ...any) (int64, error) {
+	res, err := h.stmt(ctx, st).ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // tx is the seminar.Tx that Atomic passes to fn: a handle holding the
 // transaction.
 type tx struct{ h handle }
