@@ -229,27 +229,59 @@ func (r *recurRule) options(dt time.Time) rrule.ROption {
 // 9999, so the probe ends there after at most 28 years.
 const probeYear = 9972
 
-// periodsPer28Years and periodsPer400Years give, by frequency (YEARLY to
-// DAILY), how many periods rrule-go walks in a probe, and at most after
-// the last instance of a rule that has no more (see shiftYears): the work
-// they are charged.
-var (
-	periodsPer28Years  = [...]int{28, 28 * 12, 1461, 10227}
-	periodsPer400Years = [...]int{400, 400 * 12, 20871, 146097}
-)
+// periodsPer28Years gives, by frequency (YEARLY to DAILY), how many
+// periods rrule-go walks in a probe that finds no day.
+var periodsPer28Years = [...]int{28, 28 * 12, 1461, 10227}
+
+// periodCost is the work of a period rrule-go walks, by frequency (YEARLY
+// to DAILY): for a yearly rule it builds the year's table of days, which
+// takes about 1.8 µs, as long as twelve steps of a sub-daily series; a
+// month, a week or a day takes no longer than one step.
+var periodCost = [...]int{12, 1, 1, 1}
+
+// runCost is the work of building and starting rrule-go's iterator for a
+// rule: about 2.5 µs.
+const runCost = 16
+
+// rruleEnd is where rrule-go stops looking for another instance.
+var rruleEnd = time.Date(9999, time.December, 31, 0, 0, 0, 0, time.UTC)
+
+// walkCost returns the work of rrule-go walking a rule of options o from an
+// instance at a to the next at b (or to rruleEnd, having found none): a
+// period for each INTERVAL between them, and at least one. Between two
+// instances of a rule whose filter rarely matches lie many periods,
+// FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO walks 28 years of days for
+// each day it keeps.
+func walkCost(o rrule.ROption, a, b time.Time) int {
+	var periods int64
+	switch o.Freq {
+	case rrule.YEARLY:
+		periods = int64(b.Year() - a.Year())
+	case rrule.MONTHLY:
+		periods = int64(b.Year()-a.Year())*12 + int64(b.Month()-a.Month())
+	case rrule.WEEKLY:
+		periods = (b.Unix() - a.Unix()) / (7 * 86400)
+	default:
+		periods = (b.Unix() - a.Unix()) / 86400
+	}
+	periods = max(periods/int64(max(o.Interval, 1)), 1)
+	return periodCost[min(int(o.Freq), len(periodCost)-1)] * int(periods)
+}
 
 // probe reports whether the day filter of o matches any day at all, which
 // rrule-go cannot tell: for FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 it would walk
 // period after period to the year 9999. Results are kept per decode, as a
-// calendar repeats its rules; a failed probe is charged the 28 years of
-// periods it walked, and none is started that the work left cannot pay.
+// calendar repeats its rules; a probe is charged the periods it walked (28
+// years of them when it finds no day), and none is started that the work
+// left cannot pay.
 func (w *work) probe(o rrule.ROption) (ok, outOfWork bool) {
 	key := fmt.Sprint(o.Freq, o.Bymonth, o.Bymonthday, o.Byyearday, o.Byweekno, o.Byweekday, o.Bysetpos,
 		o.Byhour, o.Byminute, o.Bysecond, o.Wkst)
 	if ok, seen := w.probes[key]; seen {
 		return ok, false
 	}
-	cost := periodsPer28Years[min(int(o.Freq), len(periodsPer28Years)-1)]
+	f := min(int(o.Freq), len(periodsPer28Years)-1)
+	cost := periodsPer28Years[f] * periodCost[f]
 	if w.total < cost {
 		return false, true
 	}
@@ -258,11 +290,12 @@ func (w *work) probe(o rrule.ROption) (ok, outOfWork bool) {
 	o.Dtstart = time.Date(probeYear, time.January, 1, d.Hour(), d.Minute(), d.Second(), 0, time.UTC)
 	ok = false
 	if r, err := rrule.NewRRule(o); err == nil {
-		_, ok = r.Iterator()()
+		var first time.Time
+		if first, ok = r.Iterator()(); ok {
+			cost = walkCost(o, o.Dtstart, first)
+		}
 	}
-	if !ok {
-		w.total -= cost
-	}
+	w.total -= cost
 	w.probes[key] = ok
 	return ok, false
 }
@@ -270,10 +303,10 @@ func (w *work) probe(o rrule.ROption) (ok, outOfWork bool) {
 // shiftYears is how far a rule is moved to run: a multiple of 400 years,
 // the cycle after which the Gregorian calendar repeats exactly (dates,
 // weekdays, leap days), putting the end of the window within 400 years of
-// rrule-go's last year. rrule-go checks UNTIL only when it finds an
-// instance, so a rule whose instances stop coming (an INTERVAL that never
-// again meets its BYDAY) runs to the year 9999; moved, it gets there in
-// under 400 years of periods instead of 8,000.
+// rrule-go's last year. rrule-go looks for a rule's next instance until
+// then, so a rule whose instances stop coming (an INTERVAL that never again
+// meets its BYDAY) runs to the year 9999; moved, it gets there in under 400
+// years of periods instead of 8,000.
 func shiftYears(end time.Time) int {
 	const last = 9998
 	if y := end.Year(); y < last {
@@ -283,14 +316,15 @@ func shiftYears(end time.Time) int {
 }
 
 // work bounds the effort of one decode on the input's rules: recurrences,
-// and the rules of VTIMEZONEs. Each instance or onset a rule yields (in the
-// window or not), each day a sub-daily rule looks at, and each period
-// rrule-go walks without yielding (probes, and the rest of a rule that has
-// no more instances) costs a unit, as does matching a VTIMEZONE to IANA
-// zones. A series may spend seriesWork, so that one runaway series does not
-// starve the others; the decode spends at most totalWork, so that no
-// input, however many series and zones it holds, costs more than a second
-// or two.
+// and the rules of VTIMEZONEs. A unit is what a step of a sub-daily series
+// takes, about 0.2 µs. Each instance or onset a rule yields (in the window
+// or not), each day a sub-daily rule looks at and each comparison of a
+// VTIMEZONE with an IANA zone at an instant costs a unit; each period
+// rrule-go walks to find an instance (or to find that there is none) costs
+// periodCost, and each run of rrule-go for a series runCost. A series may
+// spend seriesWork, so that one runaway series does not starve the others;
+// the decode spends at most totalWork, so that no input, however many
+// series and zones it holds, costs more than a second or two.
 type work struct {
 	total  int
 	probes map[string]bool
@@ -337,13 +371,21 @@ type ruleRun struct {
 }
 
 // take spends one unit of work.
-func (rr *ruleRun) take() bool {
-	if *rr.series <= 0 || rr.work.total <= 0 {
+func (rr *ruleRun) take() bool { return rr.afford(1) }
+
+// afford spends n units of work if the series and the decode have them.
+func (rr *ruleRun) afford(n int) bool {
+	if *rr.series < n || rr.work.total < n {
 		return false
 	}
-	*rr.series--
-	rr.work.total--
+	rr.spend(n)
 	return true
+}
+
+// spend charges n units of work already done.
+func (rr *ruleRun) spend(n int) {
+	*rr.series -= n
+	rr.work.total -= n
 }
 
 // want reports whether an instance of the wall window is wanted, and, when
@@ -407,15 +449,19 @@ func (rr *ruleRun) coarse() expansion {
 	if o.Count == 0 {
 		o.Dtstart = skipAhead(o, rr.from)
 	}
+	if !rr.afford(runCost) {
+		x.outOfWork = true
+		return x
+	}
 	shift := shiftYears(end)
 	o.Dtstart = o.Dtstart.AddDate(shift, 0, 0)
-	o.Until = end.AddDate(shift, 0, 0)
 	r, err := rrule.NewRRule(o)
 	if err != nil {
 		return x
 	}
 	next := r.Iterator()
 	counted, limit := 0, o.Count
+	last := o.Dtstart
 	for {
 		if !rr.take() {
 			x.outOfWork = true
@@ -423,19 +469,21 @@ func (rr *ruleRun) coarse() expansion {
 		}
 		w, ok := next()
 		if !ok {
-			if limit == 0 && (!rr.rule.hasUntil || counted == 0) {
-				// Not stopped by COUNT or UNTIL: rrule-go walked on to
-				// its last year looking for another instance.
-				rr.work.total -= periodsPer400Years[o.Freq] / o.Interval
+			if o.Count == 0 {
+				// Not stopped by COUNT: rrule-go walked on to its last
+				// year looking for another instance.
+				rr.spend(walkCost(o, last, rruleEnd))
 			}
 			return x
 		}
+		rr.spend(walkCost(o, last, w) - 1)
+		last = w
 		w = w.AddDate(-shift, 0, 0)
 		counted++
 		if counted == 1 && limit > 0 && !w.Equal(rr.dtstart) {
 			limit-- // DTSTART is the first instance even off the rule, and it counts
 		}
-		if limit > 0 && counted > limit || w.After(rr.to) {
+		if limit > 0 && counted > limit || w.After(end) {
 			return x
 		}
 		switch keep, stop := rr.want(&x, w); {
@@ -505,9 +553,12 @@ func (rr *ruleRun) subDaily() expansion {
 	if o.Count == 0 && rr.from.After(days.Dtstart) {
 		days.Dtstart = startOfDay(rr.from)
 	}
+	if !rr.afford(runCost) {
+		x.outOfWork = true
+		return x
+	}
 	shift := shiftYears(end)
 	days.Dtstart = days.Dtstart.AddDate(shift, 0, 0)
-	days.Until = end.AddDate(shift, 0, 0)
 	r, err := rrule.NewRRule(days)
 	if err != nil {
 		return x
@@ -535,6 +586,7 @@ func (rr *ruleRun) subDaily() expansion {
 		done = stop
 		return !stop
 	}
+	last := days.Dtstart
 	for !done {
 		if !rr.take() {
 			x.outOfWork = true
@@ -542,9 +594,15 @@ func (rr *ruleRun) subDaily() expansion {
 		}
 		day, ok := next()
 		if !ok {
+			rr.spend(walkCost(days, last, rruleEnd))
 			return x
 		}
-		clock.each(day.AddDate(-shift, 0, 0), emit)
+		rr.spend(walkCost(days, last, day) - 1)
+		last = day
+		if day = day.AddDate(-shift, 0, 0); day.After(end) {
+			return x
+		}
+		clock.each(day, emit)
 	}
 	return x
 }

@@ -237,19 +237,26 @@ func TestDecode_BadRules(t *testing.T) {
 // TestDecode_ManySeriesAreBounded decodes files of thousands of series
 // whose rules each cost a naive expander thousands of periods (probing
 // 28 years for a day that never comes, walking to the year 9999 for an
-// instance the INTERVAL never reaches, a day of seconds): the work of the
-// whole decode is bounded, not only each series', so each file decodes at
-// once (before the bound, each took minutes), with what each series holds.
+// instance the INTERVAL never reaches, a day of seconds, 26 years of
+// periods to the next leap day that is a Monday): the work of the whole
+// decode is bounded, not only each series', so each file decodes at once
+// (before the bound, each took minutes), with what each series holds, or
+// with the series the work did not reach reported.
 func TestDecode_ManySeriesAreBounded(t *testing.T) {
 	tests := []struct {
 		rule      string
-		perSeries int // occurrences of each series, when none ran out of work
+		perSeries int    // occurrences of each series, when none ran out of work
+		cut       string // the Skipped reason of the series the work did not reach
 	}{
-		{"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", 1},
-		{"FREQ=DAILY;INTERVAL=7;BYDAY=MO", 1},
-		{"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", 1},
-		{"FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", 1},
-		{"FREQ=SECONDLY", 0}, // 1000 occurrences each, until the decode has 100,000
+		{"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", 1, ""},
+		{"FREQ=DAILY;INTERVAL=7;BYDAY=MO", 1, ""},
+		{"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", 1, ""},
+		{"FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", 1, ""},
+		{"FREQ=SECONDLY", 0, "have more than 100000 occurrences in all"}, // 1000 occurrences each, until the decode has 100,000
+		// Each finds its next instance only in 2016: DTSTART alone is in
+		// the window, and each series costs 26 years of periods.
+		{"FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", 1, "took more work than allowed"},
+		{"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", 1, "took more work than allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
@@ -262,17 +269,48 @@ func TestDecode_ManySeriesAreBounded(t *testing.T) {
 			start := time.Now()
 			res := decodeString(t, b.String()+"END:VCALENDAR\r\n", nil)
 			t.Logf("%d series, %d occurrences, %d skipped, in %s", n, len(res.Occurrences), len(res.Skipped), time.Since(start))
-			if tt.perSeries > 0 {
-				assert.Len(t, res.Occurrences, n*tt.perSeries)
+			switch {
+			case tt.perSeries > 0 && tt.cut == "":
+				assert.Equal(t, n*tt.perSeries, len(res.Occurrences))
 				assert.Empty(t, res.Skipped)
 				return
+			case tt.perSeries > 0:
+				assert.Equal(t, n*tt.perSeries, len(res.Occurrences), "DTSTART is an occurrence even when the work has run out")
+			default:
+				assert.Equal(t, 100000, len(res.Occurrences), "the bound on the occurrences of a whole decode")
 			}
-			assert.Len(t, res.Occurrences, 100000, "the bound on the occurrences of a whole decode")
 			var reasons []string
 			for _, s := range res.Skipped {
 				reasons = append(reasons, s.Reason)
 			}
-			assert.Contains(t, strings.Join(reasons, "\n"), "have more than 100000 occurrences in all")
+			assert.Contains(t, strings.Join(reasons, "\n"), tt.cut)
+		})
+	}
+}
+
+// TestDecode_OpenEndedSeriesAreExpanded decodes calendars of many series
+// without UNTIL or COUNT, as a department's weekly seminars are: each is
+// expanded through the window. Work is charged for the periods rrule-go
+// walks, not for the 400 years it would walk if nothing stopped it, which
+// once left 59 of 250 weekly series unexpanded, and 72 of 100 daily ones.
+func TestDecode_OpenEndedSeriesAreExpanded(t *testing.T) {
+	tests := []struct {
+		rule              string
+		series, perSeries int
+	}{
+		{"FREQ=WEEKLY", 250, 105},
+		{"FREQ=DAILY", 100, 730},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			var lines []string
+			for i := range tt.series {
+				lines = append(lines, "BEGIN:VEVENT", fmt.Sprintf("UID:%d@example.org", i), "SUMMARY:s",
+					"DTSTART;TZID=America/New_York:20250114T160000", "RRULE:"+tt.rule, "END:VEVENT")
+			}
+			res := decodeString(t, wrapVEvents(lines...), nil)
+			assert.Empty(t, res.Skipped)
+			assert.Equal(t, tt.series*tt.perSeries, len(res.Occurrences), "occurrences of %d series", tt.series)
 		})
 	}
 }
