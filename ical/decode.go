@@ -104,10 +104,11 @@ type Result struct {
 // RECURRENCE-ID components replace the instance they name (with
 // RANGE=THISANDFUTURE, the later ones too); one that names no instance,
 // or whose series is not in the file, is an event of its own. The work of
-// expanding is bounded, for each series and for the whole input: a rule
-// that yields instances forever, or never, stops, and what was not
-// expanded is reported, so that no input of MaxBytes takes more than a
-// second or two.
+// expanding, and of reading times by a file's VTIMEZONEs, is bounded, for
+// each series and for the whole input: a rule that yields instances
+// forever, or never, stops, a VTIMEZONE's observances with an RRULE after
+// the first thousand are left out, and what was not expanded or read is
+// reported, so that no input of MaxBytes takes more than a second or two.
 func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 	o := DecodeOptions{}
 	if opts != nil {
@@ -171,7 +172,7 @@ func (d *decoder) calendar(root *component) {
 			}
 		}
 	}
-	cc := &calendarContext{res: newTZResolver(defs, d.work)}
+	cc := &calendarContext{res: newTZResolver(defs, d.work, &d.skipped)}
 	for _, p := range cal.props {
 		switch p.name {
 		case "METHOD":

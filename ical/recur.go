@@ -318,13 +318,15 @@ func shiftYears(end time.Time) int {
 // work bounds the effort of one decode on the input's rules: recurrences,
 // and the rules of VTIMEZONEs. A unit is what a step of a sub-daily series
 // takes, about 0.2 µs. Each instance or onset a rule yields (in the window
-// or not), each day a sub-daily rule looks at and each comparison of a
+// or not), each day a sub-daily rule looks at, each DTSTART and RDATE of a
+// VTIMEZONE, each year a VTIMEZONE is looked at in and each comparison of a
 // VTIMEZONE with an IANA zone at an instant costs a unit; each period
 // rrule-go walks to find an instance (or to find that there is none) costs
-// periodCost, and each run of rrule-go for a series runCost. A series may
-// spend seriesWork, so that one runaway series does not starve the others;
-// the decode spends at most totalWork, so that no input, however many
-// series and zones it holds, costs more than a second or two.
+// periodCost, each run of rrule-go for a series runCost, and each run of
+// a VTIMEZONE's rule for a year ruleYearCost. A series may spend
+// seriesWork, so that one runaway series does not starve the others; the
+// decode spends at most totalWork, so that no input, however many series
+// and zones it holds, costs more than a second or two.
 type work struct {
 	total  int
 	probes map[string]bool

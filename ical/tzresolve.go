@@ -158,10 +158,12 @@ type tzResolver struct {
 	// once.
 	unknown map[string]bool
 	work    *work
+	// skipped takes the report of a VTIMEZONE read only in part.
+	skipped *skipList
 }
 
-func newTZResolver(defs map[string]*component, w *work) *tzResolver {
-	return &tzResolver{defs: defs, zones: map[string]*tzone{}, unknown: map[string]bool{}, work: w}
+func newTZResolver(defs map[string]*component, w *work, skipped *skipList) *tzResolver {
+	return &tzResolver{defs: defs, zones: map[string]*tzone{}, unknown: map[string]bool{}, work: w, skipped: skipped}
 }
 
 // zone returns the zone a TZID names, or nil when nothing is known of it.
@@ -188,8 +190,9 @@ func (r *tzResolver) lookup(tzid string) *tzone {
 				return z
 			}
 		}
-		if vtz, err := parseVTimezone(def); err == nil {
-			vtz.hint, vtz.work = hintFor(name), r.work
+		if vtz, err := parseVTimezone(def, r.work); err == nil {
+			vtz.hint = hintFor(name)
+			r.reportLeftOut(def, vtz)
 			return &tzone{vtz: vtz}
 		}
 	}
@@ -200,6 +203,21 @@ func (r *tzResolver) lookup(tzid string) *tzone {
 		return ianaZone(w.iana, nil)
 	}
 	return labelZone(name)
+}
+
+// reportLeftOut reports the observances of a VTIMEZONE, or their rules,
+// that its evaluation leaves out.
+func (r *tzResolver) reportLeftOut(def *component, vtz *vtimezone) {
+	if vtz.leftOut > 0 {
+		r.skipped.add(Skipped{Line: def.line, Component: "VTIMEZONE", Reason: fmt.Sprintf(
+			"VTIMEZONE %q has %d observances with an RRULE; the first %d are read and the other %d left out, so times in it may be off",
+			vtz.tzid, len(vtz.rules)+vtz.leftOut, len(vtz.rules), vtz.leftOut)})
+	}
+	if vtz.subDaily > 0 {
+		r.skipped.add(Skipped{Line: def.line, Component: "VTIMEZONE", Reason: fmt.Sprintf(
+			"VTIMEZONE %q: the RRULE of %d of its observances repeats more often than daily; those rules are ignored",
+			vtz.tzid, vtz.subDaily)})
+	}
 }
 
 // isUTCName reports whether a TZID means UTC itself.
