@@ -185,13 +185,17 @@ func (d *decoder) expandSeries(s *series) {
 		}
 	}
 	slices.SortFunc(futures, func(a, b *vevent) int { return cmp.Compare(mode.key(*a.rid), mode.key(*b.rid)) })
+	futureKeys := make([]int64, len(futures))
+	for i, f := range futures {
+		futureKeys[i] = mode.key(*f.rid)
+	}
 	var occs []pending
 	for _, in := range insts {
 		if overrides[in.key] != nil {
 			continue
 		}
 		src, start, end := m, in.start, in.end
-		if f := latestFuture(futures, mode, in.key); f != nil {
+		if f := latestFuture(futures, futureKeys, in.key); f != nil {
 			src = f
 			fStart, fEnd := modeOf(f).span(f, f.start.wall)
 			ridAt := time.Unix(mode.key(*f.rid), 0)
@@ -256,14 +260,14 @@ type pending struct {
 	key        int64
 }
 
-func latestFuture(futures []*vevent, mode seriesMode, key int64) *vevent {
-	var found *vevent
-	for _, f := range futures {
-		if mode.key(*f.rid) < key {
-			found = f
-		}
+// latestFuture returns the THISANDFUTURE override that an instance of the
+// given key follows: the one of the latest key before it. keys are the
+// keys of futures, in order.
+func latestFuture(futures []*vevent, keys []int64, key int64) *vevent {
+	if i, _ := slices.BinarySearch(keys, key); i > 0 {
+		return futures[i-1]
 	}
-	return found
+	return nil
 }
 
 func overlaps(start, end, from, to time.Time) bool {
@@ -368,13 +372,20 @@ func (d *decoder) instances(s *series, mode seriesMode, from, to time.Time) []in
 		}
 		byKey[k] = instance{key: k, start: start, end: end}
 	}
+	// A DATE EXDATE of a timed series removes the instances of its day:
+	// the keys of each day are found once, not for each EXDATE.
+	var byDay map[time.Time][]int64
 	for _, x := range m.exdates {
 		if x.date && mode.zone != nil {
-			day := x.wall
-			for k, in := range byKey {
-				if startOfDay(mode.wallOf(in.start)).Equal(day) {
-					delete(byKey, k)
+			if byDay == nil {
+				byDay = map[time.Time][]int64{}
+				for k, in := range byKey {
+					day := startOfDay(mode.wallOf(in.start))
+					byDay[day] = append(byDay[day], k)
 				}
+			}
+			for _, k := range byDay[x.wall] {
+				delete(byKey, k)
 			}
 			continue
 		}

@@ -137,6 +137,82 @@ func TestDecode_SubDailyObservanceRule(t *testing.T) {
 	assert.Contains(t, res.Skipped[0].Reason, `VTIMEZONE "Hourly": the RRULE of 1 of its observances repeats more often than daily`)
 }
 
+// TestDecode_HostileShapes decodes files of a few megabytes built so that
+// a decoder doing the same work again for each part of them would take
+// minutes: each decodes at once, with what it holds.
+func TestDecode_HostileShapes(t *testing.T) {
+	wide := &ical.DecodeOptions{From: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2199, 1, 1, 0, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name  string
+		head  string
+		each  func(i int) string
+		tail  string
+		opts  *ical.DecodeOptions
+		check func(t *testing.T, res *ical.Result, n int)
+	}{
+		{
+			// Each EXDATE;VALUE=DATE of a timed series once looked at
+			// every instance.
+			name: "DATE EXDATEs of a zoned daily series",
+			head: "BEGIN:VEVENT\r\nUID:x@example.org\r\nSUMMARY:x\r\nDTSTART;TZID=America/New_York:19000101T100000\r\nRRULE:FREQ=DAILY\r\n",
+			each: func(i int) string {
+				return "EXDATE;VALUE=DATE:" + time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 2*i).Format("20060102") + "\r\n"
+			},
+			tail: "END:VEVENT\r\n",
+			opts: wide,
+			check: func(t *testing.T, res *ical.Result, n int) {
+				require.Len(t, res.Occurrences, 1000)
+				assert.Equal(t, "1900-01-02T10:00:00-05:00", res.Occurrences[0].Start.Format(time.RFC3339), "every other day is excluded")
+				assert.Equal(t, "1900-01-04T10:00:00-05:00", res.Occurrences[1].Start.Format(time.RFC3339))
+			},
+		},
+		{
+			// Each instance once looked at every THISANDFUTURE override.
+			name: "THISANDFUTURE overrides",
+			head: "BEGIN:VEVENT\r\nUID:f@example.org\r\nSUMMARY:f\r\nDTSTART;TZID=America/New_York:20250101T100000\r\nRRULE:FREQ=HOURLY\r\nEND:VEVENT\r\n",
+			each: func(i int) string {
+				at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC).AddDate(0, 0, 100+i).Format("20060102T150405")
+				return "BEGIN:VEVENT\r\nUID:f@example.org\r\nSUMMARY:f\r\nRECURRENCE-ID;TZID=America/New_York;RANGE=THISANDFUTURE:" + at +
+					"\r\nDTSTART;TZID=America/New_York:" + at + "\r\nEND:VEVENT\r\n"
+			},
+			opts: wide,
+			check: func(t *testing.T, res *ical.Result, n int) {
+				require.Len(t, res.Occurrences, 1000)
+				require.Len(t, res.Skipped, 1)
+				assert.Contains(t, res.Skipped[0].Reason, "the series has more than 1000 occurrences")
+			},
+		},
+		{
+			// Each display name once was compared with every one of
+			// CLDR's, parsing them again.
+			name: "Outlook display names",
+			each: func(i int) string {
+				return fmt.Sprintf("BEGIN:VEVENT\r\nUID:%d@example.org\r\nSUMMARY:s\r\nDTSTART;TZID=\"(UTC+01:00) Place %d\":20250101T100000\r\nEND:VEVENT\r\n", i, i)
+			},
+			check: func(t *testing.T, res *ical.Result, n int) {
+				require.Equal(t, n, len(res.Occurrences))
+				assert.Equal(t, "2025-01-01T10:00:00+01:00", res.Occurrences[0].Start.Format(time.RFC3339))
+				assert.Equal(t, "Etc/GMT-1", res.Occurrences[0].TimeZone)
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("BEGIN:VCALENDAR\r\n" + tt.head)
+			n := 0
+			for ; b.Len() < 2<<20; n++ {
+				b.WriteString(tt.each(n))
+			}
+			b.WriteString(tt.tail + "END:VCALENDAR\r\n")
+			start := time.Now()
+			res := decodeString(t, b.String(), tt.opts)
+			t.Logf("%d parts, %d occurrences, %d skipped, in %s", n, len(res.Occurrences), len(res.Skipped), time.Since(start))
+			tt.check(t, res, n)
+		})
+	}
+}
+
 // BenchmarkDecode_hostileZone decodes the calendars of hostileZone: 10,000
 // observances, with and without rules, and 100 hourly events in them.
 //

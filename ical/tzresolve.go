@@ -305,7 +305,7 @@ func parseLabel(name string) (int, string, bool) {
 	default:
 		return 0, "", false
 	}
-	head = strings.NewReplacer(":", "", ".", "").Replace(head)
+	head = labelSeparators.Replace(head)
 	off, err := parseUTCOffset(head)
 	if err != nil {
 		return 0, "", false
@@ -313,11 +313,35 @@ func parseLabel(name string) (int, string, bool) {
 	return off, rest, true
 }
 
-func windowsByLabel(offset int, text string) *windowsZone {
+// labelSeparators are the separators of a display name's offset.
+var labelSeparators = strings.NewReplacer(":", "", ".", "")
+
+// windowsLabel is a display name of windowsZones, parsed.
+type windowsLabel struct {
+	text string
+	zone *windowsZone
+}
+
+// windowsLabels holds the display names of windowsZones by the offset
+// they state, each offset's in the table's order. They are parsed once:
+// a file may hold tens of thousands of display names, each of which would
+// be compared with every entry.
+var windowsLabels = sync.OnceValue(func() map[int][]windowsLabel {
+	byOffset := map[int][]windowsLabel{}
 	for i := range windowsZones {
-		off, rest, ok := parseLabel(windowsZones[i].label)
-		if ok && off == offset && strings.EqualFold(rest, text) {
-			return &windowsZones[i]
+		if off, text, ok := parseLabel(windowsZones[i].label); ok {
+			byOffset[off] = append(byOffset[off], windowsLabel{text: text, zone: &windowsZones[i]})
+		}
+	}
+	return byOffset
+})
+
+// windowsByLabel returns the first Windows zone whose display name states
+// offset and text.
+func windowsByLabel(offset int, text string) *windowsZone {
+	for _, l := range windowsLabels()[offset] {
+		if strings.EqualFold(l.text, text) {
+			return l.zone
 		}
 	}
 	return nil
