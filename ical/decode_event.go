@@ -246,7 +246,16 @@ func (d *decoder) length(c *component, ev *vevent) error {
 		}
 		return nil
 	}
-	if ev.end != nil && ev.end.instant().Before(ev.start.instant()) {
+	if ev.end == nil {
+		return nil
+	}
+	// Compared as seriesMode.span measures the length: by wall readings
+	// when DTSTART is floating, whatever zone DTEND names.
+	end, start := ev.end.instant(), ev.start.instant()
+	if ev.start.zone == nil {
+		end, start = ev.end.wall, ev.start.wall
+	}
+	if end.Before(start) {
 		p := c.prop("DTEND")
 		d.note(ev, p.line, "DTEND is before DTSTART; the event is read as having no length")
 		ev.end = nil
