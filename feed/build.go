@@ -77,7 +77,9 @@ func (h *Handler) event(ctx context.Context, key feedKey) ([]*seminar.Event, err
 
 // collect lists the events of a calendar or series feed in the window, page
 // by page, leaving out cancelled events past their grace. It stops at
-// MaxEvents and reports whether more were left.
+// MaxEvents and reports whether more were left. A public feed asks the
+// Store for public events only and checks each itself too: a Store that
+// ignores the filter must not put a private talk in a public feed.
 func (h *Handler) collect(ctx context.Context, key feedKey, win window, now time.Time) ([]*seminar.Event, bool, error) {
 	from, to := h.bounds(win, now)
 	q := seminar.Query{
@@ -99,6 +101,9 @@ func (h *Handler) collect(ctx context.Context, key feedKey, win window, now time
 			return nil, false, err
 		}
 		for _, e := range page.Events {
+			if !key.private && !e.Public {
+				continue
+			}
 			if e.Cancelled() && now.Sub(e.UpdatedAt) > h.grace {
 				continue
 			}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/seminarkit/seminar"
 	"github.com/seminarkit/seminar/feed"
+	"github.com/seminarkit/seminar/store/memstore"
 )
 
 func TestHandler_routes(t *testing.T) {
@@ -115,6 +116,50 @@ func TestHandler_publicFeedsHoldNoPrivateEvent(t *testing.T) {
 		assert.NotContains(t, string(resp.body), privateTalk)
 		assert.Equal(t, http.StatusOK, f.get(f.privatePath(feed.Event(private.ID))).status)
 	})
+}
+
+// ignoresPublicOnly is a Store that lists private events even when asked
+// for public ones only, as a custom store with a bug might.
+type ignoresPublicOnly struct{ seminar.Store }
+
+func (s ignoresPublicOnly) List(ctx context.Context, q seminar.ListQuery) ([]*seminar.Event, error) {
+	q.PublicOnly = false
+	return s.Store.List(ctx, q)
+}
+
+// TestHandler_publicFeedsRecheckPublic checks that a public feed leaves out
+// a private talk that its Store returns despite the PublicOnly filter.
+func TestHandler_publicFeedsRecheckPublic(t *testing.T) {
+	cal, err := seminar.New(ignoresPublicOnly{memstore.New()}, &seminar.Options{Domain: "example.edu", Now: func() time.Time { return feedNow }})
+	require.NoError(t, err)
+	talk := func(title string, public bool) *seminar.Event {
+		start := feedNow.Add(2 * day)
+		e, err := cal.Create(context.Background(), &seminar.Event{
+			Title: title, Series: visionSeries, Speakers: []seminar.Person{{Name: "Ana Ferreira"}},
+			Start: start, End: start.Add(time.Hour), TimeZone: "America/New_York", Public: public,
+		})
+		require.NoError(t, err)
+		return e
+	}
+	talk(visionTalk, true)
+	private := talk(privateTalk, false)
+	h, err := feed.NewHandler(cal, &feed.Options{Now: func() time.Time { return feedNow }, Secret: testSecret})
+	require.NoError(t, err)
+
+	for _, of := range []feed.Feed{feed.Calendar(), feed.Series(visionSeries)} {
+		t.Run(of.Path(), func(t *testing.T) {
+			rec := serve(h, http.MethodGet, of.Path())
+			require.Equal(t, http.StatusOK, rec.Code)
+			assert.Equal(t, []string{visionTalk}, parse(t, rec.Body.Bytes()).titles())
+			assert.NotContains(t, rec.Body.String(), private.UID)
+
+			privatePath, err := h.PrivatePath(of)
+			require.NoError(t, err)
+			rec = serve(h, http.MethodGet, privatePath)
+			require.Equal(t, http.StatusOK, rec.Code)
+			assert.Contains(t, parse(t, rec.Body.Bytes()).titles(), privateTalk, "the private feed holds it")
+		})
+	}
 }
 
 // feedOf maps the public paths the tests use back to their Feed.
