@@ -229,6 +229,11 @@ func testAtomicNoPartialWriteIsSeen(t *testing.T, s seminar.Store) {
 	race(3, func(i int) {
 		if i == 0 {
 			defer stop.Store(true)
+			// A store with one connection may let the writer finish
+			// before a reader gets a turn: start once one has read.
+			for wait := time.Now(); reads.Load() == 0 && time.Since(wait) < 10*time.Second; {
+				time.Sleep(time.Millisecond)
+			}
 			for range writes {
 				err := o.Atomic(t.Context(), func(tx seminar.Tx) error {
 					e, err := tx.Get(t.Context(), "a")
