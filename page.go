@@ -39,7 +39,7 @@ func WritePage(w io.Writer, e *Event, t *template.Template) error {
 	if t == nil {
 		t = defaultPage
 	}
-	v, err := newView(e)
+	v, err := Style{}.view(e)
 	if err == nil {
 		err = t.Execute(w, v)
 	}

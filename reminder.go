@@ -144,7 +144,7 @@ func (o *ReminderOptions) withDefaults(domain string) ReminderOptions {
 
 // render builds the message of delivery d for event e.
 func (c *Calendar) render(e *Event, d *Delivery) (*Message, error) {
-	view, err := newView(e)
+	view, err := c.style.view(e)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func (c *Calendar) checkTemplates() error {
 		Links:     []Link{{Label: "arXiv", URL: "https://arxiv.org/abs/1611.01838"}},
 		Reminders: Reminders{Lists: []string{"list@example.org"}},
 	}
-	view, err := newView(sample)
+	view, err := c.style.view(sample)
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (c *Calendar) checkReminders(e *Event) error {
 	if !c.customTemplates || len(e.Reminders.Lists) == 0 {
 		return nil
 	}
-	view, err := newView(e)
+	view, err := c.style.view(e)
 	if err != nil {
 		return nil // Validate reports the subject
 	}

@@ -243,8 +243,8 @@ func describeChange(before, after *Event) string {
 	for _, what := range significantChange(before, after) {
 		switch what {
 		case "time":
-			b, _ := newView(before)
-			a, _ := newView(after)
+			b, _ := Style{}.view(before)
+			a, _ := Style{}.view(after)
 			if b != nil && a != nil {
 				parts = append(parts, fmt.Sprintf("the time is now %s, %s (was %s, %s)", a.Date, a.Time, b.Date, b.Time))
 			}

@@ -101,6 +101,9 @@ type Options struct {
 	From string
 	// Reminders configures reminder messages and their dispatch.
 	Reminders *ReminderOptions
+	// Style is how reminders and pages write dates and clock times.
+	// Default: the American "Monday, June 12, 2017" and "4:00 PM".
+	Style Style
 }
 
 // Calendar is the seminar calendar a service holds. It validates, versions
@@ -112,6 +115,7 @@ type Calendar struct {
 	loc    *time.Location
 	now    func() time.Time
 	log    *slog.Logger
+	style  Style
 
 	changes atomic.Uint64 // writes made through this Calendar, for ChangeToken
 
@@ -142,7 +146,7 @@ func New(store Store, opts *Options) (*Calendar, error) {
 	if opts != nil {
 		o = *opts
 	}
-	c := &Calendar{store: store, domain: o.Domain, now: o.Now, log: o.Logger, loc: time.UTC}
+	c := &Calendar{store: store, domain: o.Domain, now: o.Now, log: o.Logger, loc: time.UTC, style: o.Style}
 	if c.domain == "" {
 		c.domain = "seminar.invalid"
 	}
@@ -232,6 +236,9 @@ func (c *Calendar) ChangeToken(ctx context.Context) (string, error) {
 	}
 	return token, nil
 }
+
+// Style returns how the calendar writes dates and times (Options.Style).
+func (c *Calendar) Style() Style { return c.style }
 
 // Location returns the calendar's zone (Options.TimeZone), in which months
 // and dates without a zone are read.

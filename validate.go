@@ -235,7 +235,7 @@ func (v *validator) reminders(e *Event) {
 	if v.line(field("reminders.subject"), r.Subject, false) && r.Subject != "" {
 		if _, err := template.New("subject").Option("missingkey=error").Parse(r.Subject); err != nil {
 			v.add(field("reminders.subject"), "is not a valid template: %v", err)
-		} else if _, err := newView(e); err != nil {
+		} else if _, err := (Style{}).view(e); err != nil {
 			v.add(field("reminders.subject"), "cannot be written for this event: %v", templateError(err))
 		}
 	}

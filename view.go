@@ -56,23 +56,23 @@ type LinkGroup struct {
 // NewView derives the page text of e. It fails only when the reminder
 // subject template does not execute.
 func NewView(e *Event) (*View, error) {
-	v, err := newView(e)
+	v, err := Style{}.view(e)
 	if err != nil {
 		return nil, fmt.Errorf("seminar: view of event %q: %w", e.ID, err)
 	}
 	return v, nil
 }
 
-// newView is NewView for the package's own callers, which name the
-// operation in their errors.
-func newView(e *Event) (*View, error) {
+// view is NewView in style s for the package's own callers, which name
+// the operation in their errors.
+func (s Style) view(e *Event) (*View, error) {
 	loc := e.location()
 	start, end := e.Start.In(loc), e.End.In(loc)
 	v := &View{
 		Event:        e,
 		ShortTitle:   shorten(e.Title, 30),
-		Date:         start.Format("Monday, January 2, 2006"),
-		Time:         start.Format("3:04 PM") + " to " + end.Format("3:04 PM"),
+		Date:         s.Date(start),
+		Time:         s.Clock(start) + " to " + s.Clock(end),
 		ZoneName:     ZoneName(e.TimeZone),
 		MonthName:    start.Format("January 2006"),
 		Where:        joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address, e.Location.URL),
@@ -84,7 +84,7 @@ func newView(e *Event) (*View, error) {
 	}
 	v.ZoneNote = ZoneNote(e.TimeZone)
 	if lastDay := end.Add(-time.Nanosecond); !sameDate(start, lastDay) {
-		v.Date += " to " + lastDay.Format("Monday, January 2, 2006")
+		v.Date += " to " + s.Date(lastDay)
 	}
 	var bios []string
 	for _, s := range e.Speakers {
