@@ -184,3 +184,11 @@ func (c *Calendar) compose(e *Event, d *Delivery) (*Preview, error) {
 	env := Envelope{From: c.from.Address, To: slices.Clone(d.Recipients)}
 	return &Preview{Message: msg, Raw: raw, Envelope: env, Recipients: len(env.To)}, nil
 }
+
+// CanSend reports whether SendReminder can send: the Calendar was made with
+// a Mailer. A Calendar without one leaves sending to a worker that has one.
+func (c *Calendar) CanSend() bool { return c.mailer != nil }
+
+// CanPreview reports whether PreviewReminder can compose: the Calendar was
+// made with a Composer or a Mailer.
+func (c *Calendar) CanPreview() bool { return c.composer != nil }
