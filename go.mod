@@ -7,7 +7,13 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
-require github.com/teambition/rrule-go v1.8.2
+require (
+	github.com/chromedp/cdproto v0.160.1
+	github.com/chromedp/chromedp v0.23.1
+	github.com/teambition/rrule-go v1.8.2
+)
+
+require github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 
 require (
 	github.com/arran4/golang-ical v0.3.4
