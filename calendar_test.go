@@ -442,3 +442,70 @@ func TestCalendar_ChangeToken_otherWriter(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, before, after, "a write through another Calendar is seen")
 }
+
+func TestCalendar_Create_zoneMustBeAPlace(t *testing.T) {
+	ctx := context.Background()
+	cal, store := newCalendar(t)
+	refused := []string{"EST", "MST", "CET", "EET", "EST5EDT", "MST7MDT", "PST8PDT", "Etc/GMT+5", "Etc/GMT", "GMT", "GMT0", "Greenwich",
+		"PST", "GMT+5"} // the last two do not even load
+	for _, tz := range refused {
+		t.Run(tz, func(t *testing.T) {
+			e := seedEvent(t)
+			e.TimeZone = tz
+			_, err := cal.Create(ctx, e)
+			var ve *seminar.ValidationError
+			require.ErrorAs(t, err, &ve)
+			f, ok := ve.Field("timeZone")
+			require.True(t, ok, "the problem is the zone: %v", ve.Fields)
+			assert.Contains(t, f.Message, "use an IANA name such as America/New_York", "the message says what to write instead")
+			assert.Len(t, ve.Fields, 1, "the zone is reported once: %v", ve.Fields)
+		})
+	}
+	all, err := store.List(ctx, seminar.ListQuery{Limit: 100})
+	require.NoError(t, err)
+	assert.Empty(t, all, "no event was stored in a zone that names no place")
+
+	for _, tz := range []string{"UTC", "Etc/UTC", "America/New_York", "US/Eastern", "Asia/Calcutta", "Europe/London"} {
+		e := seedEvent(t)
+		e.TimeZone = tz
+		_, err := cal.Create(ctx, e)
+		assert.NoError(t, err, "%s is a place (or UTC)", tz)
+	}
+
+	e := seedEvent(t)
+	e.TimeZone = "EST"
+	assert.NoError(t, e.Validate(), "Validate takes every zone that loads: events read from calendar files carry such zones")
+
+	e.Title = ""
+	_, err = cal.Create(ctx, e)
+	var ve *seminar.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.ElementsMatch(t, []string{"title", "timeZone"}, paths(ve), "every problem at once")
+}
+
+func TestCalendar_Update_zoneMustBeAPlace(t *testing.T) {
+	ctx := context.Background()
+	cal, _ := newCalendar(t)
+	stored, err := cal.Create(ctx, seedEvent(t))
+	require.NoError(t, err)
+
+	edit := stored.Clone()
+	edit.TimeZone = "EST5EDT"
+	_, err = cal.Update(ctx, edit)
+	var ve *seminar.ValidationError
+	require.ErrorAs(t, err, &ve)
+	f, ok := ve.Field("timeZone")
+	require.True(t, ok, "%v", ve.Fields)
+	assert.Contains(t, f.Message, `"EST5EDT" is an abbreviation or a daylight-saving rule, not a place; use an IANA name such as America/New_York`)
+	got, err := cal.Get(ctx, stored.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "America/New_York", got.TimeZone, "the refused edit changed nothing")
+}
+
+func paths(ve *seminar.ValidationError) []string {
+	var out []string
+	for _, f := range ve.Fields {
+		out = append(out, f.Path)
+	}
+	return out
+}

@@ -30,7 +30,12 @@ type ImportResult struct {
 // clock. A replaced event keeps its ID, CreatedAt and CreatedBy.
 //
 // Every event is validated first, and each must have a UID: if any is
-// invalid, Import stores nothing. The new events are stored in one atomic
+// invalid, Import stores nothing. Unlike Create, Import takes a zone that
+// names no place, since a calendar file that says TZID:EST still states
+// exact instants: a legacy name such as "EST5EDT" or "CET" is stored as the
+// place the zone database makes it an alias of ("America/New_York",
+// "Europe/Brussels"), and a fixed offset such as "Etc/GMT+5", which package
+// ical gives a time with an offset and no known place, is kept. The new events are stored in one atomic
 // step; each replacement is its own atomic step, so a failure part way
 // leaves the earlier replacements in place, and a second Import finishes
 // the work.
@@ -80,6 +85,10 @@ func (c *Calendar) newestByUID(events []*Event) ([]*Event, error) {
 		if e == nil {
 			v.add(elem("events", i), "is nil")
 			continue
+		}
+		if place := placeZone(e.TimeZone); place != e.TimeZone {
+			e = e.Clone()
+			e.TimeZone = place
 		}
 		err := e.Validate()
 		if err == nil {

@@ -2,6 +2,7 @@ package seminar_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/ical"
 )
 
 // imported returns the seed talk as an .ics source would describe it.
@@ -105,4 +107,62 @@ func TestCalendar_Import_newestInBatchWins(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, res.Created, 1)
 	assert.Equal(t, "Version 3", res.Created[0].Title)
+}
+
+func TestCalendar_Import_zonesThatAreNotPlaces(t *testing.T) {
+	ctx := context.Background()
+	cal, _ := newCalendar(t)
+	tests := []struct{ zone, stored string }{
+		{"EST5EDT", "America/New_York"},
+		{"CET", "Europe/Brussels"},
+		{"EST", "America/Panama"},
+		{"Etc/GMT+5", "Etc/GMT+5"}, // a fixed offset is exact, and stands for no one place
+	}
+	var events []*seminar.Event
+	for _, tt := range tests {
+		e := imported(t, tt.zone+"@example.org", 0, time.Time{})
+		e.TimeZone = tt.zone
+		events = append(events, e)
+	}
+	res, err := cal.Import(ctx, events)
+	require.NoError(t, err, "Create refuses these zones; an import takes them")
+	require.Len(t, res.Created, len(tests))
+	for i, tt := range tests {
+		assert.Equal(t, tt.stored, res.Created[i].TimeZone, "%s is stored as the place it stands for", tt.zone)
+		assert.True(t, res.Created[i].Start.Equal(events[i].Start), "the instant is kept")
+		assert.Equal(t, tt.zone, events[i].TimeZone, "Import leaves its argument alone")
+	}
+}
+
+// An .ics file whose TZIDs are legacy names: package ical resolves them
+// as the zone database does, and its events must still import.
+const legacyZonesICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//example//EN\r\n" +
+	"BEGIN:VEVENT\r\nUID:est5edt@example.org\r\nDTSTAMP:20170601T000000Z\r\n" +
+	"DTSTART;TZID=EST5EDT:20170612T160000\r\nDTEND;TZID=EST5EDT:20170612T170000\r\n" +
+	"SUMMARY:Talk in EST5EDT\r\nEND:VEVENT\r\n" +
+	"BEGIN:VEVENT\r\nUID:est@example.org\r\nDTSTAMP:20170601T000000Z\r\n" +
+	"DTSTART;TZID=EST:20170612T160000\r\nDTEND;TZID=EST:20170612T170000\r\n" +
+	"SUMMARY:Talk in EST\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+
+func TestCalendar_Import_legacyTZIDs(t *testing.T) {
+	ctx := context.Background()
+	cal, _ := newCalendar(t)
+	res, err := ical.Decode(strings.NewReader(legacyZonesICS), nil)
+	require.NoError(t, err)
+	require.Empty(t, res.Skipped, "ical keeps events whose TZID is EST or EST5EDT")
+	var events []*seminar.Event
+	for i := range res.Occurrences {
+		events = append(events, res.Occurrences[i].Event())
+	}
+	got, err := cal.Import(ctx, events)
+	require.NoError(t, err)
+	require.Len(t, got.Created, 2)
+	zones := map[string]string{}
+	for _, e := range got.Created {
+		zones[e.UID] = e.TimeZone + " " + e.Start.UTC().Format(time.RFC3339)
+	}
+	assert.Equal(t, map[string]string{
+		"est5edt@example.org": "America/New_York 2017-06-12T20:00:00Z",
+		"est@example.org":     "America/Panama 2017-06-12T21:00:00Z",
+	}, zones, "4 PM in EST5EDT is EDT in June; 4 PM in EST is EST all year")
 }

@@ -247,6 +247,14 @@ func (c *Calendar) Location() *time.Location { return c.loc }
 // Create validates e and stores a copy of it as a new event, which it
 // returns. It assigns ID, CreatedAt, UpdatedAt, Version 1 and Sequence 0, and
 // UID unless e.UID is set; Status defaults to scheduled. e is not modified.
+//
+// Besides Validate's rules, Create and Update refuse a time zone that names
+// no place: an abbreviation or rule such as "EST", "CET" or "EST5EDT", or a
+// fixed offset such as "Etc/GMT+5" or "GMT". Someone who types "EST" for a
+// talk in New York in July means Eastern Daylight Time and would announce
+// it an hour off. UTC and Etc/UTC are accepted. Validate itself accepts
+// every zone that loads, because events read from other calendars carry
+// such zones and are still exact; Import takes them (see Import).
 func (c *Calendar) Create(ctx context.Context, e *Event) (*Event, error) {
 	events, err := c.CreateMany(ctx, []*Event{e})
 	if err != nil {
@@ -268,11 +276,7 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 			v.add(elem("events", i), "is nil")
 			continue
 		}
-		err := e.Validate()
-		if err == nil {
-			err = c.checkReminders(e)
-		}
-		if err != nil {
+		if err := c.checkWrite(e); err != nil {
 			if len(events) == 1 {
 				return nil, fmt.Errorf("seminar: create event: %w", err)
 			}
@@ -295,6 +299,21 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 		c.present(e)
 	}
 	return out, nil
+}
+
+// checkWrite validates an event that Create or Update is to store:
+// Validate, the rule that its zone names a place, and the custom reminder
+// templates. Every field problem comes in one *ValidationError.
+func (c *Calendar) checkWrite(e *Event) error {
+	v := &validator{}
+	if err := e.Validate(); err != nil {
+		v.fields = err.(*ValidationError).Fields
+	}
+	v.placeZone(e.TimeZone)
+	if err := v.err(); err != nil {
+		return err
+	}
+	return c.checkReminders(e)
 }
 
 // createScheduled stores new events and their reminders in one step.
@@ -374,11 +393,7 @@ func (c *Calendar) Update(ctx context.Context, e *Event) (*Event, error) {
 	if e == nil {
 		return nil, fmt.Errorf("seminar: update event: %w: event is nil", ErrInvalid)
 	}
-	err := e.Validate()
-	if err == nil {
-		err = c.checkReminders(e)
-	}
-	if err != nil {
+	if err := c.checkWrite(e); err != nil {
 		return nil, fmt.Errorf("seminar: update event %q: %w", e.ID, err)
 	}
 	return c.write(ctx, "update event", e.ID, func(cur *Event) (*Event, error) {

@@ -116,7 +116,8 @@ func (v *validator) err() error {
 //
 // Rules: title, start, end and time zone are required; start is before end
 // and the talk lasts at most MaxDuration; the time zone is an IANA name that
-// loads; single-line fields hold no control characters (CR or LF would
+// loads (Calendar.Create and Update also require it to name a place; see
+// Calendar.Create); single-line fields hold no control characters (CR or LF would
 // inject mail headers); every string is valid UTF-8 within its length limit;
 // emails are exactly one address; URLs are absolute http or https; a speaker
 // has a name; reminder lists are addresses, the subject template parses, and
@@ -173,7 +174,18 @@ func (v *validator) times(e *Event) {
 	if e.TimeZone == "" {
 		v.add(field("timeZone"), "is required (an IANA name such as America/New_York)")
 	} else if _, err := loadZone(e.TimeZone); err != nil {
-		v.add(field("timeZone"), "%v", err)
+		v.add(field("timeZone"), "%v; %s", err, zoneHint)
+	}
+}
+
+// placeZone checks that a zone that loads names a place, as Create and
+// Update ask; Validate reports a zone that does not load.
+func (v *validator) placeZone(tz string) {
+	if _, err := loadZone(tz); err != nil {
+		return
+	}
+	if why := notPlace(tz); why != "" {
+		v.add(field("timeZone"), "%s", why)
 	}
 }
 

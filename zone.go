@@ -3,6 +3,7 @@ package seminar
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -30,6 +31,48 @@ func loadZone(name string) (*time.Location, error) {
 	}
 	zoneCache.Store(name, loc)
 	return loc, nil
+}
+
+// zoneHint ends every message about a time zone that is not an IANA place
+// name.
+const zoneHint = "use an IANA name such as America/New_York"
+
+// legacyZones are the names in the zone database that stand for a rule or
+// a fixed offset rather than a place, each with the place zone it is an
+// alias of since tzdata 2024b. "EST" is not New York: it never changes for
+// summer time, so a talk announced in it in July is an hour off.
+var legacyZones = map[string]string{
+	"EST": "America/Panama", "MST": "America/Phoenix", "HST": "Pacific/Honolulu",
+	"EST5EDT": "America/New_York", "CST6CDT": "America/Chicago",
+	"MST7MDT": "America/Denver", "PST8PDT": "America/Los_Angeles",
+	"CET": "Europe/Brussels", "MET": "Europe/Brussels", "EET": "Europe/Athens", "WET": "Europe/Lisbon",
+}
+
+// notPlace says why tz, a zone that loads, is not the name of a place that
+// a talk can be announced in, or returns "" when it is one. UTC is
+// accepted under its names; GMT is not, since in Britain it means the
+// winter half of London's time.
+func notPlace(tz string) string {
+	switch tz {
+	case "UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu":
+		return ""
+	}
+	switch {
+	case legacyZones[tz] != "":
+		return fmt.Sprintf("%q is an abbreviation or a daylight-saving rule, not a place; %s", tz, zoneHint)
+	case strings.HasPrefix(tz, "Etc/"), strings.HasPrefix(tz, "GMT"), tz == "Greenwich", tz == "Factory":
+		return fmt.Sprintf("%q is a fixed offset, not a place; %s (or UTC)", tz, zoneHint)
+	}
+	return ""
+}
+
+// placeZone returns the place zone a legacy name is an alias of, or tz
+// itself.
+func placeZone(tz string) string {
+	if place := legacyZones[tz]; place != "" {
+		return place
+	}
+	return tz
 }
 
 // ErrNonexistentTime and ErrAmbiguousTime are returned, wrapped, by WallTime
