@@ -83,7 +83,7 @@ type ReminderView struct {
 	// Note says what an update changed.
 	Note string
 	// RecipientTime is the talk's time in the recipient's zone, such as
-	// "10:00 PM to 11:00 PM, Central European Time Zone", when
+	// "10:00 PM to 11:00 PM, Central European Summer Time", when
 	// ReminderOptions.RecipientZone is set and differs from the event's.
 	RecipientTime string
 }
@@ -208,7 +208,7 @@ func (c *Calendar) recipientTime(e *Event) string {
 	}
 	start, end := e.Start.In(loc), e.End.In(loc)
 	s := start.Format("Monday, January 2, 3:04 PM") + " to " + end.Format("3:04 PM")
-	return s + ", " + ZoneName(c.rem.RecipientZone)
+	return s + ", " + ZoneNameAt(c.rem.RecipientZone, e.Start)
 }
 
 // checkTemplates executes the reminder templates once on a sample event, so

@@ -156,7 +156,8 @@ func TestCalendar_PreviewReminder(t *testing.T) {
 
 	assert.Contains(t, m.Text, "Time: 4:00 PM to 5:00 PM Note: all times are in the Eastern Time Zone\n",
 		"the text part is the page, with the zone note")
-	assert.Contains(t, m.Text, "Your time: Monday, June 12, 10:00 PM to 11:00 PM, Central European Time Zone")
+	assert.Contains(t, m.Text, "Your time: Monday, June 12, 10:00 PM to 11:00 PM, Central European Summer Time",
+		"the recipients' zone is named as it is on the day of the talk")
 	assert.Contains(t, m.Text, "Contact: Bolei Zhou, bzhou@csail.mit.edu")
 	assert.Contains(t, m.Text, in.Abstract, "the text part carries the abstract as written")
 	assert.NotContains(t, m.HTML, "<script>", "user values are escaped in the HTML part")

@@ -16,10 +16,13 @@
 // # Times
 //
 // Start and End are instants; TimeZone names the IANA zone the talk is
-// announced in, and pages show wall times in that zone with a note such as
-// "all times are in the Eastern Time Zone". WallTime builds an instant from a
-// wall clock reading and refuses readings that a daylight-saving transition
-// skips or repeats, rather than shifting them silently.
+// announced in, a place such as America/New_York: Create and Update refuse
+// abbreviations such as "EST" or "CET". Pages show wall times in that zone
+// with a note that names the zone as it is at the talk: "all times are in
+// the Eastern Time Zone", "all times are in British Summer Time" (see
+// ZoneNameAt). WallTime builds an instant from a wall clock reading and
+// refuses readings that a daylight-saving transition skips or repeats,
+// rather than shifting them silently.
 //
 // # Edits and conflicts
 //

@@ -21,8 +21,9 @@ type View struct {
 	Date string
 	// Time is "4:00 PM to 5:00 PM".
 	Time string
-	// ZoneName is "Eastern Time Zone"; ZoneNote is
-	// "all times are in the Eastern Time Zone".
+	// ZoneName is the name of the event's zone at the talk's start (see
+	// ZoneNameAt): "Eastern Time", "British Summer Time". ZoneNote is the
+	// sentence after a time: "all times are in the Eastern Time Zone".
 	ZoneName, ZoneNote string
 	// MonthName is the month the talk starts in, "June 2017".
 	MonthName string
@@ -73,7 +74,8 @@ func (s Style) view(e *Event) (*View, error) {
 		ShortTitle:   shorten(e.Title, 30),
 		Date:         s.Date(start),
 		Time:         s.Clock(start) + " to " + s.Clock(end),
-		ZoneName:     ZoneName(e.TimeZone),
+		ZoneName:     ZoneNameAt(e.TimeZone, e.Start),
+		ZoneNote:     ZoneNoteAt(e.TimeZone, e.Start),
 		MonthName:    start.Format("January 2006"),
 		Where:        joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address, e.Location.URL),
 		HostLine:     joinSet(", ", e.Host.Name, e.Host.Affiliation),
@@ -82,7 +84,6 @@ func (s Style) view(e *Event) (*View, error) {
 		LinkGroups:   groupLinks(e.Links),
 		Created:      e.CreatedAt.In(loc).Format("Monday, January 02, 2006 at 3:04 PM"),
 	}
-	v.ZoneNote = ZoneNote(e.TimeZone)
 	if lastDay := end.Add(-time.Nanosecond); !sameDate(start, lastDay) {
 		v.Date += " to " + s.Date(lastDay)
 	}

@@ -52,9 +52,60 @@ func TestWallTime(t *testing.T) {
 	}
 }
 
-func TestZoneNote(t *testing.T) {
-	assert.Equal(t, "all times are in the Eastern Time Zone", seminar.ZoneNote("America/New_York"))
-	assert.Equal(t, "all times are in the Pacific Time Zone", seminar.ZoneNote("America/Los_Angeles"))
-	assert.Equal(t, "all times are in UTC", seminar.ZoneNote("UTC"))
-	assert.Equal(t, "all times are in the Pacific/Chatham time zone", seminar.ZoneNote("Pacific/Chatham"))
+func TestZoneNameAt(t *testing.T) {
+	january := time.Date(2025, time.January, 15, 17, 0, 0, 0, time.UTC)
+	july := time.Date(2025, time.July, 15, 17, 0, 0, 0, time.UTC)
+	tests := []struct {
+		tz            string
+		january, july string
+	}{
+		{"Europe/London", "Greenwich Mean Time", "British Summer Time"},
+		{"Europe/Dublin", "Greenwich Mean Time", "Irish Standard Time"},
+		{"Europe/Lisbon", "Western European Time", "Western European Summer Time"},
+		{"Europe/Berlin", "Central European Time", "Central European Summer Time"},
+		{"Europe/Helsinki", "Eastern European Time", "Eastern European Summer Time"},
+		{"Australia/Sydney", "Australian Eastern Daylight Time", "Australian Eastern Standard Time"},
+		{"Australia/Brisbane", "Australian Eastern Standard Time", "Australian Eastern Standard Time"},
+		{"Australia/Adelaide", "Australian Central Daylight Time", "Australian Central Standard Time"},
+		{"Pacific/Auckland", "New Zealand Daylight Time", "New Zealand Standard Time"},
+		{"Asia/Jerusalem", "Israel Standard Time", "Israel Daylight Time"},
+		{"Asia/Kolkata", "India Standard Time", "India Standard Time"},
+		{"Asia/Tokyo", "Japan Standard Time", "Japan Standard Time"},
+		{"America/New_York", "Eastern Time", "Eastern Time"},
+		{"America/Los_Angeles", "Pacific Time", "Pacific Time"},
+		{"America/Phoenix", "Mountain Time", "Mountain Time"},
+		{"UTC", "UTC", "UTC"},
+		{"Etc/UTC", "UTC", "UTC"},
+		{"Etc/GMT+5", "UTC-05:00", "UTC-05:00"},
+		{"Etc/GMT-14", "UTC+14:00", "UTC+14:00"},
+		{"America/Lima", "America/Lima time", "America/Lima time"},
+		{"No/Such_Zone", "No/Such_Zone time", "No/Such_Zone time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tz, func(t *testing.T) {
+			assert.Equal(t, tt.january, seminar.ZoneNameAt(tt.tz, january), "in January")
+			assert.Equal(t, tt.july, seminar.ZoneNameAt(tt.tz, july), "in July")
+		})
+	}
+}
+
+func TestZoneNameAt_atTheChange(t *testing.T) {
+	// The UK changed to summer time at 01:00 UTC on March 30, 2025.
+	before := time.Date(2025, time.March, 30, 0, 59, 0, 0, time.UTC)
+	assert.Equal(t, "Greenwich Mean Time", seminar.ZoneNameAt("Europe/London", before))
+	assert.Equal(t, "British Summer Time", seminar.ZoneNameAt("Europe/London", before.Add(time.Minute)))
+}
+
+func TestZoneNoteAt(t *testing.T) {
+	july := time.Date(2017, time.July, 12, 20, 0, 0, 0, time.UTC)
+	january := time.Date(2017, time.January, 12, 20, 0, 0, 0, time.UTC)
+	assert.Equal(t, "all times are in the Eastern Time Zone", seminar.ZoneNoteAt("America/New_York", july),
+		"US zones keep the seed's generic wording all year")
+	assert.Equal(t, "all times are in the Eastern Time Zone", seminar.ZoneNoteAt("America/New_York", january))
+	assert.Equal(t, "all times are in the Pacific Time Zone", seminar.ZoneNoteAt("America/Los_Angeles", july))
+	assert.Equal(t, "all times are in British Summer Time", seminar.ZoneNoteAt("Europe/London", july))
+	assert.Equal(t, "all times are in Greenwich Mean Time", seminar.ZoneNoteAt("Europe/London", january))
+	assert.Equal(t, "all times are in Central European Summer Time", seminar.ZoneNoteAt("Europe/Berlin", july))
+	assert.Equal(t, "all times are in UTC", seminar.ZoneNoteAt("UTC", july))
+	assert.Equal(t, "all times are in Pacific/Chatham time", seminar.ZoneNoteAt("Pacific/Chatham", july))
 }
