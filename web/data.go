@@ -1,0 +1,190 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/seminarkit/seminar"
+)
+
+// The events pages are made of, read through the cache. Every value here
+// is shared by concurrent requests and must never be modified.
+
+// clockMaxAge is how long a listing that starts at the clock's now (the
+// upcoming talks) is served before it is listed again: a talk that ended
+// leaves it within this time.
+const clockMaxAge = time.Minute
+
+// event returns the event id, any visibility, as of generation gen.
+func (h *Handler) event(ctx context.Context, gen uint64, id string) (*seminar.Event, error) {
+	v, err := h.cache.get(ctx, "e:"+id, gen, h.now(), func(ctx context.Context) (built, error) {
+		e, err := h.cal.Get(ctx, id)
+		if err != nil {
+			return built{}, err
+		}
+		return built{val: e, size: eventSize(e)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*seminar.Event), nil
+}
+
+// month returns every event of a month in the calendar's zone, any
+// visibility, cancelled ones too.
+func (h *Handler) month(ctx context.Context, gen uint64, m month) ([]*seminar.Event, error) {
+	v, err := h.cache.get(ctx, "m:"+m.String(), gen, h.now(), func(ctx context.Context) (built, error) {
+		events, err := h.cal.Month(ctx, m.year, m.month, seminar.Filter{IncludeCancelled: true})
+		if err != nil {
+			return built{}, err
+		}
+		return built{val: events, size: listSize(events)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]*seminar.Event), nil
+}
+
+// listing is a bounded listing: the first events of a range, and whether
+// more were left out.
+type listing struct {
+	events    []*seminar.Event
+	truncated bool
+}
+
+// listKey names a bounded listing: the events overlapping [from, to) (to
+// zero: open) of a series (empty: all), public ones only or all, at most
+// limit of them.
+type listKey struct {
+	from, to   time.Time
+	series     string
+	publicOnly bool
+	limit      int
+}
+
+func (k listKey) String() string {
+	to := int64(0)
+	if !k.to.IsZero() {
+		to = k.to.Unix()
+	}
+	return fmt.Sprintf("l:%d:%d:%t:%d:%s", k.from.Unix(), to, k.publicOnly, k.limit, k.series)
+}
+
+// list returns a bounded listing. A listing that starts at the clock
+// (upcoming) is kept for clockMaxAge at most; its key rounds the start
+// down to the minute so that requests share it.
+func (h *Handler) list(ctx context.Context, gen uint64, k listKey, clock bool) (*listing, error) {
+	now := h.now()
+	var until time.Time
+	if clock {
+		until = now.Add(clockMaxAge)
+	}
+	v, err := h.cache.get(ctx, k.String(), gen, now, func(ctx context.Context) (built, error) {
+		page, err := h.cal.List(ctx, seminar.Query{
+			From: k.from, To: k.to, Limit: k.limit,
+			Filter: seminar.Filter{Series: k.series, PublicOnly: k.publicOnly, IncludeCancelled: true},
+		})
+		if err != nil {
+			return built{}, err
+		}
+		l := &listing{events: page.Events, truncated: page.Next != ""}
+		return built{val: l, size: listSize(l.events), until: until}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*listing), nil
+}
+
+// visibleList returns the listing k as the request may see it, and its
+// class. An anonymous request gets the listing of public events, so that
+// the events a limit keeps are the public ones; an authorized one is
+// checked event by event on the listing of all.
+func (h *Handler) visibleList(ctx context.Context, v viewer, gen uint64, k listKey, clock bool) (*listing, string, error) {
+	if h.authorize != nil {
+		k.publicOnly = false
+		all, err := h.list(ctx, gen, k, clock)
+		if err != nil {
+			return nil, "", err
+		}
+		shown, cls := v.visible(all.events)
+		if cls != "" {
+			return &listing{events: shown, truncated: all.truncated}, cls, nil
+		}
+	}
+	k.publicOnly = true
+	pub, err := h.list(ctx, gen, k, clock)
+	if err != nil {
+		return nil, "", err
+	}
+	// The Store was asked for public events; the page checks each anyway.
+	for _, e := range pub.events {
+		if !e.Public {
+			return &listing{events: publicOnly(pub.events), truncated: pub.truncated}, "", nil
+		}
+	}
+	return pub, "", nil
+}
+
+func publicOnly(list []*seminar.Event) []*seminar.Event {
+	out := make([]*seminar.Event, 0, len(list))
+	for _, e := range list {
+		if e.Public {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// eventSize guesses the memory an event holds.
+func eventSize(e *seminar.Event) int64 {
+	n := 512 + len(e.Title) + len(e.Abstract) + len(e.RoomDescription) + len(e.CancelReason)
+	for _, p := range e.Speakers {
+		n += 96 + len(p.Name) + len(p.Affiliation) + len(p.Bio) + len(p.URL) + len(p.PhotoURL) + len(p.Email)
+	}
+	for _, l := range e.Links {
+		n += 32 + len(l.Label) + len(l.URL)
+	}
+	return int64(n)
+}
+
+func listSize(events []*seminar.Event) int64 {
+	n := int64(64 + 8*len(events))
+	for _, e := range events {
+		n += eventSize(e)
+	}
+	return n
+}
+
+// month is a calendar month.
+type month struct {
+	year  int
+	month time.Month
+}
+
+func monthOf(t time.Time) month { return month{t.Year(), t.Month()} }
+
+func (m month) String() string {
+	return fmt.Sprintf("%04d-%02d", m.year, int(m.month))
+}
+
+func (m month) add(n int) month {
+	t := time.Date(m.year, m.month+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	return monthOf(t)
+}
+
+// parseMonth reads "2017-06".
+func parseMonth(s string) (month, bool) {
+	if len(s) != 7 || s[4] != '-' {
+		return month{}, false
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	m, err2 := strconv.Atoi(s[5:])
+	if err1 != nil || err2 != nil || m < 1 || m > 12 || y < seminar.MinYear || y > seminar.MaxYear {
+		return month{}, false
+	}
+	return month{y, time.Month(m)}, true
+}
