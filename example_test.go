@@ -130,36 +130,20 @@ func ExampleWritePage() {
 		fmt.Println(err)
 	}
 	// Output:
-	// - A picture of the energy lan...
-	// - Edit Event
-	// - Cancel Event
-	// - Preview Reminder
-	// - Send Reminder
-	// - Other events happening in June 2017
 	// A picture of the energy landscape of deep neural networks
-	// Speaker:
-	// Pratik Chaudhari
-	// , UCLA
+	//
+	// Speaker: Pratik Chaudhari (UCLA)
+	//
 	// Date: Monday, June 12, 2017
-	// Time: 4:00 PM to 5:00 PM Note: all times are in the Eastern Time Zone
-	// Public: Yes
+	// Time: 4:00 PM to 5:00 PM (all times are in the Eastern Time Zone)
 	// Location: 32-D507
-	// Event Type:
-	// Room Description:
-	// Host: Bolei Zhou, MIT CSAIL
-	// Contact: Bolei Zhou, bzhou@csail.mit.edu
-	// Speaker URL: None
-	// Speaker Photo:
-	// None
-	// Reminders to:
-	// seminars@csail.mit.edu
-	// Reminder Subject:
-	// TALK: A picture of the energy landscape of deep neural networks
+	//
 	// Abstract:
-	// Stochastic gradient descent (SGD) is the gold standard of optimization in deep learning.
+	// Stochastic gradient descent (SGD) is the gold standard of optimization
+	// in deep learning.
+	//
 	// arXiv: https://arxiv.org/abs/1611.01838
-	// Bio:
-	// Research Areas:
-	// Impact Areas:
-	// Created by Bolei Zhou at Friday, June 09, 2017 at 10:10 AM.
+	//
+	// Host: Bolei Zhou (MIT CSAIL)
+	// Contact: Bolei Zhou, bzhou@csail.mit.edu
 }

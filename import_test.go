@@ -165,4 +165,8 @@ func TestCalendar_Import_legacyTZIDs(t *testing.T) {
 		"est5edt@example.org": "America/New_York 2017-06-12T20:00:00Z",
 		"est@example.org":     "America/Panama 2017-06-12T21:00:00Z",
 	}, zones, "4 PM in EST5EDT is EDT in June; 4 PM in EST is EST all year")
+
+	var page strings.Builder
+	require.NoError(t, seminar.WritePage(&page, got.Created[0], nil))
+	assert.Contains(t, page.String(), "Time: 4:00 PM to 5:00 PM (all times are in")
 }

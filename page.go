@@ -11,17 +11,27 @@ import (
 //go:embed templates/page.txt
 var pageSource string
 
-// templateFuncs are the functions page and reminder templates may call.
-var templateFuncs = template.FuncMap{"join": strings.Join}
+// templateFuncs are the functions page and reminder text templates may
+// call.
+var templateFuncs = template.FuncMap{"join": strings.Join, "wrap": wrap}
 
 // defaultPage is parsed once; a parsed template is safe for concurrent
 // execution and never modified.
 var defaultPage = template.Must(ParsePageTemplate(pageSource))
 
 // ParsePageTemplate parses a replacement for the event page template. It is
-// executed with a *View and may call join (strings.Join). The default
-// template, templates/page.txt in this module, shows the page with its
-// action menu and defines "details", the page body that reminders reuse.
+// executed with a *View and may call join (strings.Join) and wrap: {{wrap
+// 72 .AbstractText}} breaks lines longer than 72 characters at spaces,
+// never inside a word such as a URL, and sets a broken paragraph off from
+// the next by a blank line. The default template, templates/page.txt in
+// this module, writes the talk for the people who may attend: title,
+// speakers, date and time with the zone's note, place, abstract, bio,
+// links, host and contact, wrapped at 72 columns, and a cancelled talk's
+// status first. It leaves out what only editors need (the reminder lists
+// and subject, whether the talk is public, who entered it); a View holds
+// those (.Reminders, .Subject, .Public, .CreatedBy, .Created) for a
+// template that wants them. It defines "details", the page body that
+// reminders reuse.
 func ParsePageTemplate(src string) (*template.Template, error) {
 	t, err := template.New("page").Funcs(templateFuncs).Option("missingkey=error").Parse(src)
 	if err != nil {
@@ -30,11 +40,11 @@ func ParsePageTemplate(src string) (*template.Template, error) {
 	return t, nil
 }
 
-// WritePage writes the event page of e as text: the title and menu, speakers,
-// date and time in the event's zone with its note ("all times are in the
-// Eastern Time Zone"), place, host, contact, reminder settings, abstract,
-// links, bio, areas and who created it. t is the template to execute; nil
-// means the default.
+// WritePage writes the event page of e as text: the talk as people read
+// it, with the date and time in the event's zone and its note ("all times
+// are in the Eastern Time Zone"); see ParsePageTemplate for what the
+// default template shows. t is the template to execute; nil means the
+// default.
 func WritePage(w io.Writer, e *Event, t *template.Template) error {
 	if t == nil {
 		t = defaultPage

@@ -36,10 +36,16 @@ type ReminderTemplates struct {
 // ParseReminderTemplates parses replacements for the reminder bodies; an
 // empty source keeps the default for that part. Both are executed with a
 // *ReminderView. The text template may use {{template "details" .}}, the
-// event page body, and both may call join (strings.Join); the HTML template
-// may call paragraphs, which splits text at line breaks. Templates are also
-// executed once on a sample event when the Calendar is made, so that a
-// mistake shows at start-up and not at send time.
+// body of the default event page (see ParsePageTemplate), and may define
+// "your time", which "details" executes after the time of the talk and
+// which is empty unless defined; it may call join (strings.Join) and wrap
+// ({{wrap 72 .AbstractText}}; see ParsePageTemplate). The HTML template
+// may call join and paragraphs, which splits text at line breaks. The
+// defaults are templates/reminder.txt and templates/reminder.html in this
+// module: every fact an attendee needs, in reading order, and no admin
+// field. Templates are also executed once on a sample event when the
+// Calendar is made, so that a mistake shows at start-up and not at send
+// time.
 func ParseReminderTemplates(text, html string) (*ReminderTemplates, error) {
 	if text == "" {
 		text = reminderTextSource
@@ -83,8 +89,9 @@ type ReminderView struct {
 	// Note says what an update changed.
 	Note string
 	// RecipientTime is the talk's time in the recipient's zone, such as
-	// "10:00 PM to 11:00 PM, Central European Summer Time", when
-	// ReminderOptions.RecipientZone is set and differs from the event's.
+	// "Monday, June 12, 2017, 10:00 PM to 11:00 PM (Central European Summer
+	// Time)", when ReminderOptions.RecipientZone is set and differs from the
+	// event's.
 	RecipientTime string
 }
 
@@ -207,8 +214,11 @@ func (c *Calendar) recipientTime(e *Event) string {
 		return ""
 	}
 	start, end := e.Start.In(loc), e.End.In(loc)
-	s := start.Format("Monday, January 2, 3:04 PM") + " to " + end.Format("3:04 PM")
-	return s + ", " + ZoneNameAt(c.rem.RecipientZone, e.Start)
+	s := start.Format("Monday, January 2, 2006, 3:04 PM") + " to "
+	if !sameDate(start, end.Add(-time.Nanosecond)) {
+		s += end.Format("Monday, January 2, 2006, ")
+	}
+	return s + end.Format("3:04 PM") + " (" + ZoneNameAt(c.rem.RecipientZone, e.Start) + ")"
 }
 
 // checkTemplates executes the reminder templates once on a sample event, so

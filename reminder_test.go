@@ -154,10 +154,10 @@ func TestCalendar_PreviewReminder(t *testing.T) {
 	assert.Equal(t, "PUBLISH", m.Calendar.Method)
 	assert.Contains(t, string(m.Calendar.Data), "METHOD:PUBLISH")
 
-	assert.Contains(t, m.Text, "Time: 4:00 PM to 5:00 PM Note: all times are in the Eastern Time Zone\n",
-		"the text part is the page, with the zone note")
-	assert.Contains(t, m.Text, "Your time: Monday, June 12, 10:00 PM to 11:00 PM, Central European Summer Time",
-		"the recipients' zone is named as it is on the day of the talk")
+	assert.Contains(t, m.Text, "Time: 4:00 PM to 5:00 PM (all times are in the Eastern Time Zone)\n"+
+		"Your time: Monday, June 12, 2017, 10:00 PM to 11:00 PM\n(Central European Summer Time)\n",
+		"the text part has the zone note, and the time in the recipients' zone as it is on the day")
+	assert.Contains(t, m.HTML, "Your time: Monday, June 12, 2017, 10:00 PM to 11:00 PM (Central European Summer Time)")
 	assert.Contains(t, m.Text, "Contact: Bolei Zhou, bzhou@csail.mit.edu")
 	assert.Contains(t, m.Text, in.Abstract, "the text part carries the abstract as written")
 	assert.NotContains(t, m.HTML, "<script>", "user values are escaped in the HTML part")
@@ -266,7 +266,10 @@ func TestCalendar_DispatchDue_lifecycle(t *testing.T) {
 	assert.Equal(t, 1, report.Sent, "a change of time and place after a reminder sends an update")
 	last := mailer.messages()[len(mailer.messages())-1]
 	assert.Contains(t, last.raw, "Subject: UPDATED: TALK: A picture")
-	assert.Contains(t, last.raw, "UPDATED: the time is now Monday, June 12, 2017, 5:00 PM to 6:00 PM (was Monday, June 12, 2017, 4:00 PM to 5:00 PM); the place is now 32-G449 (was 32-D507)")
+	text, _, _ := strings.Cut(last.raw, "\r\n--html--\r\n")
+	assert.Contains(t, strings.Join(strings.Fields(text), " "),
+		"UPDATED: the time is now Monday, June 12, 2017, 5:00 PM to 6:00 PM (was Monday, June 12, 2017, 4:00 PM to 5:00 PM); the place is now 32-G449 (was 32-D507)",
+		"the text part says what changed")
 	assert.Contains(t, last.raw, "SEQUENCE:1", "the update carries the new version")
 
 	pending = deliveries(t, cal, e.ID)[seminar.StatePending]
@@ -489,4 +492,83 @@ func TestCalendar_SendReminder_afterFailure(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, p.Message.MessageID, forced.MessageID, "after a send, the preview shows the forced resend")
 	assert.NotEqual(t, d.MessageID, forced.MessageID)
+}
+
+func TestCalendar_PreviewReminder_forAttendees(t *testing.T) {
+	ctx := context.Background()
+	cal, _, _ := newReminderCalendar(t, memstore.New(), nil)
+	e, err := cal.Create(ctx, seedEvent(t))
+	require.NoError(t, err)
+	p, err := cal.PreviewReminder(ctx, e.ID)
+	require.NoError(t, err)
+	text, html := p.Message.Text, p.Message.HTML
+
+	assertReadable(t, text)
+	assert.True(t, strings.HasPrefix(text, "A picture of the energy landscape of deep neural networks\n\nSpeaker: Pratik Chaudhari (UCLA)\n\n"),
+		"the text starts with the title and the speaker:\n%s", text)
+	order := []string{"Speaker:", "Date: Monday, June 12, 2017", "Time: 4:00 PM to 5:00 PM (all times are in the Eastern Time Zone)",
+		"Location: 32-D507", "Abstract:", "About the speaker:", "arXiv: https://arxiv.org/abs/1611.01838", "Host: Bolei Zhou (MIT CSAIL)",
+		"Contact: Bolei Zhou, bzhou@csail.mit.edu"}
+	last := -1
+	for _, s := range order {
+		i := strings.Index(text, s)
+		require.GreaterOrEqual(t, i, 0, "the text has %q", s)
+		assert.Greater(t, i, last, "%q comes in reading order", s)
+		last = i
+	}
+
+	for _, w := range []string{"Public", "None", "Reminder", "Created", "seminars@csail.mit.edu", "vision-meeting@csail.mit.edu"} {
+		assert.NotContains(t, html, w, "the HTML part is for people: no admin field")
+	}
+	for _, s := range []string{"<strong>Pratik Chaudhari</strong> (UCLA)", "Monday, June 12, 2017", "4:00 PM to 5:00 PM",
+		"(all times are in the Eastern Time Zone)", "32-D507", "Stochastic gradient descent", "About the speaker",
+		`<a href="https://arxiv.org/abs/1704.04932"`, "Host: Bolei Zhou (MIT CSAIL)", `<a href="mailto:bzhou@csail.mit.edu"`} {
+		assert.Contains(t, html, s, "the HTML part carries the facts of the text part")
+	}
+	assert.NotContains(t, strings.ToLower(html), "<img", "no remote images in mail")
+}
+
+func TestCalendar_PreviewReminder_severalSpeakersOnline(t *testing.T) {
+	ctx := context.Background()
+	cal, _, _ := newReminderCalendar(t, memstore.New(), nil)
+	in := seedEvent(t)
+	in.Speakers = append(in.Speakers, seminar.Person{Name: "Stefano Soatto", Affiliation: "UCLA", URL: "https://vision.ucla.edu/", PhotoURL: "https://vision.ucla.edu/soatto.jpg"})
+	in.Location = seminar.Location{Room: "32-G449", Building: "Stata Center", URL: "https://mit.zoom.us/j/1234567890?pwd=aVeryLongTokenThatRunsPastTheEndOfAnyLine"}
+	e, err := cal.Create(ctx, in)
+	require.NoError(t, err)
+	p, err := cal.PreviewReminder(ctx, e.ID)
+	require.NoError(t, err)
+	text := p.Message.Text
+
+	assertReadable(t, text)
+	assert.Contains(t, text, "\nSpeakers:\nPratik Chaudhari (UCLA)\nStefano Soatto (UCLA)\n\n")
+	assert.Contains(t, text, "\nLocation: 32-G449, Stata Center\nOnline:\nhttps://mit.zoom.us/j/1234567890?pwd=aVeryLongTokenThatRunsPastTheEndOfAnyLine\n",
+		"a long URL is never broken")
+	assert.Contains(t, text, "\nStefano Soatto: https://vision.ucla.edu/\n")
+	assert.NotContains(t, text, "soatto.jpg", "a photo is no use in text")
+	assert.NotContains(t, p.Message.HTML, "soatto.jpg", "nor as a remote image in mail")
+}
+
+func TestParseReminderTemplates_yourTime(t *testing.T) {
+	ctx := context.Background()
+	tmpl, err := seminar.ParseReminderTemplates(
+		"{{define \"your time\"}}In Berlin: {{.RecipientTime}}\n{{end}}{{template \"details\" .}}", "")
+	require.NoError(t, err)
+	cal, _, _ := newReminderCalendar(t, memstore.New(), &seminar.ReminderOptions{Templates: tmpl, RecipientZone: "Europe/Berlin"})
+	e, err := cal.Create(ctx, seedEvent(t))
+	require.NoError(t, err)
+	p, err := cal.PreviewReminder(ctx, e.ID)
+	require.NoError(t, err)
+	assert.Contains(t, p.Message.Text, "(all times are in the Eastern Time Zone)\nIn Berlin: Monday, June 12, 2017, 10:00 PM to 11:00 PM (Central European Summer Time)\nLocation: 32-D507\n",
+		"a custom text template may reuse the page body and define what follows the time")
+
+	plain, err := seminar.ParseReminderTemplates("{{template \"details\" .}}", "")
+	require.NoError(t, err)
+	cal, _, _ = newReminderCalendar(t, memstore.New(), &seminar.ReminderOptions{Templates: plain, RecipientZone: "Europe/Berlin"})
+	e, err = cal.Create(ctx, seedEvent(t))
+	require.NoError(t, err)
+	p, err = cal.PreviewReminder(ctx, e.ID)
+	require.NoError(t, err)
+	assert.Contains(t, p.Message.Text, "(all times are in the Eastern Time Zone)\nLocation: 32-D507\n",
+		"\"your time\" is empty unless a template defines it")
 }

@@ -245,13 +245,16 @@ func describeChange(before, after *Event) string {
 		case "time":
 			b, _ := Style{}.view(before)
 			a, _ := Style{}.view(after)
-			if b != nil && a != nil {
-				parts = append(parts, fmt.Sprintf("the time is now %s, %s (was %s, %s)", a.Date, a.Time, b.Date, b.Time))
+			if b == nil || a == nil {
+				continue
 			}
+			now, was := a.Date+", "+a.Time, b.Date+", "+b.Time
+			if before.TimeZone != after.TimeZone {
+				now, was = now+" "+a.ZoneName, was+" "+b.ZoneName
+			}
+			parts = append(parts, fmt.Sprintf("the time is now %s (was %s)", now, was))
 		case "location":
-			parts = append(parts, fmt.Sprintf("the place is now %s (was %s)",
-				orNone(joinSet(", ", after.Location.Room, after.Location.Building, after.Location.Address, after.Location.URL)),
-				orNone(joinSet(", ", before.Location.Room, before.Location.Building, before.Location.Address, before.Location.URL))))
+			parts = append(parts, describePlace(before.Location, after.Location))
 		case "status":
 			parts = append(parts, "the talk is on again")
 		}
@@ -259,9 +262,16 @@ func describeChange(before, after *Event) string {
 	return strings.Join(parts, "; ")
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "none"
+// describePlace says how the place of a talk changed, naming no empty
+// place.
+func describePlace(before, after Location) string {
+	was := joinSet(", ", before.Room, before.Building, before.Address, before.URL)
+	now := joinSet(", ", after.Room, after.Building, after.Address, after.URL)
+	switch {
+	case was == "":
+		return "the place is now " + now
+	case now == "":
+		return "the place is no longer given (was " + was + ")"
 	}
-	return s
+	return fmt.Sprintf("the place is now %s (was %s)", now, was)
 }

@@ -24,6 +24,13 @@
 // refuses readings that a daylight-saving transition skips or repeats,
 // rather than shifting them silently.
 //
+// # Pages and mail
+//
+// WritePage and the reminders write the talk for the people who may attend:
+// the facts in reading order, wrapped for mail readers, with no admin field
+// and no empty label. ParsePageTemplate and ParseReminderTemplates take
+// custom templates.
+//
 // # Edits and conflicts
 //
 // Every write raises Version. Update takes the event as the caller read it

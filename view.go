@@ -27,9 +27,14 @@ type View struct {
 	ZoneName, ZoneNote string
 	// MonthName is the month the talk starts in, "June 2017".
 	MonthName string
+	// SpeakerLines has a line for each speaker: "Pratik Chaudhari (UCLA)",
+	// or the name alone.
+	SpeakerLines []string
+	// Place joins the room, building and address: "32-D507, Stata Center".
+	Place string
 	// Where joins the room, building, address and online URL.
 	Where string
-	// HostLine is "Name, Affiliation"; ContactLine is "Name, email".
+	// HostLine is "Name (Affiliation)"; ContactLine is "Name, email".
 	HostLine, ContactLine string
 	// SpeakerURLs and SpeakerPhotos list the speakers' URLs that are set.
 	SpeakerURLs, SpeakerPhotos []string
@@ -44,7 +49,8 @@ type View struct {
 	Bio string
 	// Subject is the reminder subject, rendered.
 	Subject string
-	// Created is "Friday, June 09, 2017 at 10:10 AM".
+	// Created is when the event was entered, in the event's zone: "Friday,
+	// June 9, 2017 at 10:10 AM".
 	Created string
 }
 
@@ -77,18 +83,20 @@ func (s Style) view(e *Event) (*View, error) {
 		ZoneName:     ZoneNameAt(e.TimeZone, e.Start),
 		ZoneNote:     ZoneNoteAt(e.TimeZone, e.Start),
 		MonthName:    start.Format("January 2006"),
+		Place:        joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address),
 		Where:        joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address, e.Location.URL),
-		HostLine:     joinSet(", ", e.Host.Name, e.Host.Affiliation),
+		HostLine:     nameAndAffiliation(e.Host),
 		ContactLine:  joinSet(", ", e.Contact.Name, e.Contact.Email),
 		AbstractText: cleanText(e.Abstract),
 		LinkGroups:   groupLinks(e.Links),
-		Created:      e.CreatedAt.In(loc).Format("Monday, January 02, 2006 at 3:04 PM"),
+		Created:      s.Date(e.CreatedAt.In(loc)) + " at " + s.Clock(e.CreatedAt.In(loc)),
 	}
 	if lastDay := end.Add(-time.Nanosecond); !sameDate(start, lastDay) {
 		v.Date += " to " + s.Date(lastDay)
 	}
 	var bios []string
 	for _, s := range e.Speakers {
+		v.SpeakerLines = append(v.SpeakerLines, nameAndAffiliation(s))
 		if s.URL != "" {
 			v.SpeakerURLs = append(v.SpeakerURLs, s.URL)
 		}
@@ -132,6 +140,15 @@ func renderSubject(v *View) (string, error) {
 		return "", fmt.Errorf("reminder subject: %w: %w", ErrInvalid, err)
 	}
 	return strings.Join(strings.Fields(b.String()), " "), nil
+}
+
+// nameAndAffiliation writes a person as a page names them: "Pratik
+// Chaudhari (UCLA)".
+func nameAndAffiliation(p Person) string {
+	if p.Affiliation == "" || p.Name == "" {
+		return p.Name
+	}
+	return p.Name + " (" + p.Affiliation + ")"
 }
 
 func shorten(s string, max int) string {
