@@ -147,3 +147,27 @@ func ExampleWritePage() {
 	// Host: Bolei Zhou (MIT CSAIL)
 	// Contact: Bolei Zhou, bzhou@csail.mit.edu
 }
+
+func ExampleStyle_WritePage() {
+	start, _ := seminar.WallTime(2025, time.July, 8, 14, 0, "Europe/London")
+	e := &seminar.Event{
+		Title:    "Sheaves for data science",
+		Speakers: []seminar.Person{{Name: "Ada Byron", Affiliation: "University of Cambridge"}},
+		Start:    start,
+		End:      start.Add(90 * time.Minute),
+		TimeZone: "Europe/London",
+		Location: seminar.Location{Room: "MR2", Building: "Centre for Mathematical Sciences"},
+	}
+	uk := seminar.Style{Clock24: true, DayFirst: true}
+	if err := uk.WritePage(os.Stdout, e, nil); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// Sheaves for data science
+	//
+	// Speaker: Ada Byron (University of Cambridge)
+	//
+	// Date: Tuesday 8 July 2025
+	// Time: 14:00 to 15:30 (all times are in British Summer Time)
+	// Location: MR2, Centre for Mathematical Sciences
+}

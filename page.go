@@ -40,16 +40,23 @@ func ParsePageTemplate(src string) (*template.Template, error) {
 	return t, nil
 }
 
-// WritePage writes the event page of e as text: the talk as people read
-// it, with the date and time in the event's zone and its note ("all times
-// are in the Eastern Time Zone"); see ParsePageTemplate for what the
-// default template shows. t is the template to execute; nil means the
-// default.
+// WritePage writes the event page of e as text, in the default Style: the
+// talk as people read it, with the date and time in the event's zone and
+// its note ("all times are in the Eastern Time Zone"); see
+// ParsePageTemplate for what the default template shows. t is the template
+// to execute; nil means the default.
 func WritePage(w io.Writer, e *Event, t *template.Template) error {
+	return Style{}.WritePage(w, e, t)
+}
+
+// WritePage writes the event page of e as the function WritePage does, with
+// dates and times in style s: a Calendar's pages are
+// cal.Style().WritePage(w, e, nil).
+func (s Style) WritePage(w io.Writer, e *Event, t *template.Template) error {
 	if t == nil {
 		t = defaultPage
 	}
-	v, err := Style{}.view(e)
+	v, err := s.view(e)
 	if err == nil {
 		err = t.Execute(w, v)
 	}

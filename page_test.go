@@ -221,6 +221,16 @@ func TestWritePage_variants(t *testing.T) {
 	}
 }
 
+func TestStyle_WritePage(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, seminar.Style{Clock24: true, DayFirst: true}.WritePage(&b, seedEvent(t), nil))
+	assert.Contains(t, b.String(), "Date: Monday 12 June 2017\nTime: 16:00 to 17:00 (all times are in the Eastern Time Zone)\n")
+
+	b.Reset()
+	require.NoError(t, seminar.WritePage(&b, seedEvent(t), nil))
+	assert.Contains(t, b.String(), "Date: Monday, June 12, 2017\nTime: 4:00 PM to 5:00 PM", "WritePage writes the default style")
+}
+
 func TestWritePage_customTemplate(t *testing.T) {
 	tmpl, err := seminar.ParsePageTemplate(`{{.Title}} | {{.Date}} | {{.ZoneName}} | {{join .Reminders.Lists ";"}} | {{join .SpeakerLines ";"}}`)
 	require.NoError(t, err)

@@ -88,10 +88,10 @@ type ReminderView struct {
 	Kind DeliveryKind
 	// Note says what an update changed.
 	Note string
-	// RecipientTime is the talk's time in the recipient's zone, such as
-	// "Monday, June 12, 2017, 10:00 PM to 11:00 PM (Central European Summer
-	// Time)", when ReminderOptions.RecipientZone is set and differs from the
-	// event's.
+	// RecipientTime is the talk's time in the recipient's zone, in the
+	// Calendar's style, such as "Monday, June 12, 2017, 10:00 PM to 11:00
+	// PM (Central European Summer Time)", when ReminderOptions.RecipientZone
+	// is set and differs from the event's.
 	RecipientTime string
 }
 
@@ -214,11 +214,11 @@ func (c *Calendar) recipientTime(e *Event) string {
 		return ""
 	}
 	start, end := e.Start.In(loc), e.End.In(loc)
-	s := start.Format("Monday, January 2, 2006, 3:04 PM") + " to "
+	s := c.style.Date(start) + ", " + c.style.Clock(start) + " to "
 	if !sameDate(start, end.Add(-time.Nanosecond)) {
-		s += end.Format("Monday, January 2, 2006, ")
+		s += c.style.Date(end) + ", "
 	}
-	return s + end.Format("3:04 PM") + " (" + ZoneNameAt(c.rem.RecipientZone, e.Start) + ")"
+	return s + c.style.Clock(end) + " (" + ZoneNameAt(c.rem.RecipientZone, e.Start) + ")"
 }
 
 // checkTemplates executes the reminder templates once on a sample event, so

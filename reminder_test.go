@@ -494,6 +494,13 @@ func TestCalendar_SendReminder_afterFailure(t *testing.T) {
 	assert.NotEqual(t, d.MessageID, forced.MessageID)
 }
 
+// textPart returns the text part of a message the fakeMailer composed.
+func textPart(raw string) string {
+	_, body, _ := strings.Cut(raw, "\r\n\r\n")
+	text, _, _ := strings.Cut(body, "\r\n--html--\r\n")
+	return text
+}
+
 func TestCalendar_PreviewReminder_forAttendees(t *testing.T) {
 	ctx := context.Background()
 	cal, _, _ := newReminderCalendar(t, memstore.New(), nil)
@@ -547,6 +554,50 @@ func TestCalendar_PreviewReminder_severalSpeakersOnline(t *testing.T) {
 	assert.Contains(t, text, "\nStefano Soatto: https://vision.ucla.edu/\n")
 	assert.NotContains(t, text, "soatto.jpg", "a photo is no use in text")
 	assert.NotContains(t, p.Message.HTML, "soatto.jpg", "nor as a remote image in mail")
+}
+
+func TestCalendar_PreviewReminder_style(t *testing.T) {
+	ctx := context.Background()
+	mailer := &fakeMailer{}
+	clk := &clock{now: seedCreated}
+	cal, err := seminar.New(memstore.New(), &seminar.Options{
+		Domain: "csail.mit.edu", Now: clk.Now, Mailer: mailer, ICS: fakeICS{}, From: "seminars@csail.mit.edu",
+		Style:     seminar.Style{Clock24: true, DayFirst: true},
+		Reminders: &seminar.ReminderOptions{RecipientZone: "Europe/London"},
+	})
+	require.NoError(t, err)
+	e, err := cal.Create(ctx, seedEvent(t))
+	require.NoError(t, err)
+
+	p, err := cal.PreviewReminder(ctx, e.ID)
+	require.NoError(t, err)
+	for part, body := range map[string]string{"text": p.Message.Text, "HTML": p.Message.HTML} {
+		assert.Contains(t, body, "Monday 12 June 2017", "the %s part writes the date in the calendar's style", part)
+		assert.Contains(t, body, "16:00 to 17:00", "the %s part writes the time in the calendar's style", part)
+		assert.Contains(t, body, "Your time: Monday 12 June 2017, 21:00 to 22:00", "the %s part writes the recipients' time in style", part)
+		assert.NotContains(t, body, "PM", "the %s part has no 12-hour time", part)
+	}
+	assert.Contains(t, p.Message.Text, "(British Summer Time)")
+
+	_, err = cal.SendReminder(ctx, e.ID, false)
+	require.NoError(t, err)
+	moved := e.Clone()
+	moved.Start, moved.End = e.Start.Add(time.Hour), e.End.Add(time.Hour)
+	_, err = cal.Update(ctx, moved)
+	require.NoError(t, err)
+	clk.Set(e.Start.Add(-2 * time.Hour))
+	_, err = cal.DispatchDue(ctx)
+	require.NoError(t, err)
+	var notice string
+	for _, m := range mailer.messages() {
+		if strings.Contains(m.raw, "Subject: UPDATED:") {
+			notice = textPart(m.raw)
+		}
+	}
+	require.NotEmpty(t, notice, "the move sent an update notice")
+	assert.Contains(t, strings.Join(strings.Fields(notice), " "),
+		"UPDATED: the time is now Monday 12 June 2017, 17:00 to 18:00 (was Monday 12 June 2017, 16:00 to 17:00)",
+		"the update notice writes times in the calendar's style")
 }
 
 func TestParseReminderTemplates_yourTime(t *testing.T) {

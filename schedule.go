@@ -111,7 +111,7 @@ func (c *Calendar) plan(prev, e *Event, ds []*Delivery, now time.Time) outboxPla
 	if !c.rem.NoUpdateNotices && changed && len(told) > 0 && firstTold(ds) < e.Sequence {
 		note := genericChange
 		if prev != nil {
-			if n := describeChange(prev, e); n != "" {
+			if n := c.style.describeChange(prev, e); n != "" {
 				note = n
 			}
 		}
@@ -237,14 +237,15 @@ func (c *Calendar) notice(e *Event, kind DeliveryKind, to []string, note string,
 }
 
 // describeChange says, for an update notice, what changed in a way
-// subscribers care about: time, place or status; "" if none of those.
-func describeChange(before, after *Event) string {
+// subscribers care about, with dates and times in style s: time, place or
+// status; "" if none of those.
+func (s Style) describeChange(before, after *Event) string {
 	var parts []string
 	for _, what := range significantChange(before, after) {
 		switch what {
 		case "time":
-			b, _ := Style{}.view(before)
-			a, _ := Style{}.view(after)
+			b, _ := s.view(before)
+			a, _ := s.view(after)
 			if b == nil || a == nil {
 				continue
 			}

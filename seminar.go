@@ -28,8 +28,10 @@
 //
 // WritePage and the reminders write the talk for the people who may attend:
 // the facts in reading order, wrapped for mail readers, with no admin field
-// and no empty label. ParsePageTemplate and ParseReminderTemplates take
-// custom templates.
+// and no empty label. Options.Style sets how dates and clock times read
+// ("Monday 12 June 2017", "16:00"); Style.WritePage writes a page in a
+// style. ParsePageTemplate and ParseReminderTemplates take custom
+// templates.
 //
 // # Edits and conflicts
 //
@@ -111,8 +113,11 @@ type Options struct {
 	From string
 	// Reminders configures reminder messages and their dispatch.
 	Reminders *ReminderOptions
-	// Style is how reminders and pages write dates and clock times.
-	// Default: the American "Monday, June 12, 2017" and "4:00 PM".
+	// Style is how reminders write dates and clock times: both parts, the
+	// time in ReminderOptions.RecipientZone and the "UPDATED:" notice's
+	// account of a new time. Pages in the same style are
+	// cal.Style().WritePage. Default: the American "Monday, June 12, 2017"
+	// and "4:00 PM".
 	Style Style
 }
 
