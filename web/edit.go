@@ -209,7 +209,8 @@ func (h *Handler) conflicted(w http.ResponseWriter, r *http.Request, v viewer, c
 
 // check validates e as the Calendar will, and joins the problems found
 // reading the form: those first, and of Validate's only those about other
-// paths, so that a date that is not one is not also "required".
+// paths, so that a date that is not one is not also "required" (nor are
+// dates that could not be read in an unknown zone).
 func check(e *seminar.Event, place *placement, problems []seminar.FieldError) []fieldProblem {
 	all := problems
 	var ve *seminar.ValidationError
@@ -219,9 +220,10 @@ func check(e *seminar.Event, place *placement, problems []seminar.FieldError) []
 			seen[p.Path] = true
 		}
 		for _, f := range ve.Fields {
-			if !seen[f.Path] {
-				all = append(all, f)
+			if seen[f.Path] || place.unzoned && (f.Path == "start" || f.Path == "end") {
+				continue
 			}
+			all = append(all, f)
 		}
 	}
 	return placed(place, all)

@@ -164,6 +164,9 @@ func speakerIndex(name string) (int, string, bool) {
 type placement struct {
 	speakers []int            // event index -> form block
 	lines    map[string][]int // list path -> event index -> line number from 1
+	// unzoned is set when the dates could not be read for want of a
+	// zone: the zone's problem is the one to show, not missing times.
+	unzoned bool
 }
 
 // fieldProblem is one problem placed on the form: at a field (Name) or, for
@@ -245,7 +248,9 @@ func (v formValues) event(base *seminar.Event) (*seminar.Event, *placement, []se
 
 	e.TimeZone = line("timeZone")
 	e.Start, e.End = time.Time{}, time.Time{}
-	if _, err := time.LoadLocation(e.TimeZone); e.TimeZone != "" && e.TimeZone != "Local" && err == nil {
+	_, err := time.LoadLocation(e.TimeZone)
+	p.unzoned = e.TimeZone == "" || e.TimeZone == "Local" || err != nil
+	if !p.unzoned {
 		var err error
 		if e.Start, err = v.wallTime("start", "", e.TimeZone); err != nil {
 			add("start", "%v", err)
