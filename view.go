@@ -34,8 +34,11 @@ type View struct {
 	Place string
 	// Where joins the room, building, address and online URL.
 	Where string
-	// HostLine is "Name (Affiliation)"; ContactLine is "Name, email".
+	// HostLine is "Name, Affiliation"; ContactLine is "Name, email".
 	HostLine, ContactLine string
+	// HostName is the host as pages and reminders name a person, like
+	// SpeakerLines: "Bolei Zhou (MIT CSAIL)", or the name alone.
+	HostName string
 	// SpeakerURLs and SpeakerPhotos list the speakers' URLs that are set.
 	SpeakerURLs, SpeakerPhotos []string
 	// AbstractText is the abstract with line breaks as LF and no trailing
@@ -85,7 +88,8 @@ func (s Style) view(e *Event) (*View, error) {
 		MonthName:    start.Format("January 2006"),
 		Place:        joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address),
 		Where:        joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address, e.Location.URL),
-		HostLine:     nameAndAffiliation(e.Host),
+		HostLine:     joinSet(", ", e.Host.Name, e.Host.Affiliation),
+		HostName:     nameAndAffiliation(e.Host),
 		ContactLine:  joinSet(", ", e.Contact.Name, e.Contact.Email),
 		AbstractText: cleanText(e.Abstract),
 		LinkGroups:   groupLinks(e.Links),
