@@ -3,10 +3,11 @@
 //
 // # Export
 //
-// An Encoder streams events as one VCALENDAR to an io.Writer: each VEVENT is
-// written as it is encoded, so a feed of a hundred thousand events needs the
-// memory of one. EncodeEvent writes a calendar of one event, what a reminder
-// mail attaches.
+// An Encoder writes events as one VCALENDAR to an io.Writer. It holds up to
+// 4 MiB of them back, so that the VTIMEZONEs written before them can be made
+// for them; past that it streams, each VEVENT written as it is encoded, so a
+// feed of a hundred thousand events needs bounded memory. EncodeEvent writes
+// a calendar of one event, what a reminder mail attaches.
 //
 // The output is meant to read the same in every client: CRLF line endings,
 // lines folded at 75 octets without splitting a UTF-8 sequence, TEXT values

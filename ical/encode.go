@@ -1,6 +1,7 @@
 package ical
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -70,26 +71,37 @@ type EncodeOptions struct {
 	Zones *ZoneCache
 }
 
-// flushAt is how many bytes the encoder gathers before it writes: large
-// enough that a feed costs few writes, small enough that the stream, not
-// memory, holds the calendar.
+// flushAt is how many bytes the encoder gathers before it writes, once it
+// streams: large enough that a feed costs few writes, small enough that
+// the stream, not memory, holds the calendar.
 const flushAt = 32 << 10
+
+// lookAhead is how many bytes of events the encoder holds back, so that
+// the VTIMEZONEs written before them can be made for them: a feed of a few
+// thousand talks. A calendar larger than that streams.
+const lookAhead = 4 << 20
 
 // ErrClosed is returned by Encode on an Encoder that has been closed.
 var ErrClosed = errors.New("ical: encoder is closed")
 
-// Encoder writes events as one iCalendar stream (RFC 5545). Each event is
-// written as it is encoded, so a feed of any size takes the memory of one
-// event, and the VTIMEZONE of a time zone is written once, before the
-// first event that uses it. An Encoder is not safe for concurrent use.
+// Encoder writes events as one iCalendar stream (RFC 5545). The VTIMEZONE
+// of a time zone is written once, before the first event that uses it. The
+// Encoder holds events back until Close, up to 4 MiB of them; a larger
+// calendar streams, each event after the first 4 MiB written as it is
+// encoded, so a feed of any size takes bounded memory. An Encoder is not
+// safe for concurrent use.
 type Encoder struct {
 	w      io.Writer
 	opts   EncodeOptions
 	method string
 	zones  map[string]*encoderZone
 
-	buf  []byte // output not yet written to w
-	line []byte // the content line being built, unfolded
+	buf       []byte         // output not yet written to w, after chunks
+	chunks    [][]byte       // output held back, flushAt bytes or so each
+	heldBytes int            // in chunks
+	held      []*encoderZone // zones whose VTIMEZONE is still to be put into the held output, in order of first use
+	streaming bool           // the output outgrew lookAhead: VTIMEZONEs are written whole, as zones come
+	line      []byte         // the content line being built, unfolded
 
 	stamp   time.Time
 	started bool
@@ -97,10 +109,13 @@ type Encoder struct {
 	err     error // sticky: a write failed or the options are invalid
 }
 
-// encoderZone is a zone and whether this encoder has written its VTIMEZONE.
+// encoderZone is a zone as one encoder uses it: whether an event used it,
+// and where in the held output its VTIMEZONE goes (at bytes into
+// chunks[chunk], or into buf).
 type encoderZone struct {
 	*zoneData
-	written bool
+	used      bool
+	chunk, at int
 }
 
 // NewEncoder returns an Encoder writing to w. Invalid options (an unknown
@@ -158,15 +173,65 @@ func (enc *Encoder) Encode(e *seminar.Event) error {
 		return err
 	}
 	enc.header()
-	if z != nil && !z.written {
-		enc.buf = append(enc.buf, z.vtimezone...)
-		z.written = true
+	if z != nil {
+		enc.use(z)
 	}
 	enc.event(e, z)
 	if len(enc.buf) >= flushAt {
-		enc.flush()
+		if enc.streaming {
+			enc.flush()
+		} else {
+			enc.hold()
+		}
 	}
 	return enc.err
+}
+
+// use notes that an event is in zone z. The first event of a zone marks
+// where its VTIMEZONE goes, or, once the encoder streams, writes it there
+// and then.
+func (enc *Encoder) use(z *encoderZone) {
+	switch {
+	case z.used:
+	case enc.streaming:
+		enc.buf = append(enc.buf, z.vtimezone...)
+	default:
+		z.chunk, z.at = len(enc.chunks), len(enc.buf)
+		enc.held = append(enc.held, z)
+	}
+	z.used = true
+}
+
+// hold moves buf to the held output, a chunk of its exact size, and
+// releases the output once it holds lookAhead bytes. Chunks, unlike one
+// growing buffer, are copied once and hold no spare capacity.
+func (enc *Encoder) hold() {
+	enc.chunks = append(enc.chunks, bytes.Clone(enc.buf))
+	enc.heldBytes += len(enc.buf)
+	enc.buf = enc.buf[:0]
+	if enc.heldBytes >= lookAhead {
+		enc.release(false)
+	}
+}
+
+// release writes the held output and buf with each held zone's VTIMEZONE
+// in its place. Once the calendar is complete, it is written whole; when
+// more events may follow, they then stream.
+func (enc *Encoder) release(complete bool) {
+	held := enc.held
+	for i, chunk := range append(enc.chunks, enc.buf) {
+		from := 0
+		for ; len(held) > 0 && held[0].chunk == i; held = held[1:] {
+			z := held[0]
+			enc.write(chunk[from:z.at])
+			enc.write(z.vtimezone)
+			from = z.at
+		}
+		enc.write(chunk[from:])
+	}
+	enc.chunks, enc.heldBytes, enc.held = nil, 0, nil
+	enc.buf = enc.buf[:0]
+	enc.streaming = !complete
 }
 
 // Close ends the calendar, writing the header too if no event was encoded
@@ -178,7 +243,11 @@ func (enc *Encoder) Close() error {
 	}
 	enc.header()
 	enc.rawLine("END:VCALENDAR")
-	enc.flush()
+	if enc.streaming {
+		enc.flush()
+	} else {
+		enc.release(true)
+	}
 	enc.closed = true
 	enc.buf, enc.line = nil, nil
 	return enc.err
@@ -242,13 +311,18 @@ func (enc *Encoder) header() {
 }
 
 func (enc *Encoder) flush() {
-	if enc.err != nil || len(enc.buf) == 0 {
+	enc.write(enc.buf)
+	enc.buf = enc.buf[:0]
+}
+
+// write writes p to w, unless an earlier write failed.
+func (enc *Encoder) write(p []byte) {
+	if enc.err != nil || len(p) == 0 {
 		return
 	}
-	if _, err := enc.w.Write(enc.buf); err != nil {
+	if _, err := enc.w.Write(p); err != nil {
 		enc.err = fmt.Errorf("ical: write: %w", err)
 	}
-	enc.buf = enc.buf[:0]
 }
 
 // Content lines: a property is started with prop, given parameters with

@@ -493,14 +493,26 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// A calendar is held until Close, so that its VTIMEZONEs need cover only
+// its events, up to 4 MiB; a larger one streams from there on.
 func TestEncoder_Encode_streams(t *testing.T) {
 	w := &countingWriter{}
 	enc := ical.NewEncoder(w, &ical.EncodeOptions{Now: fixedNow})
 	e := seedEvent()
+	held := 0
+	for ; w.n == 0; held++ {
+		require.NoError(t, enc.Encode(e))
+		require.Less(t, held, 10000, "the encoder must stop holding events back at 4 MiB")
+	}
+	assert.GreaterOrEqual(t, w.n, 4<<20, "a calendar of under 4 MiB is held back")
+	assert.Less(t, w.n, 4<<20+64<<10, "no more than 4 MiB and an event is held back")
+	size := w.n / held
+
+	w.n, w.writes = 0, 0
 	for range 200 {
 		require.NoError(t, enc.Encode(e))
 	}
-	assert.Greater(t, w.n, 200*2000-64<<10, "all but the last few events are written before Close")
+	assert.Greater(t, w.n, 200*size-64<<10, "past 4 MiB, all but the last few events are written before Close")
 	assert.Less(t, w.writes, 40, "writes are buffered, not one per line")
 	require.NoError(t, enc.Close())
 }
