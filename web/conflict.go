@@ -78,23 +78,24 @@ func decodeOrig(s string) (formValues, bool) {
 // the form does, in the form's order.
 func conflictSection(sets []fieldset, orig, theirs, mine formValues, changed []string, both map[string]bool) *conflictView {
 	order := map[string]int{}
-	full := map[string]string{}
+	fields := map[string]formField{}
 	for _, s := range sets {
 		for _, f := range s.Fields {
 			order[f.Name] = len(order)
-			full[f.Name] = f.Full
+			fields[f.Name] = f
 		}
 	}
 	sort.SliceStable(changed, func(i, j int) bool { return rank(order, changed[i]) < rank(order, changed[j]) })
 	c := &conflictView{}
 	for _, name := range changed {
-		label := full[name]
+		f := fields[name]
+		label := f.Full
 		if label == "" {
 			label = name
 		}
-		ch := conflictChange{Field: label, Before: orig[name], After: theirs[name], Both: both[name], FieldID: fieldID(name)}
+		ch := conflictChange{Field: label, Before: f.shown(orig[name]), After: f.shown(theirs[name]), Both: both[name], FieldID: fieldID(name)}
 		if ch.Both {
-			ch.Mine = mine[name]
+			ch.Mine = f.shown(mine[name])
 			c.Both++
 		}
 		c.Changes = append(c.Changes, ch)
@@ -107,4 +108,27 @@ func rank(order map[string]int, name string) int {
 		return i
 	}
 	return len(order) // after the form's fields, in name order
+}
+
+// shown writes a value of f as the form shows it: a select's option by its
+// label (the first option when empty, as a browser selects it), a
+// checkbox as Yes or No.
+func (f formField) shown(value string) string {
+	switch {
+	case len(f.Options) > 0:
+		for _, o := range f.Options {
+			if o.Value == value {
+				return o.Label
+			}
+		}
+		if value == "" {
+			return f.Options[0].Label
+		}
+	case f.Type == "checkbox":
+		if value == "" {
+			return "No"
+		}
+		return "Yes"
+	}
+	return value
 }

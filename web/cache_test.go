@@ -1,0 +1,155 @@
+package web_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/sqlite"
+	"github.com/seminarkit/seminar/web"
+)
+
+func TestHandler_etagAndNotModified(t *testing.T) {
+	s := newSite(t, nil)
+	seed := s.create(seedTalk(t))
+	for _, path := range []string{"/", "/months/2017-06", "/events/" + seed.ID, "/events/" + seed.ID + ".ics", "/events/" + seed.ID + ".json", "/events.json?from=2017-06-01&to=2017-07-01"} {
+		t.Run(path, func(t *testing.T) {
+			first := s.getPage(path, "")
+			require.Equal(t, http.StatusOK, first.StatusCode)
+			tag := first.Header.Get("Etag")
+			require.Regexp(t, `^"[^"]+"$`, tag, "a strong ETag")
+			assert.Equal(t, "public, no-cache", first.Header.Get("Cache-Control"))
+			assert.Contains(t, first.Header.Get("Vary"), "Cookie")
+
+			again := s.getPage(path, "")
+			assert.Equal(t, tag, again.Header.Get("Etag"), "an unchanged page keeps its ETag")
+			assert.Equal(t, first.body, again.body)
+
+			for _, inm := range []string{tag, "W/" + tag, `"other", ` + tag, "*"} {
+				r := s.do(request{path: path, header: http.Header{"If-None-Match": {inm}}})
+				assert.Equal(t, http.StatusNotModified, r.StatusCode, "If-None-Match: %s", inm)
+				assert.Empty(t, r.body)
+				assert.Equal(t, tag, r.Header.Get("Etag"))
+			}
+			r := s.do(request{path: path, header: http.Header{"If-None-Match": {`"stale"`}}})
+			assert.Equal(t, http.StatusOK, r.StatusCode)
+
+			head := s.do(request{method: http.MethodHead, path: path})
+			assert.Equal(t, http.StatusOK, head.StatusCode)
+			assert.Empty(t, head.body, "HEAD has no body")
+			assert.Equal(t, first.Header.Get("Content-Length"), head.Header.Get("Content-Length"))
+			assert.Equal(t, tag, head.Header.Get("Etag"))
+
+			admin := s.getPage(path, "admin")
+			assert.NotEqual(t, tag, admin.Header.Get("Etag"), "an authorized rendering has its own ETag")
+			assert.Equal(t, "private, no-store", admin.Header.Get("Cache-Control"))
+			r = s.do(request{path: path, role: "admin", header: http.Header{"If-None-Match": {tag}}})
+			assert.Equal(t, http.StatusOK, r.StatusCode, "an anonymous ETag does not validate an authorized page")
+		})
+	}
+}
+
+// An authorized rendering differs from the anonymous one only by what the
+// request is allowed: a viewer who may not see any private event and may
+// not write gets the anonymous page, ETag and all.
+func TestHandler_classesShareRenderings(t *testing.T) {
+	s := newSite(t, nil)
+	seed := s.create(seedTalk(t))
+	anon := s.getPage("/events/"+seed.ID, "")
+	viewer := s.getPage("/events/"+seed.ID, "viewer")
+	assert.Equal(t, anon.Header.Get("Etag"), viewer.Header.Get("Etag"))
+	s.create(privateTalk(t))
+	viewer = s.getPage("/events/"+seed.ID, "viewer")
+	assert.NotEqual(t, s.getPage("/events/"+seed.ID, "").Header.Get("Etag"), viewer.Header.Get("Etag"),
+		"now the viewer sees a private talk among the others")
+}
+
+func TestHandler_gzip(t *testing.T) {
+	s := newSite(t, nil)
+	seed := s.create(seedTalk(t))
+	plain := s.getPage("/events/"+seed.ID, "")
+	r := s.do(request{path: "/events/" + seed.ID, header: http.Header{"Accept-Encoding": {"gzip, deflate"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	assert.Equal(t, "gzip", r.Header.Get("Content-Encoding"))
+	assert.NotEqual(t, plain.Header.Get("Etag"), r.Header.Get("Etag"), "the gzipped body has its own ETag")
+	zr, err := gzip.NewReader(bytes.NewReader([]byte(r.body)))
+	require.NoError(t, err)
+	body, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.Equal(t, plain.body, string(body))
+	r = s.do(request{path: "/events/" + seed.ID, header: http.Header{"Accept-Encoding": {"gzip;q=0"}}})
+	assert.Empty(t, r.Header.Get("Content-Encoding"))
+}
+
+// A write through the Handler shows at once, whatever Options.Poll is.
+func TestHandler_ownWritesShowAtOnce(t *testing.T) {
+	s := newSite(t, &siteOptions{web: web.Options{Poll: time.Hour}})
+	seed := s.create(seedTalk(t))
+	before := s.getPage("/events/"+seed.ID, "")
+	r := s.post("/events/"+seed.ID+"/cancel", "admin", url.Values{"reason": {"Snow."}})
+	require.Equal(t, http.StatusSeeOther, r.StatusCode)
+	after := s.getPage("/events/"+seed.ID, "")
+	assert.NotEqual(t, before.Header.Get("Etag"), after.Header.Get("Etag"))
+	assert.Contains(t, text(after.body), "Reason: Snow.")
+	assert.Contains(t, text(s.getPage("/months/2017-06", "").body), "Cancelled", "the month too")
+}
+
+// TestHandler_writesOfAnotherProcess serves from one SQLite handle and
+// writes through another, as a second process would: the pages show the
+// write within one Poll, with a new ETag.
+func TestHandler_writesOfAnotherProcess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "talks.db")
+	open := func() *sqlite.Store {
+		st, err := sqlite.Open(context.Background(), path, nil)
+		require.NoError(t, err)
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	const poll = 50 * time.Millisecond
+	s := newSite(t, &siteOptions{store: open(), web: web.Options{Poll: poll}})
+	other, err := seminar.New(open(), &seminar.Options{Domain: "csail.mit.edu", TimeZone: "America/New_York",
+		Now: func() time.Time { return siteNow }})
+	require.NoError(t, err)
+	seed, err := other.Create(context.Background(), seedTalk(t))
+	require.NoError(t, err)
+
+	time.Sleep(2 * poll)
+	first := s.getPage("/events/"+seed.ID, "")
+	require.Equal(t, http.StatusOK, first.StatusCode, "a talk created by another process is found")
+	month := s.getPage("/months/2017-06", "")
+
+	e, err := other.Get(context.Background(), seed.ID)
+	require.NoError(t, err)
+	e.Location.Room = "32-G449"
+	_, err = other.Update(context.Background(), e)
+	require.NoError(t, err)
+
+	time.Sleep(2 * poll)
+	after := s.getPage("/events/"+seed.ID, "")
+	assert.NotEqual(t, first.Header.Get("Etag"), after.Header.Get("Etag"))
+	assert.Contains(t, text(after.body), "Location 32-G449")
+	r := s.do(request{path: "/months/2017-06", header: http.Header{"If-None-Match": {month.Header.Get("Etag")}}})
+	assert.Equal(t, http.StatusOK, r.StatusCode, "the month page's old ETag no longer matches")
+	assert.True(t, strings.Contains(r.body, "32-G449"))
+}
+
+// The upcoming talks move with the clock, not only with writes.
+func TestHandler_upcomingFollowsTheClock(t *testing.T) {
+	now := siteNow
+	s := newSite(t, &siteOptions{now: func() time.Time { return now }})
+	s.create(seedTalk(t))
+	assert.Contains(t, text(s.getPage("/", "").body), "A picture of the energy")
+	now = time.Date(2017, time.June, 13, 0, 0, 0, 0, time.UTC)
+	assert.NotContains(t, text(s.getPage("/", "").body), "A picture of the energy", "an ended talk leaves the upcoming ones")
+}
