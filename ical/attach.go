@@ -10,7 +10,7 @@ import (
 // seminar.Options.ICS. Its Options apply to every attachment, except Method,
 // which each message sets (PUBLISH for reminders and updates, CANCEL for
 // cancellation notices). Without Options.Zones, the Attacher keeps its own
-// ZoneCache, so each time zone's VTIMEZONE is generated once and not for
+// ZoneCache, so each time zone is read from Go's zone data once and not for
 // every message. Use it through a pointer, and from any goroutine.
 type Attacher struct {
 	Options EncodeOptions

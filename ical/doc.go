@@ -4,10 +4,11 @@
 // # Export
 //
 // An Encoder writes events as one VCALENDAR to an io.Writer. It holds up to
-// 4 MiB of them back, so that the VTIMEZONEs written before them can be made
-// for them; past that it streams, each VEVENT written as it is encoded, so a
-// feed of a hundred thousand events needs bounded memory. EncodeEvent writes
-// a calendar of one event, what a reminder mail attaches.
+// 4 MiB of them back, so that each VTIMEZONE written before them holds only
+// what they need; past that it streams, each VEVENT written as it is
+// encoded, so a feed of a hundred thousand events needs bounded memory.
+// EncodeEvent writes a calendar of one event, what a reminder mail
+// attaches.
 //
 // The output is meant to read the same in every client: CRLF line endings,
 // lines folded at 75 octets without splitting a UTF-8 sequence, TEXT values
@@ -16,8 +17,16 @@
 // or ':', with the characters that parsers read differently there (a
 // double quote, a backslash, an RFC 6868 caret) written as lookalikes.
 // Times carry the TZID of the event's IANA zone, with a VTIMEZONE generated
-// from Go's zone data that covers every year an event may be in; UTC
-// events are written in UTC.
+// from Go's zone data; UTC events are written in UTC. A VTIMEZONE holds the
+// observances the calendar's events in its zone need, from the one in force
+// at the earliest DTSTART through the first change of offset after the
+// latest DTEND; where that reaches the zone's current daylight-saving rule
+// (in New York, the one of 2007) the rule is written whole, as a pair of
+// open-ended RRULEs, as RFC 5545's examples and most clients do. So the
+// VTIMEZONE of a talk in New York today has two observances, whatever the
+// years its calendar covers. A calendar larger than 4 MiB gets VTIMEZONEs
+// of every year an event may be in, as its events are not known when they
+// are written.
 //
 // Each VEVENT has UID, DTSTAMP, DTSTART, DTEND, CREATED, LAST-MODIFIED,
 // SEQUENCE, STATUS, SUMMARY, DESCRIPTION (the speakers, host, contact,

@@ -66,8 +66,8 @@ type EncodeOptions struct {
 	// Now is the clock that sets DTSTAMP, read once per Encoder. Default
 	// time.Now.
 	Now func() time.Time
-	// Zones, when set, is shared by encoders so that each generates a
-	// time zone's VTIMEZONE once; nil gives each Encoder its own.
+	// Zones, when set, is shared by encoders so that each reads a time
+	// zone's changes of offset once; nil gives each Encoder its own.
 	Zones *ZoneCache
 }
 
@@ -76,20 +76,25 @@ type EncodeOptions struct {
 // the stream, not memory, holds the calendar.
 const flushAt = 32 << 10
 
-// lookAhead is how many bytes of events the encoder holds back, so that
-// the VTIMEZONEs written before them can be made for them: a feed of a few
-// thousand talks. A calendar larger than that streams.
+// lookAhead is how many bytes of events the encoder holds back so that the
+// VTIMEZONEs written before them need cover only their instants: a feed of
+// a few thousand talks. A calendar larger than that streams, and the
+// VTIMEZONEs of its zones hold every change of offset, which then costs
+// well under 1% of the calendar.
 const lookAhead = 4 << 20
 
 // ErrClosed is returned by Encode on an Encoder that has been closed.
 var ErrClosed = errors.New("ical: encoder is closed")
 
 // Encoder writes events as one iCalendar stream (RFC 5545). The VTIMEZONE
-// of a time zone is written once, before the first event that uses it. The
-// Encoder holds events back until Close, up to 4 MiB of them; a larger
-// calendar streams, each event after the first 4 MiB written as it is
-// encoded, so a feed of any size takes bounded memory. An Encoder is not
-// safe for concurrent use.
+// of a time zone is written once, before the first event that uses it, and
+// holds only the observances that the calendar's events in that zone need
+// (the package documentation says which). For that the Encoder holds
+// events back until Close, up to 4 MiB of them.
+// A larger calendar streams: its VTIMEZONEs cover every year an event may
+// have, and each event after the first 4 MiB is written as it is encoded,
+// so a feed of any size takes bounded memory. An Encoder is not safe for
+// concurrent use.
 type Encoder struct {
 	w      io.Writer
 	opts   EncodeOptions
@@ -110,11 +115,12 @@ type Encoder struct {
 }
 
 // encoderZone is a zone as one encoder uses it: whether an event used it,
-// and where in the held output its VTIMEZONE goes (at bytes into
-// chunks[chunk], or into buf).
+// the span of instants its events cover so far, and where in the held
+// output its VTIMEZONE goes (at bytes into chunks[chunk], or into buf).
 type encoderZone struct {
 	*zoneData
 	used      bool
+	from, to  time.Time
 	chunk, at int
 }
 
@@ -174,7 +180,7 @@ func (enc *Encoder) Encode(e *seminar.Event) error {
 	}
 	enc.header()
 	if z != nil {
-		enc.use(z)
+		enc.use(z, e)
 	}
 	enc.event(e, z)
 	if len(enc.buf) >= flushAt {
@@ -187,16 +193,17 @@ func (enc *Encoder) Encode(e *seminar.Event) error {
 	return enc.err
 }
 
-// use notes that an event is in zone z. The first event of a zone marks
-// where its VTIMEZONE goes, or, once the encoder streams, writes it there
-// and then.
-func (enc *Encoder) use(z *encoderZone) {
+// use notes that e is in zone z. The first event of a zone marks where its
+// VTIMEZONE goes, or, once the encoder streams, writes the VTIMEZONE of
+// every change there and then.
+func (enc *Encoder) use(z *encoderZone, e *seminar.Event) {
 	switch {
 	case z.used:
+		z.from, z.to = minTime(z.from, e.Start), maxTime(z.to, e.End)
 	case enc.streaming:
-		enc.buf = append(enc.buf, z.vtimezone...)
+		enc.buf = append(enc.buf, z.fullVTimezone()...)
 	default:
-		z.chunk, z.at = len(enc.chunks), len(enc.buf)
+		z.from, z.to, z.chunk, z.at = e.Start, e.End, len(enc.chunks), len(enc.buf)
 		enc.held = append(enc.held, z)
 	}
 	z.used = true
@@ -215,16 +222,23 @@ func (enc *Encoder) hold() {
 }
 
 // release writes the held output and buf with each held zone's VTIMEZONE
-// in its place. Once the calendar is complete, it is written whole; when
-// more events may follow, they then stream.
+// in its place: cut to the span of the zone's events when the calendar is
+// complete, whole when more events may follow, as they then stream.
 func (enc *Encoder) release(complete bool) {
+	var vtz []byte
 	held := enc.held
 	for i, chunk := range append(enc.chunks, enc.buf) {
 		from := 0
 		for ; len(held) > 0 && held[0].chunk == i; held = held[1:] {
 			z := held[0]
+			if complete {
+				lo, hi := z.cut(z.from, z.to)
+				vtz = z.appendVTimezone(vtz[:0], lo, hi)
+			} else {
+				vtz = z.fullVTimezone()
+			}
 			enc.write(chunk[from:z.at])
-			enc.write(z.vtimezone)
+			enc.write(vtz)
 			from = z.at
 		}
 		enc.write(chunk[from:])
@@ -232,6 +246,20 @@ func (enc *Encoder) release(complete bool) {
 	enc.chunks, enc.heldBytes, enc.held = nil, 0, nil
 	enc.buf = enc.buf[:0]
 	enc.streaming = !complete
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // Close ends the calendar, writing the header too if no event was encoded

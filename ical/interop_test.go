@@ -9,7 +9,9 @@ package ical_test
 //     of Thunderbird and many web calendars. Proves: the file parses, text
 //     and parameter values unescape to ours, and each TZID resolves to the
 //     file's own VTIMEZONE (ical.js silently reads an unresolved TZID as
-//     floating; the script reports that). Does not prove: RFC 5546 rules, or
+//     floating; the script reports that). ical.js takes no onset from the
+//     DTSTART of an observance with RDATEs and no RRULE, so the encoder lists
+//     that DTSTART among the RDATEs. Does not prove: RFC 5546 rules, or
 //     that the VTIMEZONE matches the tz database; ical.js reads a repeated
 //     wall time (fall-back night) as its second occurrence, contrary to RFC
 //     5545 3.3.5.
@@ -19,8 +21,9 @@ package ical_test
 //     times under them mean our instants. The script then checks the
 //     VTIMEZONE itself with icalendar's Timezone.to_tz(): its UTC offsets
 //     must equal the tz database's at each event time and around each
-//     transition in those years. Does not prove: offsets outside those years
-//     (our VTIMEZONEs may cover only the years the events need).
+//     transition from the zone's first event time to the first transition
+//     after its last. Does not prove: offsets outside that span (our
+//     VTIMEZONEs hold only the observances the events need).
 //   - python3-vobject 0.9.6 (Debian 12), readOne(validate=True): proves the
 //     file passes vobject's stricter line and parameter parsing (it splits a
 //     backslash-escaped parameter value in two) and its property-count

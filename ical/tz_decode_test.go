@@ -215,21 +215,22 @@ func TestDecode_VTimezoneEvaluation(t *testing.T) {
 	for _, zone := range []string{"America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "America/Sao_Paulo",
 		"Africa/Casablanca", "Pacific/Apia", "Asia/Kolkata", "Europe/Moscow"} {
 		t.Run("encoder "+zone, func(t *testing.T) {
-			checkZone(t, zone, encoderVTimezone(t, zone), 1975, 2035)
+			checkZone(t, zone, encoderVTimezone(t, zone, 1975, 2035), 1975, 2035)
 		})
 	}
 }
 
-// encoderVTimezone returns the VTIMEZONE our encoder writes for zone,
-// renamed and without X-LIC-LOCATION, so that Decode cannot read it by its
-// IANA name and must evaluate its rules.
-func encoderVTimezone(t *testing.T, zone string) string {
+// encoderVTimezone returns the VTIMEZONE our encoder writes for zone in a
+// calendar whose event covers the years fromYear to toYear, renamed and
+// without X-LIC-LOCATION, so that Decode cannot read it by its IANA name and
+// must evaluate its rules.
+func encoderVTimezone(t *testing.T, zone string, fromYear, toYear int) string {
 	t.Helper()
-	start, err := seminar.WallTime(2025, time.January, 15, 12, 0, zone)
-	require.NoError(t, err)
+	start := time.Date(fromYear-1, time.December, 31, 0, 0, 0, 0, time.UTC)
+	end := time.Date(toYear+1, time.January, 2, 0, 0, 0, 0, time.UTC)
 	var buf bytes.Buffer
 	require.NoError(t, ical.EncodeEvent(&buf, &seminar.Event{UID: "z@example.org", Title: "z", Start: start,
-		End: start.Add(time.Hour), TimeZone: zone}, nil))
+		End: end, TimeZone: zone}, nil))
 	text := strings.ReplaceAll(buf.String(), "\r\n ", "")
 	m := regexp.MustCompile(`(?s)BEGIN:VTIMEZONE\r\n.*END:VTIMEZONE\r\n`).FindString(text)
 	require.NotEmpty(t, m, "the encoder writes a VTIMEZONE for %s", zone)

@@ -3,7 +3,7 @@ package ical
 import (
 	"errors"
 	"fmt"
-	"slices"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -11,11 +11,11 @@ import (
 	"github.com/seminarkit/seminar"
 )
 
-// A VTIMEZONE must cover every instant an event can have, and the encoder
-// writes it before it has seen the events that will use it: so it covers
-// every year seminar.Validate accepts, from the start of the year before
-// seminar.MinYear (whose UTC instants can be local times of the year
-// before) to the end of the year after seminar.MaxYear.
+// Go's zone data is read over every year seminar.Validate accepts, from the
+// start of the year before seminar.MinYear (whose UTC instants can be local
+// times of the year before) to the end of the year after seminar.MaxYear. A
+// VTIMEZONE is cut from these changes for the instants its calendar's events
+// cover; a calendar streamed before its events are known gets them all.
 var (
 	coverFrom = time.Date(seminar.MinYear-1, time.January, 1, 0, 0, 0, 0, time.UTC)
 	coverTo   = time.Date(seminar.MaxYear+2, time.January, 1, 0, 0, 0, 0, time.UTC)
@@ -29,24 +29,36 @@ var (
 // year after's.
 const untilSlack = 24 * time.Hour
 
-// ZoneCache holds the VTIMEZONE components generated from Go's zone data,
-// so that encoders sharing one (an encoder per feed request, say) generate
-// each zone once. The zero value is ready to use, and it is safe for
-// concurrent use.
+// ZoneCache holds what the encoder reads from Go's zone data for each time
+// zone (its changes of offset and the yearly rules they follow), so that
+// encoders sharing one (an encoder per feed request, say) read each zone
+// once; each calendar's VTIMEZONE is then cut from it. The zero value is
+// ready to use, and it is safe for concurrent use.
 type ZoneCache struct {
 	mu    sync.Mutex
 	zones map[string]*zoneData
 }
 
 // zoneData is one time zone as the encoder writes it: the location to
-// compute wall times in and its VTIMEZONE component, folded, with CRLFs.
+// compute wall times in, and its changes of offset, each with the yearly
+// rule it follows.
 type zoneData struct {
-	name      string
-	loc       *time.Location
-	vtimezone []byte
+	name    string
+	loc     *time.Location
+	changes []transition // the offset in force at coverFrom, then every change until coverTo
+	runOf   []int        // the index in runs of the rule changes[i] follows; -1 for changes[0]
+	runs    []*run
+	// The zone's current rule: its runs, still in force at coverTo, and
+	// the first change from which every change follows it (len(changes)
+	// for a zone without one).
+	current   int
+	ruleStart int
+
+	fullOnce sync.Once
+	full     []byte // the VTIMEZONE of every change, folded, with CRLFs
 }
 
-// lookup returns the zone named name, generating it on first use.
+// lookup returns the zone named name, reading it on first use.
 func (c *ZoneCache) lookup(name string) (*zoneData, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -72,7 +84,18 @@ func newZone(name string) (*zoneData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("unknown time zone %q: %w", name, err)
 	}
-	return &zoneData{name: name, loc: loc, vtimezone: appendVTimezone(nil, name, loc)}, nil
+	z := &zoneData{name: name, loc: loc, changes: zoneTransitions(loc)}
+	z.runs, z.runOf = zoneRuns(z.changes)
+	for _, r := range z.runs {
+		if r.open() {
+			z.current++
+		}
+	}
+	z.ruleStart = len(z.changes)
+	for z.ruleStart > 1 && z.inRule(z.ruleStart-1) {
+		z.ruleStart--
+	}
+	return z, nil
 }
 
 // isUTC reports whether a zone name means UTC itself, written as
@@ -91,19 +114,19 @@ type transition struct {
 	dst      bool      // daylight-saving time after it
 }
 
-// zoneTransitions returns the offset in force at coverFrom and every change
-// of offset after it until coverTo. Go's zone data stores a table of
-// transitions and a rule for the years after it; ZoneBounds walks both.
-// Changes of abbreviation or DST flag alone are left out: they move no
-// instant.
-func zoneTransitions(loc *time.Location) (first transition, list []transition) {
+// zoneTransitions returns the offset in force at coverFrom, as a change
+// from and to itself, followed by every change of offset after it until
+// coverTo. Go's zone data stores a table of transitions and a rule for the
+// years after it; ZoneBounds walks both. Changes of abbreviation or DST
+// flag alone are left out: they move no instant.
+func zoneTransitions(loc *time.Location) []transition {
 	t := coverFrom.In(loc)
 	name, off := t.Zone()
-	first = transition{at: coverFrom, local: coverFrom.Add(time.Duration(off) * time.Second), from: off, to: off, name: name, dst: t.IsDST()}
+	list := []transition{{at: coverFrom, local: coverFrom.Add(time.Duration(off) * time.Second), from: off, to: off, name: name, dst: t.IsDST()}}
 	for {
 		_, end := t.ZoneBounds()
 		if end.IsZero() || !end.Before(coverTo) {
-			return first, list
+			return list
 		}
 		if !end.After(t) {
 			// Past its table Go computes zones from a rule one year at a
@@ -157,22 +180,19 @@ type ruleKey struct {
 // RRULE describes. A day is described by as many of "nth weekday", "last
 // weekday" and "day of month" as fit every year so far.
 type run struct {
-	key         ruleKey
-	first, last transition
-	count       int
-	year        int // of the last transition
-	weekday     time.Weekday
-	nth         int  // 1 to 5: the nth weekday of the month; 0: no longer fits
-	lastWeek    bool // the last weekday of the month fits
-	monthDay    int  // the day of the month; 0: no longer fits
-	byWeekday   bool // nth or lastWeek is meaningful (same weekday every year)
+	key       ruleKey
+	year      int // of the last transition
+	weekday   time.Weekday
+	nth       int  // 1 to 5: the nth weekday of the month; 0: no longer fits
+	lastWeek  bool // the last weekday of the month fits
+	monthDay  int  // the day of the month; 0: no longer fits
+	byWeekday bool // nth or lastWeek is meaningful (same weekday every year)
 }
 
 func newRun(t transition) *run {
 	y, m, d := t.local.Date()
 	return &run{
-		key:   keyOf(t),
-		first: t, last: t, count: 1, year: y,
+		key: keyOf(t), year: y,
 		weekday: t.local.Weekday(), byWeekday: true,
 		nth: (d-1)/7 + 1, lastWeek: d+7 > daysIn(y, m), monthDay: d,
 	}
@@ -206,41 +226,121 @@ func (r *run) extend(t transition) bool {
 	if r.monthDay != d {
 		r.monthDay = 0
 	}
-	r.last, r.year, r.count = t, y, r.count+1
+	r.year = y
 	return true
 }
 
-// zoneRuns splits transitions into runs of a yearly rule. A transition fits
+// open reports whether the run's rule is still in force at coverTo: the
+// zone's current rule, whose RRULE has no UNTIL.
+func (r *run) open() bool { return r.year >= coverTo.Year()-1 }
+
+// zoneRuns splits the changes after changes[0] into runs of a yearly rule,
+// in the order they start, and gives the run of each change. A change fits
 // the open run of its key if it comes the year after the run's last and on
 // a day the run's rule still describes; otherwise it starts a new run.
-func zoneRuns(list []transition) []*run {
-	var done []*run
-	open := map[ruleKey]*run{}
-	for _, t := range list {
+func zoneRuns(changes []transition) (runs []*run, runOf []int) {
+	runOf = make([]int, len(changes))
+	runOf[0] = -1
+	open := map[ruleKey]int{}
+	for i, t := range changes[1:] {
 		k := keyOf(t)
-		if r := open[k]; r != nil {
-			if r.extend(t) {
-				continue
-			}
-			done = append(done, r)
+		if j, ok := open[k]; ok && runs[j].extend(t) {
+			runOf[i+1] = j
+			continue
 		}
-		open[k] = newRun(t)
+		open[k] = len(runs)
+		runOf[i+1] = len(runs)
+		runs = append(runs, newRun(t))
 	}
-	for _, r := range open {
-		done = append(done, r)
-	}
-	slices.SortFunc(done, func(a, b *run) int { return a.first.at.Compare(b.first.at) })
-	return done
+	return runs, runOf
 }
 
-// appendVTimezone appends the VTIMEZONE of loc under the TZID name. It
-// starts with the offset in force at coverFrom; a run of two or more years
-// that follow one rule becomes an observance with an RRULE, open-ended if
-// the rule is still in force at coverTo; the remaining, irregular changes
-// are grouped by offsets and name into observances listing their onsets as
-// RDATEs. A zone that never changes gets its one STANDARD observance.
-func appendVTimezone(dst []byte, name string, loc *time.Location) []byte {
-	first, list := zoneTransitions(loc)
+// inRule reports whether changes[i] follows the zone's current rule.
+func (z *zoneData) inRule(i int) bool {
+	r := z.runOf[i]
+	return r >= 0 && z.runs[r].open()
+}
+
+// cut returns the changes, changes[lo] to changes[hi], that the VTIMEZONE
+// of a calendar whose events cover the instants from to to must hold: the
+// one in force at from, every one after it up to to, and the first after
+// to, so that the offset in force at the end is seen to end. Where these
+// reach the zone's current rule, they take in the rule whole, from its
+// start: its runs are then a pair of open-ended RRULEs that describe the
+// zone from the rule's start on, the same for every calendar since.
+func (z *zoneData) cut(from, to time.Time) (lo, hi int) {
+	n := len(z.changes)
+	after := func(t time.Time) int {
+		return sort.Search(n, func(i int) bool { return z.changes[i].at.After(t) })
+	}
+	lo = max(after(from)-1, 0)
+	hi = min(after(to), n-1)
+	if hi >= z.ruleStart {
+		lo = min(lo, z.ruleStart)
+		hi = max(hi, z.ruleStart+z.current-1)
+	}
+	return lo, hi
+}
+
+// fullVTimezone returns the VTIMEZONE of every change, generated once: what
+// a calendar gets that is streamed before its events are known.
+func (z *zoneData) fullVTimezone() []byte {
+	z.fullOnce.Do(func() { z.full = z.appendVTimezone(nil, 0, len(z.changes)-1) })
+	return z.full
+}
+
+// cutObservance is one STANDARD or DAYLIGHT component of a VTIMEZONE: the
+// change that is its DTSTART, and either the run whose RRULE it follows up
+// to its change last, or the further changes with the same offsets and name
+// that are its RDATEs.
+type cutObservance struct {
+	first, last int
+	run         int // -1: no RRULE
+	rdates      []int
+}
+
+// appendVTimezone appends the VTIMEZONE holding changes[lo] to changes[hi].
+// The changes of a run become one observance with an RRULE when they are
+// two or more, or when the run is of the zone's current rule and the range
+// reaches the rule, whose RRULE is then open-ended; the other changes are
+// grouped by offsets and name into observances listing their onsets as
+// RDATEs. Observances come in the order of their DTSTARTs. A zone that
+// never changes gets its one STANDARD observance.
+func (z *zoneData) appendVTimezone(dst []byte, lo, hi int) []byte {
+	count := map[int]int{}
+	for i := lo; i <= hi; i++ {
+		count[z.runOf[i]]++
+	}
+	var list []*cutObservance
+	byRun := map[int]*cutObservance{}
+	type offsets struct {
+		from, to int
+		name     string
+		dst      bool
+	}
+	byOffsets := map[offsets]*cutObservance{}
+	ruled := hi >= z.ruleStart // the current rule is written whole: its runs are open
+	for i := lo; i <= hi; i++ {
+		r := z.runOf[i]
+		if r >= 0 && (count[r] >= 2 || ruled && z.runs[r].open()) {
+			if o := byRun[r]; o != nil {
+				o.last = i
+				continue
+			}
+			byRun[r] = &cutObservance{first: i, last: i, run: r}
+			list = append(list, byRun[r])
+			continue
+		}
+		t := z.changes[i]
+		k := offsets{t.from, t.to, t.name, t.dst}
+		if o := byOffsets[k]; o != nil {
+			o.rdates = append(o.rdates, i)
+			continue
+		}
+		byOffsets[k] = &cutObservance{first: i, last: i, run: -1}
+		list = append(list, byOffsets[k])
+	}
+
 	var line []byte
 	emit := func() {
 		dst = appendFolded(dst, line)
@@ -251,14 +351,14 @@ func appendVTimezone(dst []byte, name string, loc *time.Location) []byte {
 		emit()
 	}
 	add("BEGIN:VTIMEZONE")
-	line = appendURI(append(line, "TZID:"...), name)
+	line = appendURI(append(line, "TZID:"...), z.name)
 	emit()
 	// libical-based clients (Evolution) match their own copy of the zone
 	// by this name.
-	line = appendText(append(line, "X-LIC-LOCATION:"...), name)
+	line = appendText(append(line, "X-LIC-LOCATION:"...), z.name)
 	emit()
-
-	observance := func(t transition) {
+	for _, o := range list {
+		t := z.changes[o.first]
 		kind := "STANDARD"
 		if t.dst {
 			kind = "DAYLIGHT"
@@ -272,43 +372,23 @@ func appendVTimezone(dst []byte, name string, loc *time.Location) []byte {
 		emit()
 		line = appendText(append(line, "TZNAME:"...), t.name)
 		emit()
-	}
-	end := func(t transition) {
-		if t.dst {
-			add("END:DAYLIGHT")
-		} else {
-			add("END:STANDARD")
-		}
-	}
-
-	observance(first)
-	end(first)
-
-	var singles []transition
-	for _, r := range zoneRuns(list) {
-		if r.count < 2 {
-			singles = append(singles, r.first)
-			continue
-		}
-		observance(r.first)
-		line = appendRule(line, r)
-		emit()
-		end(r.first)
-	}
-	for len(singles) > 0 {
-		t := singles[0]
-		observance(t)
-		rest := singles[:0]
-		for _, s := range singles[1:] {
-			if s.from != t.from || s.to != t.to || s.name != t.name || s.dst != t.dst {
-				rest = append(rest, s)
-				continue
+		if o.run >= 0 {
+			var until time.Time
+			if r := z.runs[o.run]; !ruled || !r.open() {
+				until = z.changes[o.last].at.Add(untilSlack)
 			}
-			line = appendLocal(append(line, "RDATE:"...), s.local)
+			line = appendRule(line, z.runs[o.run], until)
 			emit()
 		}
-		end(t)
-		singles = rest
+		if len(o.rdates) > 0 {
+			// ical.js reads no onset from the DTSTART of an observance
+			// with RDATEs and no RRULE: the DTSTART is an RDATE too.
+			for _, i := range append([]int{o.first}, o.rdates...) {
+				line = appendLocal(append(line, "RDATE:"...), z.changes[i].local)
+				emit()
+			}
+		}
+		add("END:" + kind)
 	}
 	add("END:VTIMEZONE")
 	return dst
@@ -317,9 +397,9 @@ func appendVTimezone(dst []byte, name string, loc *time.Location) []byte {
 var byDay = [...]string{"SU", "MO", "TU", "WE", "TH", "FR", "SA"}
 
 // appendRule appends the RRULE of a run: FREQ=YEARLY;BYMONTH=3;BYDAY=2SU,
-// -1SU for the last weekday, or BYMONTHDAY for a fixed date. The run
-// reaching coverTo is the rule still in force and gets no UNTIL.
-func appendRule(line []byte, r *run) []byte {
+// -1SU for the last weekday, or BYMONTHDAY for a fixed date, and UNTIL
+// unless until is zero.
+func appendRule(line []byte, r *run, until time.Time) []byte {
 	line = append(line, "RRULE:FREQ=YEARLY;BYMONTH="...)
 	line = strconv.AppendInt(line, int64(r.key.month), 10)
 	switch {
@@ -334,9 +414,9 @@ func appendRule(line []byte, r *run) []byte {
 		line = append(line, ";BYMONTHDAY="...)
 		line = strconv.AppendInt(line, int64(r.monthDay), 10)
 	}
-	if r.year < coverTo.Year()-1 {
+	if !until.IsZero() {
 		line = append(line, ";UNTIL="...)
-		line = appendUTC(line, r.last.at.Add(untilSlack))
+		line = appendUTC(line, until)
 	}
 	return line
 }

@@ -30,20 +30,23 @@ var checkedZones = []string{
 	"Europe/London", "Africa/Monrovia", "Etc/GMT-14", "Asia/Gaza",
 }
 
-// coverage is the span every VTIMEZONE must describe: any instant an
-// event may have, with a year to spare at each end.
+// coverage is every instant an event may have, with a year to spare at
+// each end: a calendar with events at both ends gets a VTIMEZONE of every
+// change of offset.
 var (
 	coverStart = time.Date(seminar.MinYear-1, time.January, 1, 0, 0, 0, 0, time.UTC)
 	coverEnd   = time.Date(seminar.MaxYear+1, time.December, 31, 0, 0, 0, 0, time.UTC)
 )
 
-// vtimezoneOf encodes one event in zone and returns the calendar's only
-// VTIMEZONE as golang-ical parses it.
+// vtimezoneOf encodes, in zone, a calendar of two events at the ends of the
+// coverage, and returns the calendar's only VTIMEZONE as golang-ical parses
+// it.
 func vtimezoneOf(t *testing.T, zone string) (*ics.VTimezone, string) {
 	t.Helper()
-	e := seedEvent()
-	e.TimeZone = zone
-	text := encodeAll(t, nil, e)
+	first, last := seedEvent(), seedEvent()
+	first.TimeZone, first.Start, first.End = zone, coverStart, coverStart.Add(time.Hour)
+	last.UID, last.TimeZone, last.Start, last.End = "last@x", zone, coverEnd.Add(-time.Hour), coverEnd
+	text := encodeAll(t, nil, first, last)
 	tzs := parseICS(t, text).Timezones()
 	require.Len(t, tzs, 1)
 	assert.Equal(t, zone, value(t, tzs[0].Properties, "TZID"))

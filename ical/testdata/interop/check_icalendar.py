@@ -13,8 +13,11 @@ reads wrong here, which is what subscribers of such a client would see.
 
 The VTIMEZONE itself is checked separately with icalendar's own converter,
 Timezone.to_tz(): for every VTIMEZONE, the UTC offset it gives must equal the
-tz database's at each event time in that zone and around every transition of
-the years those events fall in; every TZID must have a VTIMEZONE. to_tz in
+tz database's at each event time in that zone and around every transition
+from the zone's first event time to the first transition after its last (a
+VTIMEZONE holds the observances from the one in force at a calendar's first
+event in the zone through the change after its last); every TZID must have a
+VTIMEZONE. to_tz in
 icalendar 4.0 cannot take an RRULE UNTIL in UTC, which RFC 5545 requires in
 a VTIMEZONE, so UNTIL is turned into the local time it names first.
 
@@ -105,18 +108,17 @@ def offset_at(tz, utc):
 
 def probes(uses, reference):
     """The UTC instants at which a VTIMEZONE must agree with the database:
-    each event time, and an hour either side of each transition in the years
-    of those events."""
-    points = set()
-    years = set()
-    for _, _, dt in uses:
-        points.add(dt.astimezone(pytz.utc))
-        years.add(dt.year)
-    for when in getattr(reference, "_utc_transition_times", []):
-        if when.year in years:
-            for delta in (-3600, 0, 3600):
-                points.add(pytz.utc.localize(when + datetime.timedelta(seconds=delta)))
-    return sorted(points)
+    each event time, and an hour either side of each transition after the
+    first event time up to the last, and of the first transition after it."""
+    points = sorted(dt.astimezone(pytz.utc) for _, _, dt in uses)
+    first, last = points[0], points[-1]
+    transitions = [pytz.utc.localize(when) for when in getattr(reference, "_utc_transition_times", [])]
+    within = [when for when in transitions if first < when <= last]
+    after = [when for when in transitions if when > last][:1]
+    for when in within + after:
+        for delta in (-3600, 0, 3600):
+            points.append(when + datetime.timedelta(seconds=delta))
+    return sorted(set(points))
 
 
 def local_until(vtz):
