@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,12 +105,12 @@ func New(t testing.TB, opts *Options) *Page {
 		cancelAlloc()
 		cancel()
 		if t.Failed() {
-			t.Logf("chromium's output:\n%s", out.tail(4000))
+			t.Logf("chromium's output:\n%s", out.tail(30))
 		}
 	})
 	// The first action starts the browser and opens the tab.
 	if err := chromedp.Do(tabCtx); err != nil {
-		t.Fatalf("starting %s: %v\nits output:\n%s", path, deadline(err, o.Timeout), out.tail(4000))
+		t.Fatalf("browser: starting %s: %v", path, deadline(err, o.Timeout))
 	}
 	return &Page{t: t, ctx: tabCtx, timeout: o.Timeout}
 }
@@ -154,13 +155,10 @@ func (o *output) Write(p []byte) (int, error) {
 	return o.buf.Write(p)
 }
 
-// tail returns the last n bytes written.
+// tail returns the last n lines written.
 func (o *output) tail(n int) string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	b := o.buf.Bytes()
-	if len(b) > n {
-		b = b[len(b)-n:]
-	}
-	return string(b)
+	lines := strings.Split(strings.TrimRight(o.buf.String(), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
