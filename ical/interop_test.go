@@ -28,8 +28,11 @@ package ical_test
 //     file passes vobject's stricter line and parameter parsing (it splits a
 //     backslash-escaped parameter value in two) and its property-count
 //     validation, and reads every TZID time through the file's VTIMEZONE
-//     (dateutil's tzical; a fallback to pytz is an error). dateutil reads a
-//     repeated wall time as its first occurrence, as the RFC says.
+//     (dateutil's tzical; a fallback to pytz is an error, except where
+//     vobject takes a VTIMEZONE for UTC because its offsets from 2000 to 2020
+//     are UTC's: the script then reads the time through the VTIMEZONE
+//     itself). dateutil reads a repeated wall time as its first occurrence,
+//     as the RFC says.
 //   - libical 3.0 through GObject introspection (gir1.2-ical-3.0), the
 //     library of Evolution and KDE: proves the parser inserts no X-LIC-ERROR
 //     anywhere and that check_restrictions passes RFC 5546's table for the

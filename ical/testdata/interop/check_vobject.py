@@ -12,6 +12,12 @@ fell back to pytz is an error here). dateutil reads a repeated wall time as
 its first occurrence, as RFC 5545 3.3.5 says. vobject logs instead of
 raising for some problems: every log record of level WARNING or more is
 reported.
+
+vobject takes a VTIMEZONE whose offsets from 2000 to 2020 are those of UTC
+for UTC itself, and reads its TZID through pytz instead (a VTIMEZONE that
+holds only the years of a London talk of 1990 is one): for such a zone the
+time is read here through the file's VTIMEZONE with dateutil, as vobject
+does for every other.
 """
 
 import datetime
@@ -66,7 +72,7 @@ def text(component, name):
     return None if line is None else line.value
 
 
-def instant(vevent, name):
+def instant(vevent, name, zones):
     line = value(vevent, name)
     uid = uid_of(vevent)
     if line is None:
@@ -84,12 +90,16 @@ def instant(vevent, name):
     # from: dateutil for the file's VTIMEZONE (and for UTC), pytz otherwise.
     module = type(dt.tzinfo).__module__
     if not module.startswith("dateutil"):
-        fail(uid, "%s TZID %s was not read from the file's VTIMEZONE but from %s"
-             % (name.upper(), line.params.get("X-VOBJ-ORIGINAL-TZID", ["?"])[0], module))
+        tzid = line.params.get("X-VOBJ-ORIGINAL-TZID", ["?"])[0]
+        zone = zones.get(tzid)
+        if zone is None or not vobject.icalendar.tzinfo_eq(zone, vobject.icalendar.utc):
+            fail(uid, "%s TZID %s was not read from the file's VTIMEZONE but from %s" % (name.upper(), tzid, module))
+        else:
+            dt = dt.replace(tzinfo=None).replace(tzinfo=zone)
     return int(dt.timestamp())
 
 
-def read_event(vevent):
+def read_event(vevent, zones):
     organizer = value(vevent, "organizer")
     cn = organizer.params.get("CN") if organizer is not None else None
     if cn is not None and len(cn) != 1:
@@ -104,8 +114,8 @@ def read_event(vevent):
         "organizer": organizer.value if organizer is not None else None,
         "status": text(vevent, "status"),
         "sequence": int(sequence) if sequence is not None else None,
-        "dtstart": instant(vevent, "dtstart"),
-        "dtend": instant(vevent, "dtend"),
+        "dtstart": instant(vevent, "dtstart", zones),
+        "dtend": instant(vevent, "dtend", zones),
     })
 
 
@@ -117,9 +127,10 @@ def main(path):
         fail("top level", "is %s, not VCALENDAR" % cal.name)
         return
     OUT["method"] = text(cal, "method")
+    zones = {vtz.tzid.value: vtz.gettzinfo() for vtz in cal.contents.get("vtimezone", [])}
     for vevent in cal.contents.get("vevent", []):
         try:
-            read_event(vevent)
+            read_event(vevent, zones)
         except Exception as err:
             fail("VEVENT %s" % uid_of(vevent), repr(err))
 
