@@ -32,7 +32,14 @@ type Event struct {
 
 	Title  string
 	Type   string // free text: "Seminar", "Colloquium", "Thesis Defense", ...
-	Series string // the talk series this event belongs to, if any
+	Series string // the ID of the Series this talk belongs to, if any
+
+	// Slot is the start a talk was planned at, for a slot of its series'
+	// plan or an instance of an imported recurring event (its
+	// RECURRENCE-ID); zero for any other talk. It never changes once set:
+	// a slot moved to another time keeps it, and with Series it identifies
+	// the slot (see SlotID).
+	Slot time.Time
 
 	Speakers []Person
 	Host     Person // Name and Affiliation are shown
