@@ -3,6 +3,7 @@ package seminar
 import (
 	"context"
 	"crypto/sha256"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -35,6 +36,22 @@ type Series struct {
 	Version   int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Clone returns a deep copy of s, sharing no slices or Plan with it.
+func (s *Series) Clone() *Series {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	c.Defaults.Reminders.Lists = slices.Clone(s.Defaults.Reminders.Lists)
+	c.Defaults.Reminders.Schedule = slices.Clone(s.Defaults.Reminders.Schedule)
+	if s.Plan != nil {
+		p := *s.Plan
+		p.Except = slices.Clone(s.Plan.Except)
+		c.Plan = &p
+	}
+	return &c
 }
 
 // SeriesDefaults are the facts a series' talks share unless a talk says
@@ -78,6 +95,14 @@ func (e *Event) IsTBA() bool {
 // in this module implements it, and its transactions implement SeriesTx, so
 // that a series and its talks are written in one atomic step. The rules are
 // checked by store/storetest.
+//
+// A store keeps an event's Series as it is given, whether or not a series
+// of that ID is stored: the Calendar checks the reference when it writes
+// the event, and a store must not (no foreign key from events to series).
+// Its methods follow the rules written on Store: safe for concurrent use,
+// no memory shared with the store or the arguments, IDs compared exactly,
+// times back as the same instants, and an error wrapping ctx.Err() for a
+// done context.
 type SeriesStore interface {
 	// GetSeries returns the series with the given ID, or an error matching
 	// ErrNotFound.

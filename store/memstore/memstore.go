@@ -1,8 +1,8 @@
 // Package memstore is the in-memory reference implementation of
-// seminar.Store and seminar.Outbox: what every other Store is measured
+// seminar.Store, seminar.Outbox and seminar.SeriesStore: what every other Store is measured
 // against, and a store for tests and demos that need no set-up.
 //
-// Events and deliveries live in the process and are gone when it exits. A Store is safe for
+// Events, deliveries and series live in the process and are gone when it exits. A Store is safe for
 // concurrent use by many goroutines; it cannot be shared between processes.
 // Its errors wrap the seminar sentinels (ErrNotFound, ErrConflict,
 // ErrExists) with no prefix of their own: the Calendar names the operation
@@ -64,6 +64,10 @@ type Store struct {
 	deliveries map[string]*seminar.Delivery
 	byEvent    map[string][]*seminar.Delivery
 	open       map[string]*seminar.Delivery
+
+	// series holds the stored series, private copies never modified: an
+	// update replaces the pointer.
+	series map[string]*seminar.Series
 }
 
 // New returns an empty Store.
@@ -75,6 +79,7 @@ func New() *Store {
 		deliveries: make(map[string]*seminar.Delivery),
 		byEvent:    make(map[string][]*seminar.Delivery),
 		open:       make(map[string]*seminar.Delivery),
+		series:     make(map[string]*seminar.Series),
 	}
 }
 

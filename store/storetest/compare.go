@@ -27,6 +27,7 @@ func assertSameEvent(t *testing.T, want, got *seminar.Event, rule string) bool {
 	}{
 		{"Start", &w.Start, &g.Start},
 		{"End", &w.End, &g.End},
+		{"Slot", &w.Slot, &g.Slot},
 		{"CreatedAt", &w.CreatedAt, &g.CreatedAt},
 		{"UpdatedAt", &w.UpdatedAt, &g.UpdatedAt},
 	} {

@@ -17,6 +17,7 @@ var roundTripCases = []testCase{
 	{"NilSlices", testRoundTripNilSlices},
 	{"EmptySlices", testRoundTripEmptySlices},
 	{"DistantTimes", testRoundTripDistantTimes},
+	{"Slot", testRoundTripSlot},
 }
 
 func testRoundTripAllFields(t *testing.T, s seminar.Store) {
@@ -78,4 +79,32 @@ func testRoundTripDistantTimes(t *testing.T, s seminar.Store) {
 	q.From = time.Date(2040, time.March, 1, 0, 0, 0, 0, time.UTC)
 	assert.Equal(t, []string{"late"}, listIDs(t, s, q),
 		"a Store must list events after the year 2038 by their times")
+}
+
+// testRoundTripSlot keeps Slot, the start a talk was planned at, as the same
+// instant through Create, Update, Get and List, for a slot moved to another
+// time and zone; and a zero Slot, that of any talk not planned, stays zero.
+func testRoundTripSlot(t *testing.T, s seminar.Store) {
+	ny := zone(t, "America/New_York")
+	planned := time.Date(2017, time.November, 6, 16, 0, 0, 0, ny)
+	slot := newEvent("slot", planned.UTC(), time.Hour)
+	slot.Series, slot.Slot = "vision-seminar", planned
+	moved := slot.Clone()
+	moved.Start, moved.End = planned.Add(26*time.Hour).In(zone(t, "Asia/Kolkata")), planned.Add(27*time.Hour)
+	moved.Version = 2
+	plain := newEvent("plain", june, time.Hour)
+	mustCreate(t, s, slot, plain)
+
+	assertSameEvent(t, slot, mustGet(t, s, "slot"), "a Store must return from Get the Slot given to Create as the same instant")
+	assertSameEvent(t, plain, mustGet(t, s, "plain"), "a Store must return a zero Slot as zero")
+	require.NoError(t, s.Update(t.Context(), moved, 1), "a Store must update an event given its stored Version")
+	assertSameEvent(t, moved, mustGet(t, s, "slot"),
+		"a Store must keep Slot as the same instant when a slot is moved to another time")
+	for _, e := range mustList(t, s, everything()) {
+		want := plain
+		if e.ID == "slot" {
+			want = moved
+		}
+		assertSameEvent(t, want, e, "a Store must return from List every event's Slot as the same instant, a zero one as zero")
+	}
 }

@@ -42,7 +42,8 @@
 // and every other string may hold any UTF-8 text.
 //
 //   - RoundTrip: every field comes back, from Get and from List, after
-//     Create and after Update; times as the same instants.
+//     Create and after Update; times as the same instants, Slot included
+//     (a zero Slot stays zero).
 //   - Aliasing: returned events share no memory with the store or with the
 //     arguments of Create and Update.
 //   - Create: a batch is stored whole or not at all, with ErrExists for an
@@ -75,6 +76,14 @@
 //   - Changed: each event's last write once, in mark order, a batch split
 //     by the limit included, deleted events left out, undone transactions
 //     given no mark, and no write passed by while writers run at once.
+//   - Series, for a seminar.SeriesStore: every Series field back from
+//     GetSeries, ListSeries and SeriesTx.GetSeries, after CreateSeries and
+//     UpdateSeries, a nil Plan as nil; ErrExists for a stored ID; the
+//     Version check of UpdateSeries with ErrConflict and ErrNotFound, alone
+//     and among concurrent callers; DeleteSeries; ListSeries ordered by ID
+//     byte by byte; a series and its slots committed together or undone
+//     together; a SeriesTx reading its own writes; no memory shared; a done
+//     context. Its Tx must implement seminar.SeriesTx.
 //   - Changes, for a seminar.ChangeTracker: a new token after every
 //     committed write, alone or concurrent, and the same token after reads
 //     and refused writes.
@@ -88,6 +97,17 @@
 // Options.Mailer is set. A store meant to send reminders must implement
 // seminar.Outbox, and its author should check that the Outbox group ran and
 // did not skip.
+//
+// # Stores that keep series
+//
+// The Series group runs only when the store implements seminar.SeriesStore,
+// which every store in this module does. Such a store must also implement
+// seminar.Outbox, as series are written only through SeriesTx, in the
+// transactions of Atomic that write their talks. A store keeps an event's
+// Series as it is given, whether or not a series of that ID is stored (the
+// Calendar checks the reference, and the other groups store events of
+// series nobody created): an SQL store must not hold a foreign key from
+// events to series.
 //
 // The outbox cases create the events their deliveries belong to with
 // Create, and delete one with Delete, in the same store: ClaimDue must look
@@ -143,6 +163,13 @@ func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
 			t.Skip("the store does not implement seminar.Outbox, so the Changed cases do not run")
 		}
 		runCases(t, changedCases, newStore)
+	})
+	t.Run("Series", func(t *testing.T) {
+		if _, ok := newStore(t).(seminar.SeriesStore); !ok {
+			t.Skip("the store does not implement seminar.SeriesStore, so the Series cases do not run; " +
+				"a Calendar on it keeps an event's Series as free text")
+		}
+		runCases(t, seriesCases, newStore)
 	})
 	t.Run("Changes", func(t *testing.T) {
 		if _, ok := newStore(t).(seminar.ChangeTracker); !ok {
