@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // ErrNewerSchema means the database was migrated by a newer version of the
@@ -26,12 +27,67 @@ func NewerSchema(have, known int) error {
 		ErrNewerSchema, have, known)
 }
 
-// Migration is one step of a schema: the SQL of file Name, which brings the
-// database to Version.
+// Migration is one version of a schema: the SQL of file Name, which brings
+// the database to Version, and the Go steps that SQL names (see Step).
 type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+
+	// steps are the Go steps the SQL names, by name; nil when it names
+	// none.
+	steps map[string]Step
+}
+
+// Step is a part of a migration written in Go, for what SQL cannot do
+// (making a series' ID with seminar.Slug, say). A migration's SQL runs it
+// where a line of its own says "-- step: name": after the SQL above that
+// line and before the SQL below, in the migration's transaction.
+type Step struct {
+	Name string
+	Run  func(ctx context.Context, tx MigrationTx) error
+}
+
+// MigrationTx is the transaction a migration runs in, as a store's Schema
+// hands it to Migration.Run.
+type MigrationTx interface {
+	// Exec runs sql: statements without args, or one statement whose
+	// parameters are $1, $2, ... (PostgreSQL's placeholders, which
+	// modernc.org/sqlite takes too).
+	Exec(ctx context.Context, sql string, args ...any) error
+	// Query runs a query and calls row for each row of its result, with
+	// the function that scans the row.
+	Query(ctx context.Context, sql string, row func(scan func(dest ...any) error) error, args ...any) error
+}
+
+// stepLine is a line of a migration that runs a Step.
+var stepLine = regexp.MustCompile(`(?m)^-- step: ([a-z0-9_]+)[ \t]*\r?$`)
+
+// Run runs m in tx: its SQL, and each Go step where the SQL names it.
+func (m Migration) Run(ctx context.Context, tx MigrationTx) error {
+	at := 0
+	for _, loc := range stepLine.FindAllStringSubmatchIndex(m.SQL, -1) {
+		if err := execPart(ctx, tx, m.SQL[at:loc[0]]); err != nil {
+			return err
+		}
+		step, ok := m.steps[m.SQL[loc[2]:loc[3]]]
+		if !ok {
+			return fmt.Errorf("step %s: not loaded with the migration", m.SQL[loc[2]:loc[3]])
+		}
+		if err := step.Run(ctx, tx); err != nil {
+			return fmt.Errorf("step %s: %w", step.Name, err)
+		}
+		at = loc[1]
+	}
+	return execPart(ctx, tx, m.SQL[at:])
+}
+
+// execPart runs a part of a migration's SQL, unless it is blank.
+func execPart(ctx context.Context, tx MigrationTx, sql string) error {
+	if strings.TrimSpace(sql) == "" {
+		return nil
+	}
+	return tx.Exec(ctx, sql)
 }
 
 // EmbeddedMigrations returns the directory "migrations" of files, where each
@@ -50,10 +106,16 @@ var migrationName = regexp.MustCompile(`^([0-9]+)_[a-z0-9_]+\.sql$`)
 // NNNN_what.sql, where the number is the schema version the file brings the
 // database to. Their versions must run 1, 2, 3, ... without gaps or repeats;
 // any other file is an error, so that a misnamed migration is never skipped.
-func LoadMigrations(fsys fs.FS) ([]Migration, error) {
+// Every step a file names must be among steps, so that a Go step is never
+// skipped either; steps no file names are left unused.
+func LoadMigrations(fsys fs.FS, steps ...Step) ([]Migration, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
+	}
+	byName := make(map[string]Step, len(steps))
+	for _, st := range steps {
+		byName[st.Name] = st
 	}
 	var ms []Migration
 	for _, entry := range entries {
@@ -69,7 +131,11 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, Migration{Version: version, Name: entry.Name(), SQL: string(text)})
+		mig := Migration{Version: version, Name: entry.Name(), SQL: string(text)}
+		if mig.steps, err = namedSteps(mig, byName); err != nil {
+			return nil, err
+		}
+		ms = append(ms, mig)
 	}
 	slices.SortFunc(ms, func(a, b Migration) int { return a.Version - b.Version })
 	for i, m := range ms {
@@ -81,13 +147,30 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 	return ms, nil
 }
 
+// namedSteps returns the steps that m's SQL names, from those given.
+func namedSteps(m Migration, steps map[string]Step) (map[string]Step, error) {
+	var named map[string]Step
+	for _, match := range stepLine.FindAllStringSubmatch(m.SQL, -1) {
+		st, ok := steps[match[1]]
+		if !ok || st.Run == nil {
+			return nil, fmt.Errorf("migration %q: names step %q, which the store does not have", m.Name, match[1])
+		}
+		if named == nil {
+			named = map[string]Step{}
+		}
+		named[st.Name] = st
+	}
+	return named, nil
+}
+
 // Schema is a store's side of a migration: where its database keeps the
 // schema version, and how it applies one migration.
 type Schema interface {
 	// Version returns the schema version of the database, 0 for an empty
 	// one.
 	Version(ctx context.Context) (int, error)
-	// Apply runs m and records m.Version as the schema version. latest is
+	// Apply runs m, with m.Run, and records m.Version as the schema
+	// version. latest is
 	// the last version the program knows: a store whose Apply takes a lock
 	// of its own checks the version again under it, skipping a migration
 	// another process applied meanwhile and refusing, with NewerSchema, a

@@ -91,3 +91,48 @@ func TestMigrate_RefusesANewerSchema(t *testing.T) {
 	assert.ErrorContains(t, err, "versions up to 3")
 	assert.Empty(t, s.applied, "a newer schema must be left as it is")
 }
+
+// recordingTx records what a migration runs.
+type recordingTx struct{ ran []string }
+
+func (tx *recordingTx) Exec(_ context.Context, sql string, _ ...any) error {
+	tx.ran = append(tx.ran, sql)
+	return nil
+}
+
+func (tx *recordingTx) Query(context.Context, string, func(func(...any) error) error, ...any) error {
+	return nil
+}
+
+func TestMigration_Run_RunsStepsWhereNamed(t *testing.T) {
+	fsys := fstest.MapFS{"0001_one.sql": {Data: []byte("CREATE a;\n-- step: fill\nUPDATE a;\n-- step: check \nDROP b;\n")}}
+	step := func(name string) sqlstore.Step {
+		return sqlstore.Step{Name: name, Run: func(ctx context.Context, tx sqlstore.MigrationTx) error {
+			return tx.Exec(ctx, "step "+name)
+		}}
+	}
+	ms, err := sqlstore.LoadMigrations(fsys, step("fill"), step("check"), step("unused"))
+	require.NoError(t, err)
+	tx := &recordingTx{}
+	require.NoError(t, ms[0].Run(t.Context(), tx))
+	assert.Equal(t, []string{"CREATE a;\n", "step fill", "\nUPDATE a;\n", "step check", "\nDROP b;\n"}, tx.ran,
+		"a Go step must run where its line stands in the SQL, between the SQL above and below it")
+}
+
+func TestMigration_Run_StopsAtAFailedStep(t *testing.T) {
+	fsys := fstest.MapFS{"0001_one.sql": {Data: []byte("CREATE a;\n-- step: fail\nUPDATE a;\n")}}
+	ms, err := sqlstore.LoadMigrations(fsys, sqlstore.Step{Name: "fail", Run: func(context.Context, sqlstore.MigrationTx) error {
+		return errors.New("broken")
+	}})
+	require.NoError(t, err)
+	tx := &recordingTx{}
+	err = ms[0].Run(t.Context(), tx)
+	assert.ErrorContains(t, err, "step fail: broken", "a failed step's error must name the step")
+	assert.Equal(t, []string{"CREATE a;\n"}, tx.ran, "no SQL may run after a failed step")
+}
+
+func TestLoadMigrations_RefusesAnUnknownStep(t *testing.T) {
+	fsys := fstest.MapFS{"0001_one.sql": {Data: []byte("CREATE a;\n-- step: fill\n")}}
+	_, err := sqlstore.LoadMigrations(fsys, sqlstore.Step{Name: "other", Run: func(context.Context, sqlstore.MigrationTx) error { return nil }})
+	assert.ErrorContains(t, err, `names step "fill"`, "a migration naming a Go step the store lacks must be refused, not run without it")
+}
