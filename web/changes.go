@@ -11,7 +11,8 @@ import (
 )
 
 // changes follows the Calendar's change token for every request at once:
-// it reads the token at most once per poll interval and numbers each new
+// it reads the token at most once per poll interval, or at once after a
+// write through the Calendar (its WriteCount moved), and numbers each new
 // token it sees with a generation. Cached pages remember the generation they
 // were built at and are stale once a later one is seen. Generations, unlike
 // tokens, are ordered, so a request still holding an older generation never
@@ -27,10 +28,15 @@ type changes struct {
 
 // reading is one read of the change token.
 type reading struct {
-	token string
-	gen   uint64
-	at    time.Time // by the monotonic clock, not Options.Now
-	stale bool      // a write through the Handler made it stale
+	token  string
+	gen    uint64
+	at     time.Time // by the monotonic clock, not Options.Now
+	writes uint64    // the Calendar's WriteCount before the token was read
+}
+
+// fresh reports whether r may be used without reading the token again.
+func (c *changes) fresh(r *reading) bool {
+	return r != nil && time.Since(r.at) < c.every && r.writes == c.cal.WriteCount()
 }
 
 // generation returns the generation of the calendar as of at most one poll
@@ -38,16 +44,18 @@ type reading struct {
 // When the token cannot be read it keeps the last generation (whatever
 // failed will likely fail the page too, and be logged there).
 func (c *changes) generation(ctx context.Context) uint64 {
-	if r := c.last.Load(); r != nil && !r.stale && time.Since(r.at) < c.every {
+	if r := c.last.Load(); c.fresh(r) {
 		return r.gen
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	prev := c.last.Load()
-	if prev != nil && !prev.stale && time.Since(prev.at) < c.every {
+	if c.fresh(prev) {
 		return prev.gen // another request read it meanwhile
 	}
-	at := time.Now()
+	// The write count is taken first: a write after it moves it again,
+	// so the next request reads the token again.
+	at, writes := time.Now(), c.cal.WriteCount()
 	token, err := c.cal.ChangeToken(ctx)
 	if err != nil {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "web: change token not read", slog.Any("error", err))
@@ -56,7 +64,7 @@ func (c *changes) generation(ctx context.Context) uint64 {
 		}
 		return prev.gen
 	}
-	next := &reading{token: token, at: at, gen: 1}
+	next := &reading{token: token, at: at, writes: writes, gen: 1}
 	if prev != nil {
 		next.gen = prev.gen
 		if prev.token != token {
@@ -65,17 +73,4 @@ func (c *changes) generation(ctx context.Context) uint64 {
 	}
 	c.last.Store(next)
 	return next.gen
-}
-
-// wrote marks the last reading stale after a write through the Handler, so
-// that the next request, such as the one the write redirects to, reads the
-// token again and sees the write.
-func (c *changes) wrote() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if r := c.last.Load(); r != nil {
-		stale := *r
-		stale.stale = true
-		c.last.Store(&stale)
-	}
 }

@@ -282,10 +282,9 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// wrote follows a write made here: the next request reads the change token
-// again, so the page the write redirects to shows it.
+// wrote logs a write made here. The page it redirects to shows it: the
+// write moved the Calendar's WriteCount, so the change token is read again.
 func (h *Handler) wrote(r *http.Request, msg string, e *seminar.Event) {
-	h.changes.wrote()
 	h.log.LogAttrs(r.Context(), slog.LevelInfo, "web: "+msg, slog.String("id", e.ID), slog.Int64("version", e.Version))
 }
 

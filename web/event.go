@@ -155,7 +155,7 @@ func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights 
 	}
 	for _, o := range month {
 		if o.ID != e.ID {
-			page.Others = append(page.Others, h.item(o))
+			page.Others = append(page.Others, h.item(o, page.Root, ""))
 		}
 	}
 	return page, nil
@@ -206,8 +206,9 @@ func (h *Handler) serveICS(w http.ResponseWriter, r *http.Request, gen uint64, e
 		if err := ical.EncodeEvent(&buf, e, opts); err != nil {
 			return nil, err
 		}
-		resp := newResponse(http.StatusOK, "text/calendar; charset=utf-8", buf.Bytes(), cls)
+		resp := h.newResponse(http.StatusOK, "text/calendar; charset=utf-8", buf.Bytes(), cls)
 		resp.disposition = mime.FormatMediaType("attachment", map[string]string{"filename": e.ID + ".ics"})
+		resp.headers()
 		return resp, nil
 	})
 }

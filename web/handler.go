@@ -38,9 +38,13 @@ type Handler struct {
 	changes  *changes
 	cache    *cache
 	icsZones ical.ZoneCache
+	gzip     gzipper
 	pages    *templates
 
+	mux   *http.ServeMux
 	serve http.Handler // the mux behind cross-origin protection
+	// security are the headers of every response, made once.
+	security http.Header
 }
 
 // New returns the web site of cal. It fails when an option is out of range.
@@ -76,13 +80,19 @@ func New(cal *seminar.Calendar, opts *Options) (*Handler, error) {
 	if s.base != nil {
 		h.base = s.base.String()
 	}
-	mux := http.NewServeMux()
-	h.routes(mux)
+	h.mux = http.NewServeMux()
+	h.routes(h.mux)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusForbidden, nil)
 	}))
-	h.serve = cop.Handler(h.withErrorPages(mux))
+	h.serve = cop.Handler(h.mux)
+	h.security = http.Header{
+		"Content-Security-Policy": {contentSecurityPolicy},
+		"X-Content-Type-Options":  {"nosniff"},
+		"Referrer-Policy":         {"same-origin"},
+		"X-Frame-Options":         {"SAMEORIGIN"},
+	}
 	return h, nil
 }
 
@@ -104,6 +114,8 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /events/{id}/preview", h.servePreview)
 	mux.HandleFunc("GET /events/{id}/send", h.serveSend)
 	mux.HandleFunc("POST /events/{id}/send", h.send)
+
+	mux.HandleFunc("/", h.serveMiss)
 }
 
 // contentSecurityPolicy allows the page's own <style> and inline styles
@@ -120,56 +132,36 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; im
 // routes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", contentSecurityPolicy)
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Referrer-Policy", "same-origin")
-	hd.Set("X-Frame-Options", "SAMEORIGIN")
-	if r.Body != nil {
+	for name, value := range h.security {
+		hd[name] = value // canonical names; a later Add copies the value
+	}
+	if r.Body != nil && r.Body != http.NoBody && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
 	}
 	h.serve.ServeHTTP(w, r)
 }
 
-// withErrorPages answers what the mux itself refuses (no such route: 404;
-// a route with another method: 405) with the site's error page instead of
-// plain text, keeping the mux's status and Allow header.
-func (h *Handler) withErrorPages(mux *http.ServeMux) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
+// serveMiss answers what no route matches with the site's error page: 405
+// with Allow when the path has routes for other methods, 404 otherwise.
+// (The mux's own answers are plain text.)
+func (h *Handler) serveMiss(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := h.mux.Handler(probe); pattern != "/" {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
 		}
-		probe := &errorProbe{ResponseWriter: w}
-		mux.ServeHTTP(probe, r)
-		if probe.status != 0 {
-			h.fail(w, r, probe.status, nil)
-		}
-	})
-}
-
-// errorProbe passes a response through unless it is a 404 or 405, which it
-// swallows and records.
-type errorProbe struct {
-	http.ResponseWriter
-	status  int
-	written bool
-}
-
-func (p *errorProbe) WriteHeader(code int) {
-	if !p.written && (code == http.StatusNotFound || code == http.StatusMethodNotAllowed) {
-		p.status = code
+	}
+	if len(allow) == 0 {
+		h.fail(w, r, http.StatusNotFound, nil)
 		return
 	}
-	p.written = true
-	p.ResponseWriter.WriteHeader(code)
-}
-
-func (p *errorProbe) Write(b []byte) (int, error) {
-	if p.status != 0 {
-		return len(b), nil
-	}
-	p.written = true
-	return p.ResponseWriter.Write(b)
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	h.fail(w, r, http.StatusMethodNotAllowed, nil)
 }
 
 // fail answers with the error page of status. err, if any, is logged and

@@ -148,7 +148,7 @@ func (h *Handler) eventJSON(e *seminar.Event) EventJSON {
 func (h *Handler) serveEventJSON(w http.ResponseWriter, r *http.Request, gen uint64, e *seminar.Event) {
 	cls := flag(!e.Public, "v")
 	h.servePage(w, r, "json:"+e.ID+"|"+cls, gen, time.Time{}, func() (*response, error) {
-		return jsonResponse(http.StatusOK, EventDocument{Version: JSONVersion, Event: h.eventJSON(e)}, cls)
+		return h.jsonResponse(http.StatusOK, EventDocument{Version: JSONVersion, Event: h.eventJSON(e)}, cls)
 	})
 }
 
@@ -160,8 +160,9 @@ func (h *Handler) serveEventsJSON(w http.ResponseWriter, r *http.Request) {
 	now := h.now()
 	from, to, clock, err := h.parseWindow(r.URL.Query(), now)
 	if err != nil {
-		resp, _ := jsonResponse(http.StatusBadRequest, ErrorDocument{Version: JSONVersion, Error: err.Error()}, "")
+		resp, _ := h.jsonResponse(http.StatusBadRequest, ErrorDocument{Version: JSONVersion, Error: err.Error()}, "")
 		resp.private = true
+		resp.headers()
 		resp.write(w, r)
 		return
 	}
@@ -186,16 +187,16 @@ func (h *Handler) serveEventsJSON(w http.ResponseWriter, r *http.Request) {
 		for _, e := range l.events {
 			doc.Events = append(doc.Events, h.eventJSON(e))
 		}
-		return jsonResponse(http.StatusOK, doc, cls)
+		return h.jsonResponse(http.StatusOK, doc, cls)
 	})
 }
 
-func jsonResponse(status int, doc any, cls string) (*response, error) {
+func (h *Handler) jsonResponse(status int, doc any, cls string) (*response, error) {
 	body, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}
-	return newResponse(status, "application/json", append(body, '\n'), cls), nil
+	return h.newResponse(status, "application/json", append(body, '\n'), cls), nil
 }
 
 // parseWindow reads from and to. Its errors are shown to the client as

@@ -13,16 +13,18 @@ import (
 
 // The listing pages: upcoming talks (the home page), a month, a series.
 
-// talkItem is one talk in a listing, its times in the calendar's zone.
+// talkItem is one talk in a listing, its times in the calendar's zone. A
+// month may list hundreds, so each is written with few template actions:
+// the texts are joined here (and escaped by the template all the same).
 type talkItem struct {
-	Path      string // from the site's root: "events/ID"
-	Title     string
-	Start     string // RFC 3339, for <time datetime>
-	Date      string // "Monday, June 12, 2017"
-	Time      string // "4:00 PM – 5:00 PM"
-	Speakers  string // "Pratik Chaudhari (UCLA)"
-	Where     string
-	Series    string
+	Href  string // from the page: "../events/ID"
+	Title string
+	Start string // RFC 3339, for <time datetime>
+	Date  string // "Monday, June 12, 2017"
+	Time  string // "4:00 PM – 5:00 PM"
+	// Meta is the speakers, place and series: "Pratik Chaudhari (UCLA)
+	// · 32-D507 · Vision Seminar".
+	Meta      string
 	Cancelled bool
 	Private   bool
 }
@@ -52,7 +54,9 @@ type navLink struct {
 	Path, Label, Rel string
 }
 
-func (h *Handler) item(e *seminar.Event) talkItem {
+// item is e in a listing on a page whose root is root; series is the
+// series the page is of, which its items need not name.
+func (h *Handler) item(e *seminar.Event, root, series string) talkItem {
 	start, end := e.Start.In(h.loc), e.End.In(h.loc)
 	t := h.style.Clock(start) + " – " + h.style.Clock(end)
 	if last := end.Add(-time.Nanosecond); !sameDay(start, last) {
@@ -70,23 +74,26 @@ func (h *Handler) item(e *seminar.Event) talkItem {
 	if where == "" && e.Location.URL != "" {
 		where = "Online"
 	}
+	if e.Series == series {
+		series = ""
+	} else {
+		series = e.Series
+	}
 	return talkItem{
-		Path:      eventPath(e.ID),
+		Href:      root + eventPath(e.ID),
 		Title:     e.Title,
 		Start:     start.Format(time.RFC3339),
 		Date:      h.style.Date(start),
 		Time:      t,
-		Speakers:  strings.Join(speakers, ", "),
-		Where:     where,
-		Series:    e.Series,
+		Meta:      joinSet(" · ", strings.Join(speakers, ", "), where, series),
 		Cancelled: e.Cancelled(),
 		Private:   !e.Public,
 	}
 }
 
 // days groups events, in order, by the day they start in the calendar's
-// zone.
-func (h *Handler) days(events []*seminar.Event) []dayGroup {
+// zone, as items of a page whose root is root.
+func (h *Handler) days(events []*seminar.Event, root, series string) []dayGroup {
 	var out []dayGroup
 	for _, e := range events {
 		start := e.Start.In(h.loc)
@@ -95,7 +102,7 @@ func (h *Handler) days(events []*seminar.Event) []dayGroup {
 			out = append(out, dayGroup{Date: h.style.Date(start), ISO: iso})
 		}
 		last := &out[len(out)-1]
-		last.Talks = append(last.Talks, h.item(e))
+		last.Talks = append(last.Talks, h.item(e, root, series))
 	}
 	return out
 }
@@ -116,7 +123,7 @@ func (h *Handler) serveHome(w http.ResponseWriter, r *http.Request) {
 		this := monthOf(now.In(h.loc))
 		page := &listPage{
 			layout:    h.layout(r, v, "Upcoming talks", "upcoming"),
-			Days:      h.days(l.events),
+			Days:      h.days(l.events, rootOf(r.URL.Path), ""),
 			ZoneNote:  h.zoneNote(now),
 			Truncated: l.truncated,
 			Empty:     "No talks are scheduled yet.",
@@ -148,7 +155,7 @@ func (h *Handler) serveMonth(w http.ResponseWriter, r *http.Request) {
 	h.servePage(w, r, "month:"+m.String()+"|"+cls, gen, time.Time{}, func() (*response, error) {
 		page := &listPage{
 			layout:   h.layout(r, v, "Talks in "+monthName(m), "month"),
-			Days:     h.days(shown),
+			Days:     h.days(shown, rootOf(r.URL.Path), ""),
 			ZoneNote: h.zoneNote(time.Date(m.year, m.month, 15, 12, 0, 0, 0, h.loc)),
 			Empty:    "No talks in " + monthName(m) + ".",
 			Links: []navLink{
@@ -196,7 +203,7 @@ func (h *Handler) serveSeries(w http.ResponseWriter, r *http.Request) {
 		page := &listPage{
 			layout:    h.layout(r, v, name, ""),
 			Series:    name,
-			Days:      h.days(upcoming.events),
+			Days:      h.days(upcoming.events, rootOf(r.URL.Path), name),
 			ZoneNote:  h.zoneNote(now),
 			Truncated: upcoming.truncated,
 			Empty:     "No upcoming talks in this series.",
@@ -230,7 +237,7 @@ func (h *Handler) htmlResponse(name string, data any, cls string) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	return newResponse(http.StatusOK, "text/html; charset=utf-8", body, cls), nil
+	return h.newResponse(http.StatusOK, "text/html; charset=utf-8", body, cls), nil
 }
 
 // zoneNote is the note of a listing from t, whose times are in the

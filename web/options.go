@@ -78,10 +78,11 @@ type Options struct {
 	// Poll is how often the Calendar's change token is read. Every page is
 	// cached until the token moves, and reading it is a database query on
 	// SQLite and PostgreSQL, so requests share one reading for Poll: a
-	// write by another process, or made through the Calendar by other
-	// code, shows within Poll. Writes made through this Handler show at
-	// once. A negative Poll reads the token on every request. Default
-	// DefaultPoll.
+	// write by another process (or another Calendar on the same Store)
+	// shows within Poll. Writes made through this Handler's Calendar, by
+	// the Handler or any other code, show at once (see
+	// seminar.Calendar.WriteCount). A negative Poll reads the token on
+	// every request. Default DefaultPoll.
 	Poll time.Duration
 	// MaxBody caps a request body; a larger one is answered 413. Default
 	// DefaultMaxBody.

@@ -191,7 +191,6 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 	force := r.PostForm.Get("force") != ""
 	d, err := h.cal.SendReminder(r.Context(), e.ID, force)
 	if err == nil {
-		h.changes.wrote()
 		h.log.Info("web: reminder sent", "id", e.ID, "delivery", d.ID)
 		h.seeOther(w, r, eventPath(e.ID)+"?sent=1")
 		return

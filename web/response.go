@@ -8,21 +8,41 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // response is a rendered page, .ics or JSON body, ready to serve as it is
-// to every request of its key: the plain and gzipped bytes with their
-// strong ETags.
+// to every request of its key, with its strong ETag, and its gzipped form
+// once that is made.
 type response struct {
-	status       int
-	contentType  string
-	disposition  string
-	body, gz     []byte // gz is nil for bodies too small to be worth it
-	etag, gzETag string
+	status      int
+	contentType string
+	disposition string
+	body        []byte
+	etag        string
 	// private marks a response made for an authorized request: it may
 	// show what anonymous requests must not see, so no shared cache keeps
 	// it, and the browser keeps it neither.
 	private bool
+	// gz is the gzipped body, nil until it is made. Compressing a page
+	// costs more than rendering it, so it is done beside the first
+	// request, which gets the plain body, rather than before it.
+	gz atomic.Pointer[gzipped]
+
+	// The header values, made once: a cached response is served again and
+	// again, and setting a header through Header.Set costs more than the
+	// rest of a 304.
+	hdr struct {
+		cacheControl, vary, contentType, disposition, etag, length []string
+	}
+}
+
+// gzipped is the gzipped form of a response, with its own ETag.
+type gzipped struct {
+	body              []byte
+	etag              string
+	etagH, lenH, encH []string
 }
 
 // gzipMin is the smallest body that is sent gzipped.
@@ -40,8 +60,9 @@ const (
 
 // newResponse makes a response of body, whose ETags name the authorization
 // class too, so that an authorized and an anonymous rendering never share
-// one, even where their bytes agree.
-func newResponse(status int, contentType string, body []byte, class string) *response {
+// one, even where their bytes agree. A body worth compressing is
+// compressed in the background.
+func (h *Handler) newResponse(status int, contentType string, body []byte, class string) *response {
 	r := &response{status: status, contentType: contentType, body: body, private: class != ""}
 	sum := sha256.Sum256(body)
 	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
@@ -49,44 +70,78 @@ func newResponse(status int, contentType string, body []byte, class string) *res
 		tag = "a-" + tag
 	}
 	r.etag = `"` + tag + `"`
+	r.headers()
 	if len(body) >= gzipMin {
-		r.gz = gzipBytes(body)
-		r.gzETag = `"` + tag + `-gz"`
+		go func() {
+			gz := h.gzip.gzip(body)
+			etag := `"` + tag + `-gz"`
+			r.gz.Store(&gzipped{body: gz, etag: etag,
+				etagH: []string{etag}, lenH: []string{strconv.Itoa(len(gz))}, encH: []string{"gzip"}})
+		}()
 	}
 	return r
 }
 
-// size is the memory r holds.
-func (r *response) size() int64 { return int64(cap(r.body) + cap(r.gz) + 256) }
+// headers makes the header values of r, once its fields are set.
+func (r *response) headers() {
+	one := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return []string{s}
+	}
+	h := &r.hdr
+	if r.private {
+		h.cacheControl, h.vary = one(privateCacheControl), one("Accept-Encoding")
+	} else {
+		h.cacheControl, h.vary = one(publicCacheControl), one(publicVary)
+	}
+	h.contentType, h.disposition = one(r.contentType), one(r.disposition)
+	h.etag, h.length = one(r.etag), one(strconv.Itoa(len(r.body)))
+}
 
-// write answers req with r, or with 304 when If-None-Match lists its ETag.
-// HEAD gets the headers only.
+// size is the memory r holds, its gzipped form counted in advance.
+func (r *response) size() int64 {
+	n := cap(r.body) + 512
+	if len(r.body) >= gzipMin {
+		n += len(r.body) / 3
+	}
+	return int64(n)
+}
+
+// write answers req with r, or with 304 when If-None-Match lists an ETag
+// of r: the gzipped form's or the plain one's, whichever the client holds.
+// HEAD gets the headers only. The header values are assigned to the map
+// directly, in canonical form; each slice has no spare capacity, so a
+// later Add copies it.
 func (r *response) write(w http.ResponseWriter, req *http.Request) {
 	hd := w.Header()
-	if r.private {
-		hd.Set("Cache-Control", privateCacheControl)
-		hd.Set("Vary", "Accept-Encoding")
-	} else {
-		hd.Set("Cache-Control", publicCacheControl)
-		hd.Set("Vary", publicVary)
+	hd["Cache-Control"], hd["Vary"] = r.hdr.cacheControl, r.hdr.vary
+	gz := r.gz.Load()
+	if gz != nil && !acceptsGzip(req.Header["Accept-Encoding"]) {
+		gz = nil
 	}
-	body, tag := r.body, r.etag
-	gzipped := r.gz != nil && acceptsGzip(req.Header.Values("Accept-Encoding"))
-	if gzipped {
-		body, tag = r.gz, r.gzETag
+	if inm := req.Header["If-None-Match"]; len(inm) > 0 && r.status == http.StatusOK {
+		switch {
+		case gz != nil && noneMatch(inm, gz.etag):
+			hd["Etag"] = gz.etagH
+			w.WriteHeader(http.StatusNotModified)
+			return
+		case noneMatch(inm, r.etag):
+			hd["Etag"] = r.hdr.etag
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 	}
-	hd.Set("Etag", tag)
-	if r.status == http.StatusOK && noneMatch(req.Header.Values("If-None-Match"), tag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
+	body := r.body
+	hd["Etag"], hd["Content-Length"] = r.hdr.etag, r.hdr.length
+	if gz != nil {
+		body = gz.body
+		hd["Etag"], hd["Content-Length"], hd["Content-Encoding"] = gz.etagH, gz.lenH, gz.encH
 	}
-	hd.Set("Content-Type", r.contentType)
+	hd["Content-Type"] = r.hdr.contentType
 	if r.disposition != "" {
-		hd.Set("Content-Disposition", r.disposition)
-	}
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
-	if gzipped {
-		hd.Set("Content-Encoding", "gzip")
+		hd["Content-Disposition"] = r.hdr.disposition
 	}
 	w.WriteHeader(r.status)
 	if req.Method != http.MethodHead {
@@ -94,14 +149,25 @@ func (r *response) write(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
-func gzipBytes(plain []byte) []byte {
+// gzipper compresses bodies, reusing its compressors: one holds hundreds
+// of kilobytes of state, more than most pages it compresses.
+type gzipper struct{ pool sync.Pool }
+
+func (g *gzipper) gzip(plain []byte) []byte {
 	var buf bytes.Buffer
-	buf.Grow(len(plain) / 3)
-	// BestSpeed: a page is compressed once per change of the calendar,
-	// but that once is on some visitor's request.
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid
-	_, _ = zw.Write(plain)                             // a bytes.Buffer does not fail
+	buf.Grow(len(plain)/3 + 64)
+	zw, _ := g.pool.Get().(*gzip.Writer)
+	if zw == nil {
+		// BestSpeed: it is ten times the speed of the default level
+		// for a page a fifth larger, and a page may be compressed again
+		// after each change of the calendar.
+		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid
+	} else {
+		zw.Reset(&buf)
+	}
+	_, _ = zw.Write(plain) // a bytes.Buffer does not fail
 	_ = zw.Close()
+	g.pool.Put(zw)
 	return buf.Bytes()
 }
 
