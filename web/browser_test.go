@@ -171,9 +171,11 @@ func (s *browserSite) eventPath(action string) string {
 	return p
 }
 
-// editor opens a browser that carries the editor's cookie.
+// editor opens a browser that carries the editor's cookie, with the time
+// for about ten page loads: under CI's load (go test -race ./..., two
+// packages at once on two cores) the edit flow took 16 s of the default 30.
 func (s *browserSite) editor(t *testing.T) *browsertest.Page {
-	p := browsertest.New(t, nil)
+	p := browsertest.New(t, &browsertest.Options{Timeout: time.Minute})
 	p.SetCookie(s.ts.URL, editorName, editorValue)
 	return p
 }
