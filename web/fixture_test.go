@@ -80,7 +80,7 @@ func newSite(t *testing.T, so *siteOptions) *site {
 	}
 	opts := &seminar.Options{
 		Domain: "csail.mit.edu", TimeZone: "America/New_York", Now: now,
-		ICS: &ical.Attacher{}, From: "CSAIL Seminars <seminars@csail.mit.edu>", Style: so.style,
+		ICS: &ical.Attacher{Options: ical.EncodeOptions{Now: now}}, From: "CSAIL Seminars <seminars@csail.mit.edu>", Style: so.style,
 	}
 	if so.noMailer {
 		opts.Composer = mail.Composer{}
