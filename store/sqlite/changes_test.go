@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore/sqlstoretest"
 	"github.com/seminarkit/seminar/store/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -169,10 +170,12 @@ func TestOpen_MigratesMarks(t *testing.T) {
 	require.NoError(t, sqlite.Migrate(ctx, db, v3))
 	insert, err := db.PrepareContext(ctx, "INSERT INTO events ("+rawColumns+") VALUES (?"+strings.Repeat(", ?", 40)+")")
 	require.NoError(t, err)
-	// Stored in one order, last written in another.
+	// Stored in one order, last written in another; in no series, so that
+	// migration 5 makes none, which would take marks.
 	old := sampleEvents(0, 3, time.Hour)
 	for i, e := range old {
 		e.UpdatedAt = base.Add(time.Duration(len(old)-i) * time.Minute)
+		e.Series = ""
 		require.NoError(t, rawInsert(ctx, insert, e))
 	}
 	require.NoError(t, insert.Close())
@@ -196,4 +199,9 @@ func TestOpen_MigratesMarks(t *testing.T) {
 	seen, last = changesSince(t, s, 3)
 	assert.Equal(t, []change{{sampleEvent(7, time.Hour).ID, 4}}, seen, "marks go on after those of the migrated events")
 	assert.Equal(t, int64(5), last)
+}
+
+func TestStore_SeriesWritesChangeToken(t *testing.T) {
+	s, _ := openFile(t)
+	sqlstoretest.CheckSeriesWritesChangeToken(t, s)
 }

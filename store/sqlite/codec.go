@@ -15,7 +15,7 @@ import (
 // columns are the columns of the events table in the order that
 // appendEventArgs writes them and scanEvent reads them.
 var columns = [...]string{
-	"id", "uid", "title", "type", "series", "speakers",
+	"id", "uid", "title", "type", "series", "slot_ns", "speakers",
 	"host_name", "host_affiliation", "host_email", "host_url", "host_photo_url", "host_bio",
 	"contact_name", "contact_affiliation", "contact_email", "contact_url", "contact_photo_url", "contact_bio",
 	"start_ns", "end_ns", "time_zone",
@@ -163,12 +163,18 @@ func appendEventArgs(args []any, e *seminar.Event) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("updated at: %w", err)
 	}
+	var slot any // NULL for the zero time
+	if !e.Slot.IsZero() {
+		if slot, err = toNS(e.Slot); err != nil {
+			return nil, fmt.Errorf("slot: %w", err)
+		}
+	}
 	public := int64(0)
 	if e.Public {
 		public = 1
 	}
 	return append(args,
-		e.ID, e.UID, e.Title, e.Type, e.Series, sqlstore.EncodePeople(e.Speakers),
+		e.ID, e.UID, e.Title, e.Type, e.Series, slot, sqlstore.EncodePeople(e.Speakers),
 		e.Host.Name, e.Host.Affiliation, e.Host.Email, e.Host.URL, e.Host.PhotoURL, e.Host.Bio,
 		e.Contact.Name, e.Contact.Affiliation, e.Contact.Email, e.Contact.URL, e.Contact.PhotoURL, e.Contact.Bio,
 		start, end, e.TimeZone,
@@ -187,11 +193,12 @@ func scanEvent(rows *sql.Rows, mark *int64) (*seminar.Event, error) {
 		speakers, links, research, impact    sql.RawBytes
 		lists, schedule                      sql.RawBytes
 		start, end, created, updated, seqnum int64
+		slot                                 sql.NullInt64
 		status                               string
 		dest                                 [len(columns) + 1]any
 	)
 	d := append(dest[:0],
-		&e.ID, &e.UID, &e.Title, &e.Type, &e.Series, &speakers,
+		&e.ID, &e.UID, &e.Title, &e.Type, &e.Series, &slot, &speakers,
 		&e.Host.Name, &e.Host.Affiliation, &e.Host.Email, &e.Host.URL, &e.Host.PhotoURL, &e.Host.Bio,
 		&e.Contact.Name, &e.Contact.Affiliation, &e.Contact.Email, &e.Contact.URL, &e.Contact.PhotoURL, &e.Contact.Bio,
 		&start, &end, &e.TimeZone,
@@ -208,6 +215,9 @@ func scanEvent(rows *sql.Rows, mark *int64) (*seminar.Event, error) {
 	}
 	var err error
 	e.Start, e.End, e.CreatedAt, e.UpdatedAt = fromNS(start), fromNS(end), fromNS(created), fromNS(updated)
+	if slot.Valid {
+		e.Slot = fromNS(slot.Int64)
+	}
 	e.Status = seminar.Status(status)
 	e.Sequence = int(seqnum)
 	if e.Speakers, err = sqlstore.DecodePeople(speakers); err != nil {

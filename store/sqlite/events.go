@@ -134,20 +134,25 @@ func (h handle) update(ctx context.Context, e *seminar.Event, prevVersion int64)
 	if n == 1 {
 		return nil
 	}
-	// Nothing changed, so outside a transaction the reason can be read
-	// apart from the update: if the event is deleted or updated in
-	// between, the answer is still one that was true when this call was
-	// running.
+	return fmt.Errorf("sqlite: update event %q: %w", e.ID, h.refused(ctx, h.s.version, e.ID, prevVersion))
+}
+
+// refused returns why an update at prevVersion of the row id changed
+// nothing, reading its version with the statement version: an error
+// matching seminar.ErrNotFound or seminar.ErrConflict. Nothing changed,
+// so outside a transaction the reason can be read apart from the update:
+// if the row is deleted or updated in between, the answer is still one
+// that was true when the update ran.
+func (h handle) refused(ctx context.Context, version *sql.Stmt, id string, prevVersion int64) error {
 	var stored int64
-	err = h.stmt(ctx, h.s.version).QueryRowContext(ctx, e.ID).Scan(&stored)
+	err := h.stmt(ctx, version).QueryRowContext(ctx, id).Scan(&stored)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("sqlite: update event %q: %w", e.ID, seminar.ErrNotFound)
+		return seminar.ErrNotFound
 	case err != nil:
-		return fmt.Errorf("sqlite: update event %q: %w", e.ID, dbError(ctx, err))
+		return dbError(ctx, err)
 	}
-	return fmt.Errorf("sqlite: update event %q: %w: it is at version %d, not %d",
-		e.ID, seminar.ErrConflict, stored, prevVersion)
+	return fmt.Errorf("%w: it is at version %d, not %d", seminar.ErrConflict, stored, prevVersion)
 }
 
 // Delete removes the event with the given ID, or returns an error matching

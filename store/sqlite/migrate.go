@@ -31,7 +31,7 @@ func migrations() fs.FS { return sqlstore.EmbeddedMigrations(migrationFiles) }
 // then reads the version, so a migration that another process applied
 // meanwhile is skipped.
 func migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
-	ms, err := sqlstore.LoadMigrations(fsys)
+	ms, err := sqlstore.LoadMigrations(fsys, sqlstore.SeriesSlugs())
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s schema) Apply(ctx context.Context, m sqlstore.Migration, latest int) (er
 	case current >= m.Version:
 		return tx.Rollback() // another process got here first
 	}
-	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+	if err := m.Run(ctx, migrationTx{tx}); err != nil {
 		return fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	// PRAGMA takes no parameters; the version is an integer we made.
@@ -80,4 +80,26 @@ func (s schema) Apply(ctx context.Context, m sqlstore.Migration, latest int) (er
 		return fmt.Errorf("migration %s: commit: %w", m.Name, err)
 	}
 	return nil
+}
+
+// migrationTx runs a migration's SQL and Go steps in its transaction.
+type migrationTx struct{ tx *sql.Tx }
+
+func (m migrationTx) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := m.tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+func (m migrationTx) Query(ctx context.Context, query string, row func(scan func(dest ...any) error) error, args ...any) error {
+	rows, err := m.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore/sqlstoretest"
 	"github.com/seminarkit/seminar/store/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,7 +63,7 @@ func TestOpen_MigratesAnOlderDatabase(t *testing.T) {
 	start := time.Date(2017, time.June, 1, 16, 0, 0, 0, time.UTC)
 	created := time.Unix(1496000000, 0)
 	want := &seminar.Event{
-		ID: "old", UID: "old@example.org", Title: "Written by version 1", Type: "Seminar", Series: "Theory",
+		ID: "old", UID: "old@example.org", Title: "Written by version 1", Type: "Seminar", Series: "theory",
 		Speakers: []seminar.Person{{Name: "Ada"}}, Start: start, End: start.Add(time.Hour), TimeZone: "America/New_York",
 		Location: seminar.Location{Room: "32-D507"}, Public: true, Abstract: "Abstract",
 		ResearchAreas: []string{"Algorithms"}, ImpactAreas: []string{},
@@ -81,12 +83,58 @@ func TestOpen_MigratesAnOlderDatabase(t *testing.T) {
 	got, err := s.Get(t.Context(), "old")
 	require.NoError(t, err)
 	assertSameEvent(t, want, got)
+	series, err := s.GetSeries(t.Context(), "theory")
+	require.NoError(t, err, "migration 5 must have made a series of the event's free-text series")
+	assert.Equal(t, "Theory", series.Name)
 
 	require.NoError(t, addDeliveries(t.Context(), s, dueDelivery("old.reminder", "old", 0)),
 		"a migrated database must have the outbox")
 	claimed, err := s.ClaimDue(t.Context(), claimNow, "me", time.Minute, 10)
 	require.NoError(t, err)
 	assert.Len(t, claimed, 1, "a migrated database must claim deliveries of its events")
+}
+
+// migrationsBefore returns the embedded migrations of the versions below
+// version.
+func migrationsBefore(t *testing.T, version int) fstest.MapFS {
+	t.Helper()
+	entries, err := fs.ReadDir(sqlite.Migrations(), ".")
+	require.NoError(t, err)
+	older := fstest.MapFS{}
+	for _, entry := range entries[:version-1] {
+		text, err := fs.ReadFile(sqlite.Migrations(), entry.Name())
+		require.NoError(t, err)
+		older[entry.Name()] = &fstest.MapFile{Data: text}
+	}
+	return older
+}
+
+// TestOpen_MigratesSeries: the events of a database of the schema before
+// series (version 4), whose Series were free text, keep every field and
+// hold the ID of a series of that name.
+func TestOpen_MigratesSeries(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "v4.db")
+	db := rawDB(t, path)
+	require.NoError(t, sqlite.Migrate(ctx, db, migrationsBefore(t, 5)))
+	require.Equal(t, 4, userVersion(t, db))
+	before := sampleEvents(0, sqlstoretest.FreeTextEvents, time.Hour)
+	sqlstoretest.WithFreeTextSeries(t, before)
+	insert, err := db.PrepareContext(ctx, "INSERT INTO events ("+rawColumns+") VALUES (?"+strings.Repeat(", ?", 40)+")")
+	require.NoError(t, err)
+	for _, e := range before {
+		require.NoError(t, rawInsert(ctx, insert, e)) // mark 0: the token is "0"
+	}
+	require.NoError(t, insert.Close())
+	require.NoError(t, db.Close())
+
+	s, err := sqlite.Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	sqlstoretest.CheckSeriesMigrated(t, s, before)
+	token, err := s.ChangeToken(ctx)
+	require.NoError(t, err)
+	assert.NotEqual(t, "0", token, "making series must change the token, as any write of them does")
 }
 
 func TestOpen_RefusesANewerDatabase(t *testing.T) {

@@ -41,6 +41,14 @@
 // is called. Keep the functions short: while one runs, the file has no
 // other writer.
 //
+// # Series
+//
+// The Store is a seminar.SeriesStore, and its Tx a seminar.SeriesTx:
+// series are rows of the table series, written only in a transaction of
+// Atomic, together with their talks. As for events, the transaction's
+// write lock holds every series it read. An event's Series is kept as
+// given, with no foreign key to series: the Calendar checks it.
+//
 // # Marks
 //
 // Each event that Create or Update writes takes the next mark, in the
@@ -48,9 +56,11 @@
 // batch Create of n events takes n consecutive marks. Changed walks an
 // index of the marks, and ChangeToken is the last mark taken, read from
 // one row and the end of that index, so both follow the writes of every
-// process sharing the file. A write made with SQL outside this package
-// takes no mark (but a delete), and is missed by Changed and perhaps by
-// ChangeToken.
+// process sharing the file. A write of a series takes a mark by a trigger
+// too, as a Delete does, since the pages and feeds of its talks show its
+// name: ChangeToken moves, and Changed returns no event for it. A write
+// of events made with SQL outside this package takes no mark (but a
+// delete), and is missed by Changed and perhaps by ChangeToken.
 //
 // The mark costs a write one more index entry, which Update makes up for:
 // when an edit keeps the UID, series and start, it rewrites only the
@@ -71,9 +81,20 @@
 // INTEGER nanoseconds since the Unix epoch in UTC, which limits them to the
 // years 1678 to 2261. Migrating a file made before marks numbers its events
 // 1 to n in the order of their UpdatedAt, so that Changed from 0 returns
-// them too. Deliveries are rows of the table deliveries, encoded the same
-// way, with no foreign key to events: the cancellation notice of a deleted
-// event must still go out. Partial indexes hold only the deliveries
+// them too. Event.Slot is the column slot_ns, NULL for the zero time.
+//
+// Migrating a file made before series makes a series of each distinct
+// non-empty Series its events held as free text, named by it, and gives
+// those events the series' ID: the seminar.Slug of the name. Of names that
+// slug alike, one that is its own slug keeps it and the others, in byte
+// order, take the first free of slug-2, slug-3, ... ("vision" stays
+// "vision", "VISION" becomes "vision-2" and "Vision" "vision-3"); a name
+// with no letter or digit slugs to "series". The series is created, and
+// last updated, when its first talk was created.
+//
+// Deliveries are rows of the table deliveries, encoded as events are, with
+// no foreign key to events: the cancellation notice of a deleted event
+// must still go out. Partial indexes hold only the deliveries
 // waiting or being sent, so a claim costs the same however many sent ones
 // the table keeps.
 package sqlite
@@ -127,6 +148,9 @@ type Store struct {
 
 	// The statements of marks: see changes.go.
 	changed, lastMark *sql.Stmt
+
+	// The statements of series: see series.go.
+	getSeries, listSeries, insertSeries, updateSeries, seriesVersion, removeSeries *sql.Stmt
 
 	// lists caches one prepared statement per shape of list query (which
 	// bounds and filters it has), made on first use.
@@ -273,6 +297,12 @@ func (s *Store) statements() []struct {
 		{&s.drop, dropSQL},
 		{&s.changed, changedSQL},
 		{&s.lastMark, lastMarkSQL},
+		{&s.getSeries, selectSeriesSQL + " WHERE id = ?"},
+		{&s.listSeries, selectSeriesSQL + " ORDER BY id"},
+		{&s.insertSeries, insertSeriesSQL},
+		{&s.updateSeries, updateSeriesSQL},
+		{&s.seriesVersion, "SELECT version FROM series WHERE id = ?"},
+		{&s.removeSeries, "DELETE FROM series WHERE id = ?"},
 	}
 }
 

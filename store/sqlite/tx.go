@@ -116,3 +116,17 @@ func (t tx) Drop(ctx context.Context, reason string, ids ...string) (int, error)
 }
 
 func (t tx) Finish(ctx context.Context, d *seminar.Delivery) error { return t.h.finish(ctx, d) }
+
+func (t tx) GetSeries(ctx context.Context, id string) (*seminar.Series, error) {
+	return t.h.getSeries(ctx, id)
+}
+
+func (t tx) CreateSeries(ctx context.Context, s *seminar.Series) error {
+	return t.h.createSeries(ctx, s)
+}
+
+func (t tx) UpdateSeries(ctx context.Context, s *seminar.Series, prevVersion int64) error {
+	return t.h.updateSeries(ctx, s, prevVersion)
+}
+
+func (t tx) DeleteSeries(ctx context.Context, id string) error { return t.h.deleteSeries(ctx, id) }

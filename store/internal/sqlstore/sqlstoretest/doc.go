@@ -1,0 +1,6 @@
+// Package sqlstoretest holds the checks that store/sqlite and
+// store/postgres both run beyond store/storetest, of what is theirs alone:
+// what a migration must make of an older database (each store makes the
+// database at the older schema its own way), and the change token that
+// series writes move. Each is written once, here.
+package sqlstoretest
