@@ -30,7 +30,11 @@ type ImportResult struct {
 // clock. A replaced event keeps its ID, CreatedAt and CreatedBy.
 //
 // Every event is validated first, and each must have a UID: if any is
-// invalid, Import stores nothing. Unlike Create, Import takes a zone that
+// invalid, Import stores nothing. When the Store keeps series, an event's
+// Series must be the ID of a stored series (a problem at
+// "events[i].series" otherwise): map a source's series names to IDs
+// before the import, creating the series that are missing. A replaced
+// event keeps its Slot. Unlike Create, Import takes a zone that
 // names no place, since a calendar file that says TZID:EST still states
 // exact instants: a legacy name such as "EST5EDT" or "CET" is stored as the
 // place the zone database makes it an alias of ("America/New_York",
@@ -40,31 +44,34 @@ type ImportResult struct {
 // leaves the earlier replacements in place, and a second Import finishes
 // the work.
 func (c *Calendar) Import(ctx context.Context, events []*Event) (*ImportResult, error) {
-	newest, err := c.newestByUID(events)
+	newest, index, err := c.newestByUID(events)
 	if err != nil {
 		return nil, fmt.Errorf("seminar: import events: %w", err)
 	}
 	now := c.clock()
 	res := &ImportResult{}
 	var create []*Event
-	for _, in := range newest {
+	var createdFrom []int // the index in events of each of create
+	for i, in := range newest {
 		cur, err := c.store.GetByUID(ctx, in.UID)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			create = append(create, c.prepareImported(in, now))
+			createdFrom = append(createdFrom, index[i])
 		case err != nil:
 			return res, fmt.Errorf("seminar: import event %q: %w", in.UID, err)
 		case !newer(in, cur):
 			res.Unchanged = append(res.Unchanged, in.UID)
 		default:
-			updated, err := c.replace(ctx, cur, in, now)
+			updated, err := c.replace(ctx, cur, in, elem("events", index[i]), now)
 			if err != nil {
 				return res, err
 			}
 			res.Updated = append(res.Updated, updated)
 		}
 	}
-	if err := c.createScheduled(ctx, create, now); err != nil {
+	at := func(i int) path { return elem("events", createdFrom[i]) }
+	if err := c.createScheduled(ctx, create, at, now); err != nil {
 		return res, fmt.Errorf("seminar: import events: %w", err)
 	}
 	for _, e := range create {
@@ -76,10 +83,11 @@ func (c *Calendar) Import(ctx context.Context, events []*Event) (*ImportResult, 
 }
 
 // newestByUID validates events and keeps, for each UID, the newest one, in
-// the order the UIDs first appear.
-func (c *Calendar) newestByUID(events []*Event) ([]*Event, error) {
+// the order the UIDs first appear, with the index in events of each.
+func (c *Calendar) newestByUID(events []*Event) ([]*Event, []int, error) {
 	v := &validator{}
 	var order []*Event
+	var from []int
 	index := map[string]int{}
 	for i, e := range events {
 		if e == nil {
@@ -109,11 +117,12 @@ func (c *Calendar) newestByUID(events []*Event) ([]*Event, error) {
 		case !seen:
 			index[e.UID] = len(order)
 			order = append(order, e)
+			from = append(from, i)
 		case newer(e, order[j]):
-			order[j] = e
+			order[j], from[j] = e, i
 		}
 	}
-	return order, v.err()
+	return order, from, v.err()
 }
 
 // newer reports whether a is a later version of the same event than b, by
@@ -144,14 +153,25 @@ func (c *Calendar) prepareImported(in *Event, now time.Time) *Event {
 }
 
 // replace stores the imported in over cur, and reschedules its outbox, in
-// one atomic step.
-func (c *Calendar) replace(ctx context.Context, cur, in *Event, now time.Time) (*Event, error) {
+// one atomic step. A Series the import changes must name a stored series,
+// as a problem at at.series.
+func (c *Calendar) replace(ctx context.Context, cur, in *Event, at path, now time.Time) (*Event, error) {
 	next := c.prepareImported(in, now)
 	next.ID = cur.ID
 	next.CreatedAt = cur.CreatedAt
 	next.CreatedBy = cur.CreatedBy
+	next.Slot = cur.Slot
 	next.Version = cur.Version + 1
 	err := c.atomic(ctx, func(tx Tx) error {
+		if next.Series != cur.Series {
+			v := &validator{}
+			if err := c.checkSeries(ctx, tx, v, at.dot("series"), next.Series); err != nil {
+				return err
+			}
+			if err := v.err(); err != nil {
+				return err
+			}
+		}
 		if err := tx.Update(ctx, next, cur.Version); err != nil {
 			return err
 		}

@@ -71,7 +71,13 @@ func (c *Calendar) schedule(ctx context.Context, tx Tx, id string, prev, e *Even
 //     cancelled, unless the delivery is its cancellation notice; when it was
 //     made for an older Sequence, a cancellation notice of a talk that is on
 //     again included; and a reminder whose lead left the schedule.
-//   - A talk ahead gets the reminders of its schedule not sent yet.
+//   - A talk ahead gets the reminders of its schedule not sent yet, unless
+//     it is a slot still to be announced (Event.IsTBA): nobody is told of
+//     a talk with no title or speaker. Once both are filled in, the write
+//     that fills them schedules its reminders; lists were told nothing, so
+//     they get no update notice for it.
+//   - A pending reminder of a slot that is to be announced again (its
+//     speaker removed, say) is dropped.
 //   - Lists told something about an older Sequence of a talk that is on get
 //     one update notice for the current Sequence.
 //   - Lists told something about a talk since its last cancellation notice
@@ -138,6 +144,8 @@ func superseded(e *Event, d *Delivery) string {
 		return "the event is cancelled"
 	case d.Sequence < e.Sequence:
 		return "superseded by a change of the event"
+	case d.Kind == KindReminder && e.IsTBA():
+		return reasonTBA
 	case d.Kind == KindReminder && !slices.Contains(e.Reminders.Schedule, d.Lead):
 		return "no longer in the event's schedule"
 	case len(d.Recipients) == 0 && len(e.Reminders.Lists) == 0:
@@ -145,6 +153,9 @@ func superseded(e *Event, d *Delivery) string {
 	}
 	return ""
 }
+
+// reasonTBA is why a reminder of a slot to be announced is dropped.
+const reasonTBA = "the talk is to be announced: it has no title or speaker yet"
 
 // told returns the addresses that got, or are being sent, a message about
 // the event other than a cancellation notice, and the highest Sequence such
@@ -201,7 +212,7 @@ func lastCancel(ds []*Delivery) int {
 // not also a late one-week reminder. When all are overdue, the one closest
 // to the start goes out at once.
 func (c *Calendar) scheduled(e *Event, past []*Delivery, now time.Time) []*Delivery {
-	if len(e.Reminders.Lists) == 0 || len(e.Reminders.Schedule) == 0 || !now.Before(e.Start) {
+	if len(e.Reminders.Lists) == 0 || len(e.Reminders.Schedule) == 0 || !now.Before(e.Start) || e.IsTBA() {
 		return nil
 	}
 	sent := map[time.Duration]bool{}

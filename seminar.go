@@ -33,6 +33,17 @@
 // style. ParsePageTemplate and ParseReminderTemplates take custom
 // templates.
 //
+// # Series
+//
+// A series is a thing of its own (Series): "Vision Seminar, Mondays 4 pm,
+// 32-D507, to vision-meeting@", with the defaults its talks start from.
+// CreateSeries, GetSeries, ListSeries, UpdateSeries and DeleteSeries keep
+// series; an event's Series holds its series' ID. PlanSeries plans a term
+// of slots from a recurrence rule, talks "to be announced" that get no
+// reminder until they have a title and a speaker; UpdateFollowing changes
+// a talk and the ones after it in one step; NewTalk starts a talk from its
+// series' defaults.
+//
 // # Edits and conflicts
 //
 // Every write raises Version. Update takes the event as the caller read it
@@ -59,8 +70,10 @@
 // implements to keep reminder deliveries: a transaction (Atomic and Tx) in
 // which the Calendar writes an event together with its deliveries, the
 // claim and finish of due deliveries, and Changed, the write marks that
-// Reconcile follows. ListQuery.Match and Compare state
-// the listing rules in Go, for stores that filter in memory. Package
+// Reconcile follows. A Store that keeps series also implements SeriesStore
+// (series.go), and its transactions SeriesTx, so that a series and its
+// talks are written in one step. ListQuery.Match and Compare state the
+// listing rules in Go, for stores that filter in memory. Package
 // store/storetest checks every rule: run storetest.Run in your tests and
 // storetest.RunBenchmarks beside them; store/memstore is the reference.
 package seminar
@@ -137,7 +150,10 @@ type Calendar struct {
 	// Reminders. outbox is the Store's, when it has one: every write
 	// schedules through it. composer and mailer are nil on a Calendar that
 	// neither previews nor sends, ics and from may be.
-	outbox   Outbox
+	outbox Outbox
+	// series is the Store's, when it keeps series: an event's Series must
+	// then name one.
+	series   SeriesStore
 	composer Composer
 	mailer   Mailer
 	ics      ICSEncoder
@@ -183,6 +199,9 @@ func New(store Store, opts *Options) (*Calendar, error) {
 	}
 	if err := c.setUpReminders(&o); err != nil {
 		return nil, fmt.Errorf("seminar: new calendar: %w", err)
+	}
+	if c.series, _ = store.(SeriesStore); c.series != nil && c.outbox == nil {
+		return nil, fmt.Errorf("seminar: new calendar: %w: the store (%T) implements seminar.SeriesStore but not seminar.Outbox, whose transactions write series", ErrInvalid, store)
 	}
 	return c, nil
 }
@@ -270,6 +289,11 @@ func (c *Calendar) Location() *time.Location { return c.loc }
 // it an hour off. UTC and Etc/UTC are accepted. Validate itself accepts
 // every zone that loads, because events read from other calendars carry
 // such zones and are still exact; Import takes them (see Import).
+//
+// When the Store keeps series (SeriesStore), e.Series must be empty or the
+// ID of a stored series, checked in the atomic step that stores the event:
+// a problem at "series" otherwise. With any other Store, Series is free
+// text.
 func (c *Calendar) Create(ctx context.Context, e *Event) (*Event, error) {
 	events, err := c.CreateMany(ctx, []*Event{e})
 	if err != nil {
@@ -305,7 +329,14 @@ func (c *Calendar) CreateMany(ctx context.Context, events []*Event) ([]*Event, e
 	if err := v.err(); err != nil {
 		return nil, fmt.Errorf("seminar: create events: %w", err)
 	}
-	if err := c.createScheduled(ctx, out, now); err != nil {
+	at := func(i int) path { return elem("events", i) }
+	if len(events) == 1 {
+		at = func(int) path { return path{index: -1} }
+	}
+	if err := c.createScheduled(ctx, out, at, now); err != nil {
+		if len(events) == 1 {
+			return nil, fmt.Errorf("seminar: create event: %w", err)
+		}
 		return nil, fmt.Errorf("seminar: create events: %w", err)
 	}
 	for _, e := range out {
@@ -331,9 +362,20 @@ func (c *Calendar) checkWrite(e *Event) error {
 	return c.checkReminders(e)
 }
 
-// createScheduled stores new events and their reminders in one step.
-func (c *Calendar) createScheduled(ctx context.Context, events []*Event, now time.Time) error {
+// createScheduled stores new events and their reminders in one step, once
+// every event's Series names a stored series; at(i) is where the problems of
+// events[i] are reported.
+func (c *Calendar) createScheduled(ctx context.Context, events []*Event, at func(i int) path, now time.Time) error {
 	err := c.atomic(ctx, func(tx Tx) error {
+		v := &validator{}
+		for i, e := range events {
+			if err := c.checkSeries(ctx, tx, v, at(i).dot("series"), e.Series); err != nil {
+				return err
+			}
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
 		if err := tx.Create(ctx, events...); err != nil {
 			return err
 		}
@@ -398,7 +440,9 @@ func (c *Calendar) get(ctx context.Context, id string) (*Event, error) {
 // Version the caller read: if the stored event has moved on, Update returns
 // an error matching ErrConflict and changes nothing. Update raises Version,
 // and raises Sequence when the time, zone, place or status changed. ID, UID,
-// CreatedAt and CreatedBy keep their stored values. It returns the stored
+// CreatedAt, CreatedBy and Slot keep their stored values: a slot moved to
+// another time is still the slot it was planned as. A Series the update
+// changes must name a stored series, as for Create. It returns the stored
 // event.
 //
 // In the same atomic step, the write reschedules the event's reminders and
@@ -462,20 +506,8 @@ func (c *Calendar) write(ctx context.Context, op, id string, change func(cur *Ev
 		if next, err = change(cur); err != nil {
 			return err
 		}
-		next.ID = cur.ID
-		next.UID = cur.UID
-		next.CreatedAt = cur.CreatedAt
-		next.CreatedBy = cur.CreatedBy
-		next.Sequence = cur.Sequence
-		if changed = significantChange(cur, next); len(changed) > 0 {
-			next.Sequence++
-		}
-		next.Version = cur.Version + 1
-		next.UpdatedAt = now
-		if err := tx.Update(ctx, next, cur.Version); err != nil {
-			return err
-		}
-		return c.schedule(ctx, tx, id, cur, next, now)
+		changed, err = c.rewrite(ctx, tx, cur, next, field(""), now)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("seminar: %s %q: %w", op, id, err)
@@ -487,12 +519,58 @@ func (c *Calendar) write(ctx context.Context, op, id string, change func(cur *Ev
 	return c.present(next), nil
 }
 
+// rewrite stores next over cur, the event as tx read it, with its outbox:
+// it keeps the fields the Calendar owns (ID, UID, CreatedAt, CreatedBy and
+// Slot), raises Sequence on a significant change and Version always, and
+// checks that a Series changed by the write names a stored series, as a
+// problem at at.series. It returns what changed significantly.
+func (c *Calendar) rewrite(ctx context.Context, tx Tx, cur, next *Event, at path, now time.Time) ([]string, error) {
+	if next.Series != cur.Series {
+		v := &validator{}
+		if err := c.checkSeries(ctx, tx, v, at.dot("series"), next.Series); err != nil {
+			return nil, err
+		}
+		if err := v.err(); err != nil {
+			return nil, err
+		}
+	}
+	next.ID = cur.ID
+	next.UID = cur.UID
+	next.CreatedAt = cur.CreatedAt
+	next.CreatedBy = cur.CreatedBy
+	next.Slot = cur.Slot
+	next.Sequence = cur.Sequence
+	changed := significantChange(cur, next)
+	if len(changed) > 0 {
+		next.Sequence++
+	}
+	next.Version = cur.Version + 1
+	next.UpdatedAt = now
+	if err := tx.Update(ctx, next, cur.Version); err != nil {
+		return nil, err
+	}
+	return changed, c.schedule(ctx, tx, cur.ID, cur, next, now)
+}
+
 // Delete removes the event for good and, in the same atomic step, drops its
 // unsent messages. Subscribed calendars and mailing lists are not told:
 // prefer Cancel for a talk that was announced.
+//
+// Deleting a planned slot also adds its date to the Except list of its
+// series' Plan, in the same step, so that planning the series again does
+// not bring the slot back (see PlanSeries).
 func (c *Calendar) Delete(ctx context.Context, id string) error {
 	now := c.clock()
 	err := c.atomic(ctx, func(tx Tx) error {
+		if c.series != nil {
+			cur, err := tx.Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := c.exceptSlot(ctx, tx, cur, now); err != nil {
+				return err
+			}
+		}
 		if err := tx.Delete(ctx, id); err != nil {
 			return err
 		}

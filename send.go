@@ -59,7 +59,8 @@ func (c *Calendar) PreviewReminder(ctx context.Context, id string) (*Preview, er
 // (Sequence) of the event: a second call returns an error matching
 // ErrAlreadySent unless force is set, and a forced resend is a new message
 // with a new Message-ID. A reminder that failed for good does not count as
-// sent. A talk that has started is refused too, with an error matching
+// sent. A planned slot still to be announced (Event.IsTBA) is refused with
+// an error matching ErrInvalid, forced or not. A talk that has started is refused too, with an error matching
 // ErrStarted, unless force is set; if such a forced send fails
 // for now, DispatchDue drops it rather than retry it.
 //
@@ -88,6 +89,9 @@ func sendable(e *Event) error {
 	}
 	if len(e.Reminders.Lists) == 0 {
 		return fmt.Errorf("%w: the event has no reminder lists", ErrInvalid)
+	}
+	if e.IsTBA() {
+		return fmt.Errorf("%w: %s", ErrInvalid, reasonTBA)
 	}
 	return nil
 }

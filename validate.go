@@ -93,10 +93,10 @@ func (p path) String() string {
 	if p.index >= 0 {
 		s += "[" + strconv.Itoa(p.index) + "]"
 	}
-	if p.tail != "" {
-		s += "." + p.tail
+	if p.tail != "" && s != "" {
+		s += "."
 	}
-	return s
+	return s + p.tail
 }
 
 func (v *validator) add(p path, format string, args ...any) {
@@ -114,7 +114,9 @@ func (v *validator) err() error {
 // problem at once. It checks what the caller controls; fields the Calendar
 // owns (ID, Version, ...) are not checked.
 //
-// Rules: title, start, end and time zone are required; start is before end
+// Rules: title, start, end and time zone are required, except the title of
+// a planned slot (Slot set), which is "to be announced" until filled in;
+// start is before end
 // and the talk lasts at most MaxDuration; the time zone is an IANA name that
 // loads (Calendar.Create and Update also require it to name a place; see
 // Calendar.Create); single-line fields hold no control characters (CR or LF would
@@ -124,7 +126,8 @@ func (v *validator) err() error {
 // the schedule holds distinct positive leads of at most MaxReminderLead.
 func (e *Event) Validate() error {
 	v := &validator{}
-	v.line(field("title"), e.Title, true)
+	// A planned slot is "to be announced" until it has a title.
+	v.line(field("title"), e.Title, e.Slot.IsZero())
 	v.line(field("type"), e.Type, false)
 	v.line(field("series"), e.Series, false)
 	v.line(field("uid"), e.UID, false)
@@ -163,6 +166,9 @@ func (e *Event) Validate() error {
 func (v *validator) times(e *Event) {
 	v.instant(field("start"), e.Start)
 	v.instant(field("end"), e.End)
+	if !e.Slot.IsZero() {
+		v.instant(field("slot"), e.Slot)
+	}
 	if !e.Start.IsZero() && !e.End.IsZero() {
 		switch d := e.End.Sub(e.Start); {
 		case d <= 0:

@@ -14,7 +14,11 @@ import (
 type View struct {
 	*Event
 
-	// ShortTitle is the title cut to 30 characters for menus.
+	// Heading is the title as pages show it: the Title, or "To be
+	// announced" for a planned slot whose title is not set yet (see
+	// Event.IsTBA, which templates can call as {{if .IsTBA}}).
+	Heading string
+	// ShortTitle is Heading cut to 30 characters for menus.
 	ShortTitle string
 	// Date is "Monday, June 12, 2017", or a range for a talk that runs
 	// over several days.
@@ -57,6 +61,10 @@ type View struct {
 	Created string
 }
 
+// ToBeAnnounced is the heading of a planned slot whose title is not set
+// yet, and what pages say of its speaker until one is.
+const ToBeAnnounced = "To be announced"
+
 // LinkGroup is the URLs of the links that share a label.
 type LinkGroup struct {
 	Label string
@@ -78,9 +86,14 @@ func NewView(e *Event) (*View, error) {
 func (s Style) view(e *Event) (*View, error) {
 	loc := e.location()
 	start, end := e.Start.In(loc), e.End.In(loc)
+	heading := e.Title
+	if heading == "" && !e.Slot.IsZero() {
+		heading = ToBeAnnounced
+	}
 	v := &View{
 		Event:        e,
-		ShortTitle:   shorten(e.Title, 30),
+		Heading:      heading,
+		ShortTitle:   shorten(heading, 30),
 		Date:         s.Date(start),
 		Time:         s.Clock(start) + " to " + s.Clock(end),
 		ZoneName:     ZoneNameAt(e.TimeZone, e.Start),
