@@ -17,9 +17,10 @@ import (
 	"github.com/seminarkit/seminar"
 )
 
-// FileStore is a seminar.Store and seminar.Outbox that keeps everything in
-// one JSON file, calendar.json, in a directory of its own: the events, the
-// reminder deliveries, and the marks of the writes.
+// FileStore is a seminar.Store, seminar.Outbox and seminar.SeriesStore
+// that keeps everything in one JSON file, calendar.json, in a directory of
+// its own: the events, the series, the reminder deliveries, and the marks
+// of the writes.
 //
 // Each call reads the whole file, and each write replaces it: the new
 // contents go to a temporary file that is then renamed over the old one, so a
@@ -42,23 +43,42 @@ var (
 	_ seminar.Store         = (*FileStore)(nil)
 	_ seminar.Outbox        = (*FileStore)(nil)
 	_ seminar.ChangeTracker = (*FileStore)(nil)
+	_ seminar.SeriesStore   = (*FileStore)(nil)
 )
 
 // NewFileStore returns a store keeping its data in dir, which it creates if
-// needed. Data already in dir is kept.
+// needed. Data already in dir is kept; a file written before series were
+// kept is brought up to date (see contents.migrate).
 func NewFileStore(dir string) (*FileStore, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("filestore: %w", err)
 	}
-	return &FileStore{path: filepath.Join(dir, "calendar.json")}, nil
+	s := &FileStore{path: filepath.Join(dir, "calendar.json")}
+	old, err := s.readFile()
+	if err != nil {
+		return nil, err
+	}
+	if old != nil && old.Format < fileFormat {
+		old.migrate(time.Now().UTC())
+		if err := s.save(old); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // Path returns the file the calendar is kept in.
 func (s *FileStore) Path() string { return s.path }
 
+// fileFormat is the format of the file this code writes: 1 since series
+// are kept, 0 (no "format") before.
+const fileFormat = 1
+
 // contents is what the file holds.
 type contents struct {
+	Format     int                 `json:"format,omitempty"`
 	Events     []*seminar.Event    `json:"events"`
+	Series     []*seminar.Series   `json:"series,omitempty"`
 	Deliveries []*seminar.Delivery `json:"deliveries,omitempty"`
 	// Mark is the last mark handed out; Marks holds the mark of each
 	// stored event's last write (see seminar.Outbox.Changed).
@@ -461,9 +481,24 @@ func compareDeliveries(a, b *seminar.Delivery) int {
 
 // load reads the file; a missing file holds nothing.
 func (s *FileStore) load() (*contents, error) {
+	c, err := s.readFile()
+	switch {
+	case err != nil:
+		return nil, err
+	case c == nil:
+		return &contents{Format: fileFormat}, nil
+	case c.Format < fileFormat:
+		// Written by an older version after this store was opened.
+		c.migrate(time.Now().UTC())
+	}
+	return c, nil
+}
+
+// readFile reads the file as it is, or returns nil if there is none.
+func (s *FileStore) readFile() (*contents, error) {
 	data, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &contents{}, nil
+		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("filestore: %w", err)
@@ -478,6 +513,7 @@ func (s *FileStore) load() (*contents, error) {
 // save replaces the file with c: it writes a temporary file next to it,
 // flushes it to disk and renames it over the old one.
 func (s *FileStore) save(c *contents) error {
+	c.Format = fileFormat
 	data, err := json.MarshalIndent(c, "", "\t")
 	if err != nil {
 		return fmt.Errorf("filestore: %w", err)

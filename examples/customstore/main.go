@@ -1,7 +1,9 @@
 // Command customstore shows a Calendar on a Store of one's own: FileStore,
-// in filestore.go, keeps every event and reminder delivery in a JSON file,
-// implementing seminar.Store, seminar.Outbox (transactions included) and
-// seminar.ChangeTracker, and customstore_test.go proves it with the
+// in filestore.go and series.go, keeps every event, series and reminder
+// delivery in a JSON file, implementing seminar.Store, seminar.Outbox
+// (transactions included), seminar.SeriesStore (and seminar.SeriesTx in its
+// transactions) and seminar.ChangeTracker; it brings a file written before
+// series were kept up to date when it opens it. customstore_test.go proves it with the
 // conformance suite, storetest.Run, and with the check that a writer and a
 // separate worker send what one process sends. Copy both files to
 // start a Store for your own database.
