@@ -160,7 +160,9 @@ type Tx interface {
 // it is stale. Calendar.ChangeToken uses it when the Store implements it.
 //
 // ChangeToken must return a different token once any Create, Update or
-// Delete has committed since the last call, directly or in a transaction, whoever made it: this process,
+// Delete has committed since the last call, directly or in a transaction,
+// or, in a store that keeps series (SeriesStore), any write of a series
+// (pages and feeds show a talk's series by its name), whoever made it: this process,
 // another process sharing the store, or another tool writing through the
 // store's own code. It may return a new token with no write in between (a
 // restart, say), which costs a cache one rebuild; it must never return an

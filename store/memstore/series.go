@@ -46,12 +46,17 @@ func (s *Store) getSeries(id string) (*seminar.Series, error) {
 	return series.Clone(), nil
 }
 
+// A series write takes a mark, as a delete does, so that ChangeToken
+// moves: pages and feeds show a talk's series by its name. Changed returns
+// no event for it.
+
 // createSeries stores series, a private copy; s.mu must be held.
 func (s *Store) createSeries(series *seminar.Series, u *undo) error {
 	if _, ok := s.series[series.ID]; ok {
 		return fmt.Errorf("%w: series %q", seminar.ErrExists, series.ID)
 	}
 	s.series[series.ID] = series
+	s.mark++
 	u.add(func() { delete(s.series, series.ID) })
 	return nil
 }
@@ -67,6 +72,7 @@ func (s *Store) updateSeries(next *seminar.Series, prevVersion int64, u *undo) e
 		return fmt.Errorf("%w: stored version is %d, not %d", seminar.ErrConflict, cur.Version, prevVersion)
 	}
 	s.series[next.ID] = next
+	s.mark++
 	u.add(func() { s.series[cur.ID] = cur })
 	return nil
 }
@@ -78,6 +84,7 @@ func (s *Store) deleteSeries(id string, u *undo) error {
 		return seminar.ErrNotFound
 	}
 	delete(s.series, id)
+	s.mark++
 	u.add(func() { s.series[id] = cur })
 	return nil
 }

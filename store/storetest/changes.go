@@ -17,6 +17,7 @@ var changeCases = []testCase{
 	{"ReadsAndRefusedWrites", testChangesReads},
 	{"Concurrent", testChangesConcurrent},
 	{"DoneContext", testChangesDoneContext},
+	{"SeriesWrites", testChangesSeriesWrites},
 }
 
 // token reads the store's change token.
@@ -102,4 +103,44 @@ func testChangesDoneContext(t *testing.T, s seminar.Store) {
 	cancel()
 	_, err := s.(seminar.ChangeTracker).ChangeToken(ctx)
 	assert.ErrorIs(t, err, context.Canceled, "a ChangeTracker must return an error wrapping ctx.Err() for a done context")
+}
+
+// testChangesSeriesWrites, for a store that also keeps series: pages and
+// feeds show a talk's series by its name, so a series write is a change.
+func testChangesSeriesWrites(t *testing.T, s seminar.Store) {
+	if _, ok := s.(seminar.SeriesStore); !ok {
+		t.Skip("the store does not implement seminar.SeriesStore")
+	}
+	ss := asSeriesStore(t, s)
+	before := token(t, s)
+	mustCreateSeries(t, ss, newSeries("vision"))
+	created := token(t, s)
+	assert.NotEqual(t, before, created, "a ChangeTracker that keeps series must return a new token after SeriesTx.CreateSeries")
+
+	err := inSeriesTx(t, t.Context(), ss, func(_ seminar.Tx, st seminar.SeriesTx) error {
+		next := newSeries("vision")
+		next.Name, next.Version = "Renamed", 2
+		if err := st.UpdateSeries(t.Context(), next, 1); err != nil {
+			return err
+		}
+		return errRefused
+	})
+	require.ErrorIs(t, err, errRefused)
+	assert.Equal(t, created, token(t, s), "a ChangeTracker must keep its token after a transaction that was undone")
+
+	next := newSeries("vision")
+	next.Name, next.Version = "Renamed", 2
+	require.NoError(t, updateSeries(t, ss, next, 1), "a SeriesTx must update a series given its stored Version")
+	updated := token(t, s)
+	assert.NotEqual(t, created, updated, "a ChangeTracker that keeps series must return a new token after SeriesTx.UpdateSeries")
+
+	_, err = ss.GetSeries(t.Context(), "vision")
+	require.NoError(t, err)
+	_, err = ss.ListSeries(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, updated, token(t, s), "a ChangeTracker must keep its token after GetSeries and ListSeries")
+
+	err = inSeriesTx(t, t.Context(), ss, func(_ seminar.Tx, st seminar.SeriesTx) error { return st.DeleteSeries(t.Context(), "vision") })
+	require.NoError(t, err, "a SeriesTx must delete a stored series")
+	assert.NotEqual(t, updated, token(t, s), "a ChangeTracker that keeps series must return a new token after SeriesTx.DeleteSeries")
 }

@@ -85,8 +85,9 @@
 //     together; a SeriesTx reading its own writes; no memory shared; a done
 //     context. Its Tx must implement seminar.SeriesTx.
 //   - Changes, for a seminar.ChangeTracker: a new token after every
-//     committed write, alone or concurrent, and the same token after reads
-//     and refused writes.
+//     committed write, alone or concurrent, series writes included in a
+//     store that keeps series, and the same token after reads and refused
+//     writes.
 //
 // # Stores that send reminders
 //
