@@ -1,7 +1,8 @@
 package seminar
 
-// WriteCount returns how many writes (creates, updates, cancels, deletes,
-// imports) were made through this Calendar. Unlike ChangeToken it costs no
+// WriteCount returns how many writes (of events and series: creates,
+// updates, cancels, deletes, imports, plans) were made through this
+// Calendar. Unlike ChangeToken it costs no
 // Store read, so a cache that reads ChangeToken only now and then, to learn
 // of other processes' writes, can check it on every request and see this
 // Calendar's own writes at once.
