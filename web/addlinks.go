@@ -22,7 +22,7 @@ func googleCalendarURL(e *seminar.Event, details, location string) string {
 	const layout = "20060102T150405Z"
 	return "https://calendar.google.com/calendar/render?" + query(
 		"action", "TEMPLATE",
-		"text", e.Title,
+		"text", heading(e),
 		"dates", e.Start.UTC().Format(layout)+"/"+e.End.UTC().Format(layout),
 		"details", details,
 		"location", location,
@@ -37,7 +37,7 @@ func outlookURL(e *seminar.Event, details, location string) string {
 	return "https://outlook.office.com/calendar/0/deeplink/compose?" + query(
 		"path", "/calendar/action/compose",
 		"rru", "addevent",
-		"subject", e.Title,
+		"subject", heading(e),
 		"startdt", e.Start.In(loc).Format(time.RFC3339),
 		"enddt", e.End.In(loc).Format(time.RFC3339),
 		"body", details,

@@ -14,11 +14,12 @@ import (
 	"github.com/seminarkit/seminar/web"
 )
 
-// privateTalk is a talk that is not public, in June 2017.
-func privateTalk(t *testing.T) *seminar.Event {
-	e := talk(t, "Vision group retreat planning", 16, 13)
+// privateTalk is a talk that is not public, in June 2017, of the Vision
+// Seminar, which has no other talk.
+func privateTalk(s *site) *seminar.Event {
+	e := talk(s.t, "Vision group retreat planning", 16, 13)
 	e.Public = false
-	e.Series = "Vision Seminar"
+	e.Series = s.vision().ID
 	return e
 }
 
@@ -40,7 +41,7 @@ func TestHandler_privateEventsStayPrivate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSite(t, &siteOptions{web: tt.opts})
 			seed := s.create(seedTalk(t))
-			priv := s.create(privateTalk(t))
+			priv := s.create(privateTalk(s))
 			missing := s.getPage("/events/aaaaaaaaaaaaaaaaaaaaaaaaaa", tt.role)
 
 			for _, path := range []string{"/events/" + priv.ID, "/events/" + priv.ID + ".ics", "/events/" + priv.ID + ".json"} {
@@ -54,13 +55,13 @@ func TestHandler_privateEventsStayPrivate(t *testing.T) {
 				assert.Equal(t, missing.body, r.body, "%s: a private event is answered as a missing one", path)
 			}
 			for _, path := range []string{
-				"/", "/months/2017-06", "/series/Vision%20Seminar", "/events/" + seed.ID,
+				"/", "/months/2017-06", "/series/vision-seminar", "/events/" + seed.ID,
 				"/events.json?from=2017-06-01&to=2017-07-01", "/events.json",
 			} {
 				r := s.getPage(path, tt.role)
 				if !tt.sees && strings.HasPrefix(path, "/series/") {
-					// The series has no other talk: for this request it
-					// does not exist.
+					// The series is not public by default and has no
+					// other talk: for this request it does not exist.
 					assertStatus(t, http.StatusNotFound, r, path)
 					continue
 				}
@@ -88,8 +89,8 @@ func TestHandler_privateEventsStayPrivate(t *testing.T) {
 func TestHandler_checksPublicItself(t *testing.T) {
 	s := newSite(t, &siteOptions{store: leakyStore{newMemStore()}})
 	s.create(seedTalk(t))
-	priv := s.create(privateTalk(t))
-	for _, path := range []string{"/", "/events.json?from=2017-06-01&to=2017-07-01", "/series/Vision%20Seminar"} {
+	priv := s.create(privateTalk(s))
+	for _, path := range []string{"/", "/events.json?from=2017-06-01&to=2017-07-01", "/series/vision-seminar"} {
 		r := s.getPage(path, "")
 		assert.NotContains(t, r.body, priv.ID, path)
 	}
@@ -98,7 +99,7 @@ func TestHandler_checksPublicItself(t *testing.T) {
 func TestHandler_eventsJSONHidesPrivateFromAnonymous(t *testing.T) {
 	s := newSite(t, nil)
 	seed := s.create(seedTalk(t))
-	priv := s.create(privateTalk(t))
+	priv := s.create(privateTalk(s))
 	ids := func(role string) []string {
 		r := s.getPage("/events.json?from=2017-06-01&to=2017-07-01", role)
 		require.Equal(t, http.StatusOK, r.StatusCode)
@@ -147,7 +148,7 @@ func TestHandler_nilAuthorizeDeniesEverything(t *testing.T) {
 	require.NoError(t, err)
 	s.h = h
 	seed := s.create(seedTalk(t))
-	priv := s.create(privateTalk(t))
+	priv := s.create(privateTalk(s))
 	assertStatus(t, http.StatusNotFound, s.getPage("/events/"+priv.ID, "admin"), "a private event")
 	assertStatus(t, http.StatusForbidden, s.getPage("/events/new", "admin"), "the new form")
 	r := s.post("/events/"+seed.ID+"/cancel", "admin", url.Values{"reason": {"x"}})

@@ -75,7 +75,7 @@ func TestHandler_classesShareRenderings(t *testing.T) {
 	anon := s.getPage("/events/"+seed.ID, "")
 	viewer := s.getPage("/events/"+seed.ID, "viewer")
 	assert.Equal(t, anon.Header.Get("Etag"), viewer.Header.Get("Etag"))
-	s.create(privateTalk(t))
+	s.create(privateTalk(s))
 	viewer = s.getPage("/events/"+seed.ID, "viewer")
 	assert.NotEqual(t, s.getPage("/events/"+seed.ID, "").Header.Get("Etag"), viewer.Header.Get("Etag"),
 		"now the viewer sees a private talk among the others")

@@ -98,7 +98,8 @@ func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) refuseReason(w http.ResponseWriter, r *http.Request, page *cancelPage, msg string) {
-	page.Reason.Errors = []string{msg}
-	page.Summary = []summaryItem{{Href: "#" + page.Reason.ID, Text: "Reason: " + msg}}
+	text := sentence("Reason", "", msg)
+	page.Reason.Errors = []string{text}
+	page.Summary = []summaryItem{{Href: "#" + page.Reason.ID, Text: text}}
 	h.render(w, r, http.StatusUnprocessableEntity, "cancel", page)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -30,6 +31,32 @@ func (h *Handler) event(ctx context.Context, gen uint64, id string) (*seminar.Ev
 		return nil, err
 	}
 	return v.(*seminar.Event), nil
+}
+
+// seriesByID returns the calendar's series by ID, as of generation gen
+// (series writes move the change token too); none when the Store keeps no
+// series.
+func (h *Handler) seriesByID(ctx context.Context, gen uint64) (map[string]*seminar.Series, error) {
+	v, err := h.cache.get(ctx, "S", gen, h.now(), func(ctx context.Context) (built, error) {
+		all, err := h.cal.ListSeries(ctx)
+		if errors.Is(err, errors.ErrUnsupported) {
+			all, err = nil, nil
+		}
+		if err != nil {
+			return built{}, err
+		}
+		byID := make(map[string]*seminar.Series, len(all))
+		size := 64
+		for _, s := range all {
+			byID[s.ID] = s
+			size += 256 + len(s.ID) + len(s.Name) + len(s.Description)
+		}
+		return built{val: byID, size: int64(size)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]*seminar.Series), nil
 }
 
 // month returns every event of a month in the calendar's zone, any

@@ -14,19 +14,21 @@
 //
 //	GET  /                         upcoming talks, by day
 //	GET  /months/2017-06           a month's talks, by day, in the calendar's zone
-//	GET  /series/{name}            a series' upcoming talks (name path-escaped)
+//	GET  /series/{id}              a series: its name, description and upcoming talks
 //	GET  /events/{id}              a talk's page, with the other talks of its month
 //	GET  /events/{id}.ics          the talk as iCalendar (package ical)
 //	GET  /events/{id}.json         the talk as JSON (EventDocument)
 //	GET  /events.json?from=&to=    talks in a window as JSON (EventsDocument)
-//	GET  /events/new               the new event form;   POST /events creates
+//	GET  /events/new[?series=id]   the new event form;   POST /events creates
 //	GET  /events/{id}/edit         the edit form;        POST /events/{id}/edit saves
 //	GET  /events/{id}/cancel       the cancel form;      POST /events/{id}/cancel cancels
 //	GET  /events/{id}/preview      the reminder as it will be sent
 //	GET  /events/{id}/send         the send form;        POST /events/{id}/send sends
 //
 // A write answers 303 to the talk's page, with ?created=1, ?saved=1,
-// ?cancelled=1 or ?sent=1, which the page acknowledges.
+// ?cancelled=1 or ?sent=1, which the page acknowledges. A series whose talks
+// are not public by default is shown only to a request that sees one of its
+// talks. A planned slot without a title shows as "To be announced".
 //
 // # Authorization
 //

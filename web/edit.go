@@ -38,7 +38,12 @@ type formState struct {
 }
 
 func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, v viewer, status int, st formState) {
-	sets := formLayout(st.values)
+	series, err := h.seriesByID(r.Context(), h.changes.generation(r.Context()))
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	sets := formLayout(st.values, seriesOptions(series, st.values["series"]))
 	page := &formPage{
 		Fieldsets: sets,
 		Version:   st.version,
@@ -90,6 +95,17 @@ func (h *Handler) serveNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	values := formValues{"timeZone": h.loc.String(), "public": "on"}
+	// ?series=ID starts the talk from the series' defaults.
+	if id := r.URL.Query().Get("series"); id != "" {
+		talk, err := h.cal.NewTalk(r.Context(), id)
+		switch {
+		case err == nil:
+			values = eventValues(talk)
+		case !isNotFound(err) && !errors.Is(err, errors.ErrUnsupported):
+			h.fail(w, r, http.StatusInternalServerError, err)
+			return
+		}
+	}
 	h.renderForm(w, r, v, http.StatusOK, formState{values: values})
 }
 
@@ -198,7 +214,12 @@ func (h *Handler) conflicted(w http.ResponseWriter, r *http.Request, v viewer, c
 		orig = mine
 	}
 	merged, changed, both := merge(orig, theirs, mine)
-	sets := formLayout(merged)
+	series, err := h.seriesByID(r.Context(), h.changes.generation(r.Context()))
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	sets := formLayout(merged, seriesOptions(series, merged["series"]))
 	h.log.LogAttrs(r.Context(), slog.LevelInfo, "web: edit conflict", slog.String("id", cur.ID),
 		slog.Int64("version", cur.Version), slog.Int("changed", len(changed)), slog.Int("both", len(both)))
 	h.renderForm(w, r, v, http.StatusConflict, formState{
@@ -234,11 +255,7 @@ func placed(place *placement, errs []seminar.FieldError) []fieldProblem {
 	out := make([]fieldProblem, 0, len(errs))
 	for _, f := range errs {
 		name, where := place.place(f.Path)
-		msg := f.Message
-		if where != "" {
-			msg = where + ": " + msg
-		}
-		out = append(out, fieldProblem{Name: name, Path: f.Path, Message: msg})
+		out = append(out, fieldProblem{Name: name, Path: f.Path, Where: where, Message: f.Message})
 	}
 	return out
 }

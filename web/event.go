@@ -33,6 +33,7 @@ type eventPage struct {
 	Photos     []seminar.Person
 	EventPath  string
 	SeriesPath string
+	SeriesName string
 	ICS, JSON  string
 	Google     string
 	Outlook    string
@@ -106,12 +107,17 @@ func (h *Handler) serveEventPage(w http.ResponseWriter, r *http.Request, v viewe
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	names, err := h.seriesByID(r.Context(), gen)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	others, digest := v.visible(month)
 	rights := v.rights(e)
 	param, flash := flashOf(r)
 	cls := class(flag(v.creates(), "n"), rights.flags(), digest)
 	h.servePage(w, r, "event:"+e.ID+"|"+cls+"|"+param, gen, time.Time{}, func() (*response, error) {
-		page, err := h.eventPage(r, v, e, rights, m, others)
+		page, err := h.eventPage(r, v, e, rights, m, others, names)
 		if err != nil {
 			return nil, err
 		}
@@ -120,13 +126,14 @@ func (h *Handler) serveEventPage(w http.ResponseWriter, r *http.Request, v viewe
 	})
 }
 
-func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights eventRights, m month, month []*seminar.Event) (*eventPage, error) {
+func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights eventRights, m month,
+	month []*seminar.Event, names map[string]*seminar.Series) (*eventPage, error) {
 	view, broken, err := h.view(e)
 	if err != nil {
 		return nil, err
 	}
 	page := &eventPage{
-		layout:        h.layout(r, v, e.Title, ""),
+		layout:        h.layout(r, v, heading(e), ""),
 		View:          view,
 		Rights:        rights,
 		CanPreview:    h.cal.CanPreview(),
@@ -146,16 +153,17 @@ func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights 
 		}
 	}
 	if e.Series != "" {
-		page.SeriesPath = seriesPath(e.Series)
+		page.SeriesPath, page.SeriesName = seriesPath(e.Series), seriesName(names, e.Series)
 	}
 	if !e.Cancelled() {
 		details, where := addDetails(e, h.eventURL(e)), addLocation(e)
 		page.Google = googleCalendarURL(e, details, where)
 		page.Outlook = outlookURL(e, details, where)
 	}
+	l := h.lister(r, "", names)
 	for _, o := range month {
 		if o.ID != e.ID {
-			page.Others = append(page.Others, h.item(o, page.Root, ""))
+			page.Others = append(page.Others, l.item(o))
 		}
 	}
 	return page, nil

@@ -151,6 +151,21 @@ func talkIn(t testing.TB, title string, month time.Month, day, hour int) *semina
 	}
 }
 
+// vision is the Vision Seminar series, whose talks are not public by
+// default; it is made on first use.
+func (s *site) vision() *seminar.Series {
+	s.t.Helper()
+	if v, err := s.cal.GetSeries(context.Background(), "vision-seminar"); err == nil {
+		return v
+	}
+	v, err := s.cal.CreateSeries(context.Background(), &seminar.Series{
+		Name:        "Vision Seminar",
+		Description: "Talks on computer vision, Mondays at 4.",
+	})
+	require.NoError(s.t, err)
+	return v
+}
+
 func (s *site) create(e *seminar.Event) *seminar.Event {
 	s.t.Helper()
 	created, err := s.cal.Create(context.Background(), e)

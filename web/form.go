@@ -174,7 +174,8 @@ type placement struct {
 type fieldProblem struct {
 	Name    string
 	Path    string
-	Message string
+	Where   string // within the field: "line 2, the URL"
+	Message string // as Validate words it: "is required"
 }
 
 var indexedPath = regexp.MustCompile(`^([A-Za-z.]+)\[(\d+)\](?:\.(\w+))?$`)

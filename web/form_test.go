@@ -95,8 +95,8 @@ func TestHandler_createRefusesInvalidInput(t *testing.T) {
 		"speakers[0].email":  "is not an email address",
 		"contact.email":      "is not an email address",
 		"end":                "must be after start",
-		"links":              "line 2, the URL: must be an absolute http or https URL",
-		"reminders.schedule": `line 2: "fortnight" is not a time before the talk`,
+		"links":              "Links, line 2, the URL must be an absolute http or https URL",
+		"reminders.schedule": `Reminder schedule, line 2: "fortnight" is not a time before the talk`,
 	} {
 		id := fieldIDOf(path)
 		input := inputByID(r.body, id)

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/seminarkit/seminar"
 )
 
 // The event form as the template shows it: fieldsets of fields, each with
@@ -85,9 +88,9 @@ var commonZones = []string{
 }
 
 // formLayout lays out the fields of v: speaker blocks for each speaker
-// the fields hold and one empty one, and the status fields when the event
-// is cancelled.
-func formLayout(v formValues) []fieldset {
+// the fields hold and one empty one, the series to choose from, and the
+// status fields when the event is cancelled.
+func formLayout(v formValues, series []option) []fieldset {
 	text := func(name, label, full string) formField {
 		return formField{Name: name, Label: label, Full: full, Type: "text"}
 	}
@@ -104,7 +107,8 @@ func formLayout(v formValues) []fieldset {
 	sets := []fieldset{{Legend: "Talk", Fields: []formField{
 		title,
 		hint(text("type", "Event type", "Event type"), "Seminar, colloquium, thesis defense…"),
-		hint(text("series", "Series", "Series"), "Talks of one series are listed together on its page."),
+		hint(formField{Name: "series", Label: "Series", Full: "Series", Type: "select", Options: series},
+			"Talks of one series are listed together on its page."),
 	}}}
 
 	blocks := v.speakerBlocks()
@@ -191,6 +195,23 @@ func formLayout(v formValues) []fieldset {
 	return sets
 }
 
+// seriesOptions are the choices of the series field: none, then each
+// series by name, and the form's own value if it names none of them.
+func seriesOptions(byID map[string]*seminar.Series, current string) []option {
+	opts := []option{{"", "None"}}
+	for id, s := range byID {
+		opts = append(opts, option{id, s.Name})
+	}
+	sort.Slice(opts[1:], func(i, j int) bool {
+		a, b := opts[1+i], opts[1+j]
+		return a.Label < b.Label || a.Label == b.Label && a.Value < b.Value
+	})
+	if _, ok := byID[current]; current != "" && !ok {
+		opts = append(opts, option{current, current})
+	}
+	return opts
+}
+
 // blockEmpty reports whether speaker block i has no value.
 func (v formValues) blockEmpty(i int) bool {
 	for _, f := range speakerFields {
@@ -210,24 +231,37 @@ type summaryItem struct {
 }
 
 // placeProblems puts each problem at its field in sets, and returns the
-// summary of them all, in order.
+// summary of them all in the order of the fields, the problems with no
+// field last.
 func placeProblems(sets []fieldset, problems []fieldProblem) []summaryItem {
 	byName := map[string]*formField{}
+	order := map[string]int{}
 	for i := range sets {
 		for j := range sets[i].Fields {
 			f := &sets[i].Fields[j]
 			byName[f.Name] = f
+			order[f.Name] = len(order)
 		}
 	}
-	var summary []summaryItem
+	type ranked struct {
+		summaryItem
+		rank int
+	}
+	var items []ranked
 	for _, p := range problems {
 		f := byName[p.Name]
 		if f == nil {
-			summary = append(summary, summaryItem{Text: pathLabel(p.Path) + ": " + p.Message})
+			items = append(items, ranked{summaryItem{Text: sentence(pathLabel(p.Path), p.Where, p.Message)}, len(order)})
 			continue
 		}
-		f.Errors = append(f.Errors, p.Message)
-		summary = append(summary, summaryItem{Href: "#" + f.ID, Text: f.Full + ": " + p.Message})
+		text := sentence(f.Full, p.Where, p.Message)
+		f.Errors = append(f.Errors, text)
+		items = append(items, ranked{summaryItem{Href: "#" + f.ID, Text: text}, order[f.Name]})
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].rank < items[j].rank })
+	summary := make([]summaryItem, len(items))
+	for i, it := range items {
+		summary[i] = it.summaryItem
 	}
 	for _, date := range []string{"start", "end"} {
 		if d, t := byName[date], byName[date+".time"]; d != nil && t != nil && len(d.Errors) > 0 {
@@ -235,6 +269,22 @@ func placeProblems(sets []fieldset, problems []fieldProblem) []summaryItem {
 		}
 	}
 	return summary
+}
+
+// sentence writes a problem as a sentence: "Title is required", "Links,
+// line 2, the URL must be an absolute http or https URL", "Time zone:
+// unknown time zone". Validate words most problems as the rest of a
+// sentence about the field; the others follow a colon.
+func sentence(label, where, msg string) string {
+	if where != "" {
+		label += ", " + where
+	}
+	for _, verb := range []string{"is ", "must ", "has ", "contains ", "repeats ", "holds ", "needs "} {
+		if strings.HasPrefix(msg, verb) {
+			return label + " " + msg
+		}
+	}
+	return label + ": " + msg
 }
 
 // pathLabel names a path that has no field of its own, such as

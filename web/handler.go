@@ -101,7 +101,7 @@ func New(cal *seminar.Calendar, opts *Options) (*Handler, error) {
 func (h *Handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", h.serveHome)
 	mux.HandleFunc("GET /months/{month}", h.serveMonth)
-	mux.HandleFunc("GET /series/{name}", h.serveSeries)
+	mux.HandleFunc("GET /series/{id}", h.serveSeries)
 	mux.HandleFunc("GET /events.json", h.serveEventsJSON)
 	mux.HandleFunc("GET /events/{file}", h.serveEvent)
 

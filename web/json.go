@@ -55,10 +55,17 @@ type EventJSON struct {
 	UID string `json:"uid"`
 	// URL is the event's page; empty unless the site knows its own
 	// address (Options.BaseURL).
-	URL    string `json:"url"`
-	Title  string `json:"title"`
-	Type   string `json:"type"`
-	Series string `json:"series"`
+	URL string `json:"url"`
+	// Title is empty for a planned slot still to be announced
+	// (ToBeAnnounced).
+	Title         string `json:"title"`
+	ToBeAnnounced bool   `json:"to_be_announced"`
+	Type          string `json:"type"`
+	// SeriesID is the series the talk belongs to, as in its page's URL
+	// (/series/{id}), and SeriesName its name; both are empty for a talk
+	// of no series.
+	SeriesID   string `json:"series_id"`
+	SeriesName string `json:"series_name"`
 	// Status is "scheduled" or "cancelled"; CancelReason says why.
 	Status       string `json:"status"`
 	CancelReason string `json:"cancel_reason"`
@@ -113,9 +120,9 @@ type LinkJSON struct {
 // MaxJSONEvents caps the events of one /events.json response.
 const MaxJSONEvents = seminar.MaxPageSize
 
-func (h *Handler) eventJSON(e *seminar.Event) EventJSON {
+func (h *Handler) eventJSON(e *seminar.Event, names map[string]*seminar.Series) EventJSON {
 	out := EventJSON{
-		ID: e.ID, UID: e.UID, URL: h.eventURL(e), Title: e.Title, Type: e.Type, Series: e.Series,
+		ID: e.ID, UID: e.UID, URL: h.eventURL(e), Title: e.Title, ToBeAnnounced: e.IsTBA(), Type: e.Type,
 		Status: string(e.Status), CancelReason: e.CancelReason,
 		Start: e.Start, End: e.End, TimeZone: e.TimeZone,
 		Speakers: make([]PersonJSON, 0, len(e.Speakers)),
@@ -136,6 +143,9 @@ func (h *Handler) eventJSON(e *seminar.Event) EventJSON {
 	if out.Status == "" {
 		out.Status = string(seminar.StatusScheduled)
 	}
+	if e.Series != "" {
+		out.SeriesID, out.SeriesName = e.Series, seriesName(names, e.Series)
+	}
 	for _, p := range e.Speakers {
 		out.Speakers = append(out.Speakers, PersonJSON{Name: p.Name, Affiliation: p.Affiliation, URL: p.URL, PhotoURL: p.PhotoURL, Bio: p.Bio})
 	}
@@ -146,9 +156,14 @@ func (h *Handler) eventJSON(e *seminar.Event) EventJSON {
 }
 
 func (h *Handler) serveEventJSON(w http.ResponseWriter, r *http.Request, gen uint64, e *seminar.Event) {
+	names, err := h.seriesByID(r.Context(), gen)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	cls := flag(!e.Public, "v")
 	h.servePage(w, r, "json:"+e.ID+"|"+cls, gen, time.Time{}, func() (*response, error) {
-		return h.jsonResponse(http.StatusOK, EventDocument{Version: JSONVersion, Event: h.eventJSON(e)}, cls)
+		return h.jsonResponse(http.StatusOK, EventDocument{Version: JSONVersion, Event: h.eventJSON(e, names)}, cls)
 	})
 }
 
@@ -178,6 +193,11 @@ func (h *Handler) serveEventsJSON(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	names, err := h.seriesByID(ctx, gen)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	key := fmt.Sprintf("json:%d:%d|%s", from.Unix(), to.Unix(), cls)
 	h.servePage(w, r, key, gen, until, func() (*response, error) {
 		doc := EventsDocument{
@@ -185,7 +205,7 @@ func (h *Handler) serveEventsJSON(w http.ResponseWriter, r *http.Request) {
 			Truncated: l.truncated, Events: make([]EventJSON, 0, len(l.events)),
 		}
 		for _, e := range l.events {
-			doc.Events = append(doc.Events, h.eventJSON(e))
+			doc.Events = append(doc.Events, h.eventJSON(e, names))
 		}
 		return h.jsonResponse(http.StatusOK, doc, cls)
 	})

@@ -34,7 +34,7 @@ func TestHandler_eventJSON(t *testing.T) {
 	assert.Equal(t, "America/New_York", ev["time_zone"])
 	assert.Equal(t, "https://talks.example.edu/seminars/events/"+seed.ID, ev["url"])
 	assert.Equal(t, "scheduled", ev["status"])
-	for _, key := range []string{"id", "uid", "title", "type", "series", "cancel_reason", "speakers", "host", "contact",
+	for _, key := range []string{"id", "uid", "title", "to_be_announced", "type", "series_id", "series_name", "cancel_reason", "speakers", "host", "contact",
 		"location", "room_description", "public", "abstract", "links", "research_areas", "impact_areas", "sequence",
 		"created_at", "updated_at"} {
 		assert.Contains(t, ev, key, "every field is always present")

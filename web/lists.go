@@ -46,17 +46,48 @@ type listPage struct {
 	// Links are the neighbouring pages: this month and the next one, or
 	// the previous and next month.
 	Links []navLink
-	// Series is the series name of a series page.
-	Series string
+	// Description is a series page's description of the series.
+	Description string
 }
 
 type navLink struct {
 	Path, Label, Rel string
 }
 
-// item is e in a listing on a page whose root is root; series is the
-// series the page is of, which its items need not name.
-func (h *Handler) item(e *seminar.Event, root, series string) talkItem {
+// lister writes the items of one page: its root, the series it is of (which
+// its items need not name), and the names of the series.
+type lister struct {
+	h      *Handler
+	root   string
+	series string
+	names  map[string]*seminar.Series
+}
+
+func (h *Handler) lister(r *http.Request, series string, names map[string]*seminar.Series) lister {
+	return lister{h: h, root: rootOf(r.URL.Path), series: series, names: names}
+}
+
+// seriesName is the name of the series id, or id itself for one the
+// Store does not know.
+func seriesName(names map[string]*seminar.Series, id string) string {
+	if s, ok := names[id]; ok && s.Name != "" {
+		return s.Name
+	}
+	return id
+}
+
+// heading is an event's title as pages show it: "To be announced" for a
+// planned slot without one, as seminar.View.Heading.
+func heading(e *seminar.Event) string {
+	if e.Title == "" && !e.Slot.IsZero() {
+		return seminar.ToBeAnnounced
+	}
+	return e.Title
+}
+
+// item is e in a listing.
+func (l lister) item(e *seminar.Event) talkItem {
+	h := l.h
 	start, end := e.Start.In(h.loc), e.End.In(h.loc)
 	t := h.style.Clock(start) + " – " + h.style.Clock(end)
 	if last := end.Add(-time.Nanosecond); !sameDay(start, last) {
@@ -74,14 +105,13 @@ func (h *Handler) item(e *seminar.Event, root, series string) talkItem {
 	if where == "" && e.Location.URL != "" {
 		where = "Online"
 	}
-	if e.Series == series {
-		series = ""
-	} else {
-		series = e.Series
+	series := ""
+	if e.Series != "" && e.Series != l.series {
+		series = seriesName(l.names, e.Series)
 	}
 	return talkItem{
-		Href:      root + eventPath(e.ID),
-		Title:     e.Title,
+		Href:      l.root + eventPath(e.ID),
+		Title:     heading(e),
 		Start:     start.Format(time.RFC3339),
 		Date:      h.style.Date(start),
 		Time:      t,
@@ -92,8 +122,9 @@ func (h *Handler) item(e *seminar.Event, root, series string) talkItem {
 }
 
 // days groups events, in order, by the day they start in the calendar's
-// zone, as items of a page whose root is root.
-func (h *Handler) days(events []*seminar.Event, root, series string) []dayGroup {
+// zone.
+func (l lister) days(events []*seminar.Event) []dayGroup {
+	h := l.h
 	var out []dayGroup
 	for _, e := range events {
 		start := e.Start.In(h.loc)
@@ -102,7 +133,7 @@ func (h *Handler) days(events []*seminar.Event, root, series string) []dayGroup 
 			out = append(out, dayGroup{Date: h.style.Date(start), ISO: iso})
 		}
 		last := &out[len(out)-1]
-		last.Talks = append(last.Talks, h.item(e, root, series))
+		last.Talks = append(last.Talks, l.item(e))
 	}
 	return out
 }
@@ -118,12 +149,17 @@ func (h *Handler) serveHome(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	names, err := h.seriesByID(ctx, gen)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	cls := class(flag(v.creates(), "n"), digest)
 	h.servePage(w, r, "home|"+cls, gen, now.Add(clockMaxAge), func() (*response, error) {
 		this := monthOf(now.In(h.loc))
 		page := &listPage{
 			layout:    h.layout(r, v, "Upcoming talks", "upcoming"),
-			Days:      h.days(l.events, rootOf(r.URL.Path), ""),
+			Days:      h.lister(r, "", names).days(l.events),
 			ZoneNote:  h.zoneNote(now),
 			Truncated: l.truncated,
 			Empty:     "No talks are scheduled yet.",
@@ -150,12 +186,17 @@ func (h *Handler) serveMonth(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	names, err := h.seriesByID(ctx, gen)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
 	shown, digest := v.visible(events)
 	cls := class(flag(v.creates(), "n"), digest)
 	h.servePage(w, r, "month:"+m.String()+"|"+cls, gen, time.Time{}, func() (*response, error) {
 		page := &listPage{
 			layout:   h.layout(r, v, "Talks in "+monthName(m), "month"),
-			Days:     h.days(shown, rootOf(r.URL.Path), ""),
+			Days:     h.lister(r, "", names).days(shown),
 			ZoneNote: h.zoneNote(time.Date(m.year, m.month, 15, 12, 0, 0, 0, h.loc)),
 			Empty:    "No talks in " + monthName(m) + ".",
 			Links: []navLink{
@@ -167,28 +208,34 @@ func (h *Handler) serveMonth(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// serveSeries lists the upcoming talks of a series: today a series is the
-// free text of Event.Series. A name that no visible event carries is 404.
+// serveSeries lists the upcoming talks of a series, with its name and
+// description. A series whose talks are not public by default is shown only
+// to a request that sees at least one of its talks: its name may say more
+// than its talks' visitors should learn.
 func (h *Handler) serveSeries(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	if name == "" {
-		h.fail(w, r, http.StatusNotFound, nil)
-		return
-	}
+	id := r.PathValue("id")
 	v := viewer{h: h, r: r}
 	ctx := r.Context()
 	gen := h.changes.generation(ctx)
-	now := h.now()
-	from := now.Truncate(time.Minute)
-	upcoming, digest, err := h.visibleList(ctx, v, gen, listKey{from: from, series: name, limit: h.upcoming}, true)
+	names, err := h.seriesByID(ctx, gen)
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	if len(upcoming.events) == 0 {
-		// No upcoming talk: the series exists if any talk, past ones
-		// too, carries its name.
-		any, _, err := h.visibleList(ctx, v, gen, listKey{series: name, limit: 1}, false)
+	series, ok := names[id]
+	if !ok {
+		h.fail(w, r, http.StatusNotFound, nil)
+		return
+	}
+	now := h.now()
+	from := now.Truncate(time.Minute)
+	upcoming, digest, err := h.visibleList(ctx, v, gen, listKey{from: from, series: id, limit: h.upcoming}, true)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	if !series.Defaults.Public && len(upcoming.events) == 0 {
+		any, _, err := h.visibleList(ctx, v, gen, listKey{series: id, limit: 1}, false)
 		if err != nil {
 			h.fail(w, r, http.StatusInternalServerError, err)
 			return
@@ -199,14 +246,14 @@ func (h *Handler) serveSeries(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cls := class(flag(v.creates(), "n"), digest)
-	h.servePage(w, r, "series:"+name+"|"+cls, gen, now.Add(clockMaxAge), func() (*response, error) {
+	h.servePage(w, r, "series:"+id+"|"+cls, gen, now.Add(clockMaxAge), func() (*response, error) {
 		page := &listPage{
-			layout:    h.layout(r, v, name, ""),
-			Series:    name,
-			Days:      h.days(upcoming.events, rootOf(r.URL.Path), name),
-			ZoneNote:  h.zoneNote(now),
-			Truncated: upcoming.truncated,
-			Empty:     "No upcoming talks in this series.",
+			layout:      h.layout(r, v, seriesName(names, id), ""),
+			Description: series.Description,
+			Days:        h.lister(r, id, names).days(upcoming.events),
+			ZoneNote:    h.zoneNote(now),
+			Truncated:   upcoming.truncated,
+			Empty:       "No upcoming talks in this series.",
 		}
 		return h.htmlResponse("list", page, cls)
 	})
@@ -249,7 +296,7 @@ func (h *Handler) zoneNote(t time.Time) string {
 
 func eventPath(id string) string { return "events/" + url.PathEscape(id) }
 
-func seriesPath(name string) string { return "series/" + url.PathEscape(name) }
+func seriesPath(id string) string { return "series/" + url.PathEscape(id) }
 
 func monthPath(m month) string { return "months/" + m.String() }
 

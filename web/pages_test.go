@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -194,27 +196,56 @@ func TestHandler_homePage(t *testing.T) {
 
 func TestHandler_seriesPage(t *testing.T) {
 	s := newSite(t, nil)
+	vision := s.vision()
 	past := talk(t, "Vision talk past", 5, 11)
-	past.Series = "Vision Seminar"
+	past.Series = vision.ID
 	s.create(past)
 	next := talk(t, "Vision talk next", 16, 13)
-	next.Series = "Vision Seminar"
+	next.Series = vision.ID
 	next = s.create(next)
 	s.create(seedTalk(t))
 
-	r := s.getPage("/series/Vision%20Seminar", "")
+	r := s.getPage("/series/vision-seminar", "")
 	require.True(t, assertStatus(t, http.StatusOK, r, "the series"))
 	checkHTML(t, r.body, "en")
 	page := text(r.body)
-	assert.Contains(t, page, "Vision Seminar")
+	assert.Contains(t, page, "Vision Seminar Talks on computer vision, Mondays at 4.", "its name and description")
 	assert.Contains(t, page, "Vision talk next")
 	assert.NotContains(t, page, "Vision talk past", "its upcoming talks")
 	assert.NotContains(t, page, "A picture of the energy", "another series' talk")
 
 	ev := s.getPage("/events/"+next.ID, "")
-	assert.Contains(t, ev.body, `<a href="../series/Vision%20Seminar">Vision Seminar</a>`, "the event links its series")
+	assert.Contains(t, ev.body, `<a href="../series/vision-seminar">Vision Seminar</a>`, "the event links its series by name")
+	m := text(s.getPage("/months/2017-06", "").body)
+	assert.Contains(t, m, "Vision talk next Ana Ferreira (Example University) · 32-G449 · Vision Seminar", "listings name the series")
+	var doc web.EventDocument
+	require.NoError(t, json.Unmarshal([]byte(s.getPage("/events/"+next.ID+".json", "").body), &doc))
+	assert.Equal(t, "vision-seminar", doc.Event.SeriesID)
+	assert.Equal(t, "Vision Seminar", doc.Event.SeriesName)
 
-	assertStatus(t, http.StatusNotFound, s.getPage("/series/No%20such%20series", ""), "a series no talk has")
+	renamed := s.vision()
+	renamed.Name = "Computer Vision Seminar"
+	_, err := s.cal.UpdateSeries(t.Context(), renamed)
+	require.NoError(t, err)
+	assert.Contains(t, text(s.getPage("/series/vision-seminar", "").body), "Computer Vision Seminar", "a renamed series keeps its URL")
+
+	assertStatus(t, http.StatusNotFound, s.getPage("/series/no-such-series", ""), "a series that is not there")
+}
+
+// A planned slot with no title yet is "to be announced" wherever it shows.
+func TestHandler_slotToBeAnnounced(t *testing.T) {
+	s := newSite(t, nil)
+	vision := s.vision()
+	start, err := seminar.WallTime(2017, time.June, 19, 16, 0, "America/New_York")
+	require.NoError(t, err)
+	_, err = s.cal.PlanSeries(t.Context(), vision.ID, seminar.Plan{Start: start, Rule: "FREQ=WEEKLY;COUNT=2"})
+	require.NoError(t, err)
+	r := s.getPage("/months/2017-06", "viewer")
+	assert.Contains(t, text(r.body), "Monday, June 19, 2017 4:00 PM – 5:00 PM To be announced")
+	id := regexp.MustCompile(`href="\.\./events/([a-z0-9-]+)"`).FindStringSubmatch(r.body)
+	require.NotNil(t, id, r.body)
+	ev := s.getPage("/events/"+id[1], "viewer")
+	assert.Contains(t, ev.body, "<h1>To be announced</h1>")
 }
 
 func TestHandler_notFound(t *testing.T) {

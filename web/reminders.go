@@ -162,7 +162,7 @@ func (h *Handler) sendPage(r *http.Request, v viewer, e *seminar.Event) *sendPag
 			}
 			when = when.In(e.Start.Location())
 			page.History = append(page.History, deliveryRow{
-				Kind: string(d.Kind), State: string(d.State), Error: d.LastError, Recipients: len(d.Recipients),
+				Kind: deliveryKind(d), State: deliveryState(d.State), Error: d.LastError, Recipients: len(d.Recipients),
 				When: h.style.ShortDate(when) + ", " + h.style.Clock(when),
 			})
 		}
@@ -222,4 +222,37 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, status, "send", page)
+}
+
+// deliveryKind and deliveryState write a delivery for people.
+func deliveryKind(d *seminar.Delivery) string {
+	switch d.Kind {
+	case seminar.KindReminder:
+		return "Reminder, " + leadText(d.Lead) + " before"
+	case seminar.KindManual:
+		return "Reminder sent on demand"
+	case seminar.KindUpdate:
+		return "Update notice"
+	case seminar.KindCancel:
+		return "Cancellation notice"
+	}
+	return string(d.Kind)
+}
+
+func deliveryState(s seminar.DeliveryState) string {
+	switch s {
+	case seminar.StatePending:
+		return "Due"
+	case seminar.StateSending:
+		return "Sending"
+	case seminar.StateRetry:
+		return "To be tried again"
+	case seminar.StateSent:
+		return "Sent"
+	case seminar.StateFailed:
+		return "Failed"
+	case seminar.StateDropped:
+		return "Not sent"
+	}
+	return string(s)
 }

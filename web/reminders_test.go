@@ -46,6 +46,9 @@ func TestHandler_cancel(t *testing.T) {
 	page = s.getPage("/events/"+seed.ID+"?cancelled=1", "admin")
 	assert.Contains(t, text(elementByID(page.body, "cancelled")), "The speaker's flight was cancelled.")
 	assert.NotContains(t, page.body, "action-cancel", "no second Cancel button")
+	assert.NotContains(t, page.body, "action-send", "no reminder for a cancelled talk")
+	assert.NotContains(t, page.body, "action-preview")
+	assert.Contains(t, page.body, "action-edit", "it can still be edited")
 
 	r = s.post("/events/"+seed.ID+"/cancel", "admin", url.Values{"reason": {"Again"}})
 	assertStatus(t, http.StatusConflict, r, "a second cancel")
@@ -169,7 +172,7 @@ func TestHandler_sendFailure(t *testing.T) {
 	r := s.post("/events/"+seed.ID+"/send", "admin", url.Values{})
 	assertStatus(t, http.StatusBadGateway, r, "a refused send")
 	assert.Contains(t, text(r.body), "The mail server refused the reminder.")
-	assert.Contains(t, text(elementByID(r.body, "history")), "manual failed", "the history shows the failed send")
+	assert.Contains(t, text(elementByID(r.body, "history")), "Reminder sent on demand Failed", "the history shows the failed send")
 }
 
 var errPermanent = fmt.Errorf("%w: 550 no such list", seminar.ErrPermanent)
