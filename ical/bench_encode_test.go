@@ -143,17 +143,17 @@ func addGolangICalEvent(cal *ics.Calendar, e *seminar.Event, now time.Time) {
 func plainDescription(e *seminar.Event) string {
 	var b strings.Builder
 	for _, s := range e.Speakers {
-		fmt.Fprintf(&b, "Speaker: %s, %s\n", s.Name, s.Affiliation)
+		fmt.Fprintf(&b, "Speaker: %s (%s)\n", s.Name, s.Affiliation)
 	}
-	fmt.Fprintf(&b, "Host: %s, %s\nContact: %s, %s\nLocation: %s\n\nAbstract:\n%s\n\n",
-		e.Host.Name, e.Host.Affiliation, e.Contact.Name, e.Contact.Email, e.Location.Room, strings.TrimSpace(e.Abstract))
+	fmt.Fprintf(&b, "\nLocation: %s\n\nAbstract:\n%s\n\n", e.Location.Room, strings.TrimSpace(e.Abstract))
+	for _, s := range e.Speakers {
+		fmt.Fprintf(&b, "About the speaker:\n%s\n\n", s.Bio)
+	}
 	for _, l := range e.Links {
 		fmt.Fprintf(&b, "%s: %s\n", l.Label, l.URL)
 	}
-	for _, s := range e.Speakers {
-		fmt.Fprintf(&b, "\nBio:\n%s", s.Bio)
-	}
-	fmt.Fprintf(&b, "\n\nResearch Areas: %s", strings.Join(e.ResearchAreas, ", "))
+	fmt.Fprintf(&b, "\nHost: %s (%s)\nContact: %s, %s\nResearch areas: %s",
+		e.Host.Name, e.Host.Affiliation, e.Contact.Name, e.Contact.Email, strings.Join(e.ResearchAreas, ", "))
 	return b.String()
 }
 

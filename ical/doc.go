@@ -29,10 +29,12 @@
 // are written.
 //
 // Each VEVENT has UID, DTSTAMP, DTSTART, DTEND, CREATED, LAST-MODIFIED,
-// SEQUENCE, STATUS, SUMMARY, DESCRIPTION (the speakers, host, contact,
-// place, abstract, links and bios as the event page shows them), LOCATION,
-// URL, CATEGORIES (one per value), CLASS and exactly one ORGANIZER, and
-// never an ATTENDEE (RFC 5546). With EncodeOptions.Participants, each
+// SEQUENCE, STATUS, SUMMARY, DESCRIPTION (the event page's text in its
+// words and order, less the title, date and time that clients show
+// themselves: "Speaker: Pratik Chaudhari (UCLA)", the place, abstract, bios,
+// links, "Host: Bolei Zhou (MIT CSAIL)" and contact, as the reminder mail
+// says them), LOCATION, URL, CATEGORIES (one per value), CLASS and exactly
+// one ORGANIZER, and never an ATTENDEE (RFC 5546). With EncodeOptions.Participants, each
 // speaker is also an RFC 9073 PARTICIPANT.
 //
 // The fields that DESCRIPTION shows only as prose are also written as

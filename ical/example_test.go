@@ -51,10 +51,10 @@ func ExampleEncodeEvent() {
 	// SEQUENCE:0
 	// STATUS:CONFIRMED
 	// SUMMARY:A picture of the energy landscape of deep neural networks
-	// DESCRIPTION:Speaker: Pratik Chaudhari\, UCLA\nHost: Bolei Zhou\, MIT CSAIL
-	//  \nContact: Zhou\, Bolei\, bzhou@csail.mit.edu\nLocation: 32-D507\, Stata C
+	// DESCRIPTION:Speaker: Pratik Chaudhari (UCLA)\n\nLocation: 32-D507\, Stata C
 	//  enter\n\nAbstract:\nStochastic gradient descent (SGD) is the gold standar
-	//  d of optimization in deep learning.
+	//  d of optimization in deep learning.\n\nHost: Bolei Zhou (MIT CSAIL)\nConta
+	//  ct: Zhou\, Bolei\, bzhou@csail.mit.edu
 	// LOCATION:32-D507\, Stata Center
 	// CLASS:PUBLIC
 	// ORGANIZER;CN="Zhou, Bolei":mailto:bzhou@csail.mit.edu

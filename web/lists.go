@@ -48,6 +48,9 @@ type listPage struct {
 	Links []navLink
 	// Description is a series page's description of the series.
 	Description string
+	// NewTalk is a series page's link to a new talk of the series, for
+	// those who may create one.
+	NewTalk string
 }
 
 type navLink struct {
@@ -254,6 +257,9 @@ func (h *Handler) serveSeries(w http.ResponseWriter, r *http.Request) {
 			ZoneNote:    h.zoneNote(now),
 			Truncated:   upcoming.truncated,
 			Empty:       "No upcoming talks in this series.",
+		}
+		if page.CanCreate {
+			page.NewTalk = page.Root + "events/new?series=" + url.QueryEscape(id)
 		}
 		return h.htmlResponse("list", page, cls)
 	})

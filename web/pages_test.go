@@ -230,6 +230,12 @@ func TestHandler_seriesPage(t *testing.T) {
 	assert.Contains(t, text(s.getPage("/series/vision-seminar", "").body), "Computer Vision Seminar", "a renamed series keeps its URL")
 
 	assertStatus(t, http.StatusNotFound, s.getPage("/series/no-such-series", ""), "a series that is not there")
+
+	admin := s.getPage("/series/vision-seminar", "admin")
+	assert.Contains(t, admin.body, `href="../events/new?series=vision-seminar"`, "an admin may add a talk to the series")
+	assert.NotContains(t, r.body, "New talk in this series")
+	form := formOf(t, s.getPage("/events/new?series=vision-seminar", "admin").body)
+	assert.Equal(t, "vision-seminar", form.Get("series"), "the new talk starts in the series")
 }
 
 // A planned slot with no title yet is "to be announced" wherever it shows.
