@@ -167,8 +167,8 @@ func (h *Handler) serveHome(w http.ResponseWriter, r *http.Request) {
 			Truncated: l.truncated,
 			Empty:     "No talks are scheduled yet.",
 			Links: []navLink{
-				{Path: monthPath(this), Label: monthName(this)},
-				{Path: monthPath(this.add(1)), Label: monthName(this.add(1))},
+				{Path: monthPath(this), Label: "This month, " + monthName(this)},
+				{Path: monthPath(this.add(1)), Label: "Next month, " + monthName(this.add(1)) + " →"},
 			},
 		}
 		return h.htmlResponse("list", page, cls)

@@ -188,7 +188,7 @@ func TestHandler_homePage(t *testing.T) {
 	require.True(t, assertStatus(t, http.StatusOK, r, "home"))
 	checkHTML(t, r.body, "en")
 	page := text(r.body)
-	assert.Regexp(t, `Upcoming talks June 2017 July 2017 .*Monday, June 12, 2017 4:00 PM – 5:00 PM A picture.*Monday, July 10, 2017 11:00 AM – 12:00 PM A talk in July`, page)
+	assert.Regexp(t, `Upcoming talks This month, June 2017 Next month, July 2017 → .*Monday, June 12, 2017 4:00 PM – 5:00 PM A picture.*Monday, July 10, 2017 11:00 AM – 12:00 PM A talk in July`, page)
 	assert.NotContains(t, page, "A past talk", "upcoming means from now")
 	assert.Contains(t, r.body, `href="./months/2017-06"`)
 	assert.Contains(t, r.body, `href="./months/2017-07"`)
