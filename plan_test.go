@@ -105,6 +105,15 @@ func TestCalendar_PlanSeries_extendAndShorten(t *testing.T) {
 
 	s, err := cal.GetSeries(ctx, "vision-seminar")
 	require.NoError(t, err)
+	renamed := s.Clone()
+	renamed.Name, renamed.Plan = "Vision Seminar (Fall)", nil
+	renamed, err = cal.UpdateSeries(ctx, renamed)
+	require.NoError(t, err, "an update with no Plan keeps the stored one")
+	assert.Equal(t, s.Plan, renamed.Plan)
+	renamed.Name = "Vision Seminar"
+	s, err = cal.UpdateSeries(ctx, renamed)
+	require.NoError(t, err, "an update with the stored Plan keeps it")
+
 	longer := *s.Plan
 	longer.Rule = "FREQ=WEEKLY;BYDAY=MO;UNTIL=20171226T000000Z"
 	res, err := cal.PlanSeries(ctx, s.ID, longer)

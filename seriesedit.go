@@ -134,7 +134,8 @@ func (c *Calendar) ListSeries(ctx context.Context) ([]*Series, error) {
 // matching ErrConflict and changes nothing. The ID never changes, so
 // renaming a series keeps its URLs and its talks; CreatedAt keeps its
 // stored value. The Plan is PlanSeries' to change, with the slots it
-// plans: a Plan other than the stored one is a problem at "plan". Talks
+// plans: a nil Plan keeps the stored one, and any Plan but the stored one is
+// a problem at "plan". Talks
 // already stored keep their own room, lists and the rest: new defaults
 // apply to talks made afterwards (see UpdateFollowing to change both).
 // It returns the stored series.
@@ -165,9 +166,11 @@ func (c *Calendar) UpdateSeries(ctx context.Context, s *Series) (*Series, error)
 		if cur.Version != s.Version {
 			return fmt.Errorf("%w: it is at version %d, the edit was made on version %d", ErrConflict, cur.Version, s.Version)
 		}
-		if !samePlan(cur.Plan, next.Plan) {
-			v.add(field("plan"), "is changed by PlanSeries, which plans the slots with it")
-			return v.err()
+		if next.Plan != nil {
+			if given := normalizePlan(*next.Plan); !samePlan(cur.Plan, &given) {
+				v.add(field("plan"), "is changed by PlanSeries, which plans the slots with it")
+				return v.err()
+			}
 		}
 		next.Plan = cur.Plan
 		next.CreatedAt = cur.CreatedAt
