@@ -130,8 +130,16 @@ func (c *Calendar) planIn(ctx context.Context, tx Tx, st SeriesTx, id string, pl
 		return nil, err
 	}
 	loc, err := loadZone(s.Defaults.TimeZone)
-	if err != nil {
-		return nil, fmt.Errorf("%w: the series' zone: %w", ErrInvalid, err)
+	if err != nil || s.Defaults.Duration <= 0 {
+		// A series made by a store's migration has empty defaults.
+		v := &validator{}
+		if err != nil {
+			v.add(field("defaults.timeZone"), "%v; the series needs a zone to plan slots in: set it with UpdateSeries", err)
+		}
+		if s.Defaults.Duration <= 0 {
+			v.add(field("defaults.duration"), "is %s; the series needs a talk length to plan slots: set it with UpdateSeries", s.Defaults.Duration)
+		}
+		return nil, v.err()
 	}
 	starts, err := expandPlan(plan, loc)
 	if err != nil {

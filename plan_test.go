@@ -228,6 +228,30 @@ func TestCalendar_PlanSeries_invalid(t *testing.T) {
 	assert.Nil(t, s.Plan)
 }
 
+func TestCalendar_PlanSeries_emptyDefaults(t *testing.T) {
+	ctx := t.Context()
+	store := memstore.New()
+	// A series as a store's migration makes it from a free-text series:
+	// a name and nothing else.
+	err := store.Atomic(ctx, func(tx seminar.Tx) error {
+		return tx.(seminar.SeriesTx).CreateSeries(ctx, &seminar.Series{ID: "theory", Name: "Theory", Version: 1})
+	})
+	require.NoError(t, err)
+	cal, err := seminar.New(store, &seminar.Options{TimeZone: "America/New_York"})
+	require.NoError(t, err)
+	_, err = cal.PlanSeries(ctx, "theory", fallTerm(t))
+	assert.ElementsMatch(t, []string{"defaults.timeZone", "defaults.duration"}, validationPaths(t, err))
+
+	s, err := cal.GetSeries(ctx, "theory")
+	require.NoError(t, err)
+	s, err = cal.UpdateSeries(ctx, s)
+	require.NoError(t, err, "UpdateSeries fills the Calendar's zone and the default length")
+	assert.Equal(t, "America/New_York", s.Defaults.TimeZone)
+	res, err := cal.PlanSeries(ctx, "theory", fallTerm(t))
+	require.NoError(t, err)
+	assert.Len(t, res.Slots, 13)
+}
+
 func TestCalendar_PlanSeries_ruleEdges(t *testing.T) {
 	ctx := t.Context()
 	cal, _ := newCalendar(t)
