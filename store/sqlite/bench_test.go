@@ -379,5 +379,6 @@ func newBenchCalendar(b *testing.B, s seminar.Store) *seminar.Calendar {
 	if err != nil {
 		b.Fatal(err)
 	}
+	createSampleSeries(b, cal)
 	return cal
 }

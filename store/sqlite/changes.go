@@ -59,8 +59,8 @@ func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.
 }
 
 // ChangeToken returns the last mark taken, in decimal: every committed
-// Create, Update or Delete, in any process, raises it, and reads and
-// refused writes leave it. It reads one row and the last entry of an
+// Create, Update or Delete, and every write of a series, in any process,
+// raises it, and reads and refused writes leave it. It reads one row and the last entry of an
 // index.
 func (s *Store) ChangeToken(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {

@@ -90,16 +90,18 @@ func (m migrationTx) Exec(ctx context.Context, query string, args ...any) error 
 	return err
 }
 
-func (m migrationTx) Query(ctx context.Context, query string, row func(scan func(dest ...any) error) error, args ...any) error {
+func (m migrationTx) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
 	rows, err := m.tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return migrationRows{rows}, nil
 }
+
+// migrationRows are the rows of a query of a migration, closed as sqlstore
+// closes them.
+type migrationRows struct{ *sql.Rows }
+
+// Close closes the rows. Its error is dropped: an error reading them is
+// Err's, which the migration checks.
+func (r migrationRows) Close() { _ = r.Rows.Close() }

@@ -94,21 +94,6 @@ func TestOpen_MigratesAnOlderDatabase(t *testing.T) {
 	assert.Len(t, claimed, 1, "a migrated database must claim deliveries of its events")
 }
 
-// migrationsBefore returns the embedded migrations of the versions below
-// version.
-func migrationsBefore(t *testing.T, version int) fstest.MapFS {
-	t.Helper()
-	entries, err := fs.ReadDir(sqlite.Migrations(), ".")
-	require.NoError(t, err)
-	older := fstest.MapFS{}
-	for _, entry := range entries[:version-1] {
-		text, err := fs.ReadFile(sqlite.Migrations(), entry.Name())
-		require.NoError(t, err)
-		older[entry.Name()] = &fstest.MapFile{Data: text}
-	}
-	return older
-}
-
 // TestOpen_MigratesSeries: the events of a database of the schema before
 // series (version 4), whose Series were free text, keep every field and
 // hold the ID of a series of that name.
@@ -116,7 +101,7 @@ func TestOpen_MigratesSeries(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "v4.db")
 	db := rawDB(t, path)
-	require.NoError(t, sqlite.Migrate(ctx, db, migrationsBefore(t, 5)))
+	require.NoError(t, sqlite.Migrate(ctx, db, sqlstoretest.MigrationsBefore(t, sqlite.Migrations(), 5)))
 	require.Equal(t, 4, userVersion(t, db))
 	before := sampleEvents(0, sqlstoretest.FreeTextEvents, time.Hour)
 	sqlstoretest.WithFreeTextSeries(t, before)

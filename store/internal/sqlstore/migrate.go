@@ -55,9 +55,18 @@ type MigrationTx interface {
 	// parameters are $1, $2, ... (PostgreSQL's placeholders, which
 	// modernc.org/sqlite takes too).
 	Exec(ctx context.Context, sql string, args ...any) error
-	// Query runs a query and calls row for each row of its result, with
-	// the function that scans the row.
-	Query(ctx context.Context, sql string, row func(scan func(dest ...any) error) error, args ...any) error
+	// Query runs a query, with parameters as Exec's.
+	Query(ctx context.Context, sql string, args ...any) (Rows, error)
+}
+
+// Rows is the result of a query, as both drivers give it: Next moves to
+// the next row, or returns false at the end or on an error, which Err then
+// returns; Close frees the rows.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
 }
 
 // stepLine is a line of a migration that runs a Step.

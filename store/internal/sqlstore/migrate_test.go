@@ -100,8 +100,8 @@ func (tx *recordingTx) Exec(_ context.Context, sql string, _ ...any) error {
 	return nil
 }
 
-func (tx *recordingTx) Query(context.Context, string, func(func(...any) error) error, ...any) error {
-	return nil
+func (tx *recordingTx) Query(context.Context, string, ...any) (sqlstore.Rows, error) {
+	return nil, errors.New("no rows here")
 }
 
 func TestMigration_Run_RunsStepsWhereNamed(t *testing.T) {

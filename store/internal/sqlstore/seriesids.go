@@ -56,15 +56,7 @@ func SeriesSlugs() Step {
 }
 
 func writeSeriesSlugs(ctx context.Context, tx MigrationTx) error {
-	var names []string
-	err := tx.Query(ctx, "SELECT DISTINCT series FROM events WHERE series <> ''", func(scan func(...any) error) error {
-		var name string
-		if err := scan(&name); err != nil {
-			return err
-		}
-		names = append(names, name)
-		return nil
-	})
+	names, err := distinctSeries(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -74,4 +66,22 @@ func writeSeriesSlugs(ctx context.Context, tx MigrationTx) error {
 		}
 	}
 	return nil
+}
+
+// distinctSeries returns the distinct non-empty values of events.series.
+func distinctSeries(ctx context.Context, tx MigrationTx) ([]string, error) {
+	rows, err := tx.Query(ctx, "SELECT DISTINCT series FROM events WHERE series <> ''")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		names = append(names, name)
+	}
+	return names, rows.Err()
 }
