@@ -94,6 +94,7 @@ func benchCalendar(b *testing.B, s seminar.Store) *seminar.Calendar {
 	if err != nil {
 		b.Fatal(err)
 	}
+	createSampleSeries(b, cal)
 	return cal
 }
 

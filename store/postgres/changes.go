@@ -74,8 +74,8 @@ func readChanged(results pgx.BatchResults, limit int) ([]*seminar.Event, int64, 
 }
 
 // ChangeToken returns the last mark taken, which every committed Create,
-// Update and Delete raises, through any Store on the schema: see Changed.
-// It reads one row.
+// Update and Delete raises, and every write of a series, through any Store
+// on the schema: see Changed. It reads one row.
 func (s *Store) ChangeToken(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("postgres: change token: %w", err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/seminarkit/seminar"
 	"github.com/seminarkit/seminar/store/internal/sqlstore"
@@ -13,7 +14,7 @@ import (
 // columns are the columns of the events table in the order that eventArgs
 // writes them and scanEvent reads them.
 var columns = []string{
-	"id", "uid", "title", "type", "series", "speakers",
+	"id", "uid", "title", "type", "series", "slot_at", "speakers",
 	"host_name", "host_affiliation", "host_email", "host_url", "host_photo_url", "host_bio",
 	"contact_name", "contact_affiliation", "contact_email", "contact_url", "contact_photo_url", "contact_bio",
 	"start_at", "end_at", "time_zone",
@@ -33,7 +34,7 @@ func eventArgs(args []any, e *seminar.Event) []any {
 		}
 	}
 	return append(args,
-		e.ID, e.UID, e.Title, e.Type, e.Series, sqlstore.EncodePeople(e.Speakers),
+		e.ID, e.UID, e.Title, e.Type, e.Series, nullTime(e.Slot), sqlstore.EncodePeople(e.Speakers),
 		e.Host.Name, e.Host.Affiliation, e.Host.Email, e.Host.URL, e.Host.PhotoURL, e.Host.Bio,
 		e.Contact.Name, e.Contact.Affiliation, e.Contact.Email, e.Contact.URL, e.Contact.PhotoURL, e.Contact.Bio,
 		e.Start, e.End, e.TimeZone,
@@ -48,6 +49,7 @@ func eventArgs(args []any, e *seminar.Event) []any {
 // One eventRow is reused for every row of a listing.
 type eventRow struct {
 	e               seminar.Event
+	slot            pgtype.Timestamptz
 	speakers, links []byte
 	schedule        []int64
 	status          string
@@ -61,7 +63,7 @@ func newEventRow() *eventRow {
 	r := &eventRow{}
 	e := &r.e
 	r.dest = []any{
-		&e.ID, &e.UID, &e.Title, &e.Type, &e.Series, &r.speakers,
+		&e.ID, &e.UID, &e.Title, &e.Type, &e.Series, &r.slot, &r.speakers,
 		&e.Host.Name, &e.Host.Affiliation, &e.Host.Email, &e.Host.URL, &e.Host.PhotoURL, &e.Host.Bio,
 		&e.Contact.Name, &e.Contact.Affiliation, &e.Contact.Email, &e.Contact.URL, &e.Contact.PhotoURL, &e.Contact.Bio,
 		&e.Start, &e.End, &e.TimeZone,
@@ -84,6 +86,7 @@ func (r *eventRow) scan(rows pgx.Rows) (*seminar.Event, error) {
 	e.Sequence = int(r.sequence)
 	e.Start, e.End = e.Start.UTC(), e.End.UTC()
 	e.CreatedAt, e.UpdatedAt = e.CreatedAt.UTC(), e.UpdatedAt.UTC()
+	e.Slot = fromNullTime(r.slot)
 	if r.schedule != nil {
 		e.Reminders.Schedule = make([]time.Duration, len(r.schedule))
 		for i, ns := range r.schedule {

@@ -56,6 +56,7 @@ func TestCalendar_BulkPaths(t *testing.T) {
 	s := newStore(t, newPool(t))
 	cal, err := seminar.New(s, nil)
 	require.NoError(t, err)
+	createSampleSeries(t, cal)
 
 	created, err := cal.CreateMany(t.Context(), sampleEvents(0, 500, time.Hour))
 	require.NoError(t, err)

@@ -20,7 +20,7 @@ func dbError(ctx context.Context, err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == uniqueViolation {
 		switch pe.ConstraintName {
-		case "events_pkey":
+		case "events_pkey", "series_pkey":
 			return fmt.Errorf("%w: the id is taken (%w)", seminar.ErrExists, err)
 		case "events_uid_key":
 			return fmt.Errorf("%w: the uid is taken (%w)", seminar.ErrExists, err)

@@ -137,19 +137,25 @@ func (d db) update(ctx context.Context, e *seminar.Event, prevVersion int64) err
 	if tag.RowsAffected() == 1 {
 		return nil
 	}
-	// Nothing changed, so the reason can be read in a statement of its
-	// own: if the event is deleted or updated in between, the answer is
-	// still one that was true while this call ran.
+	return fmt.Errorf("postgres: update event %q: %w", e.ID, d.refused(ctx, d.sql.version, e.ID, prevVersion))
+}
+
+// refused returns why an update at prevVersion of the row id changed
+// nothing, reading its version with the query version: an error matching
+// seminar.ErrNotFound or seminar.ErrConflict. Nothing changed, so the
+// reason can be read in a statement of its own: if the row is deleted or
+// updated in between, the answer is still one that was true while the
+// update ran.
+func (d db) refused(ctx context.Context, version, id string, prevVersion int64) error {
 	var stored int64
-	err = d.q.QueryRow(ctx, d.sql.version, e.ID).Scan(&stored)
+	err := d.q.QueryRow(ctx, version, id).Scan(&stored)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return fmt.Errorf("postgres: update event %q: %w", e.ID, seminar.ErrNotFound)
+		return seminar.ErrNotFound
 	case err != nil:
-		return fmt.Errorf("postgres: update event %q: %w", e.ID, dbError(ctx, err))
+		return dbError(ctx, err)
 	}
-	return fmt.Errorf("postgres: update event %q: %w: it is at version %d, not %d",
-		e.ID, seminar.ErrConflict, stored, prevVersion)
+	return fmt.Errorf("%w: it is at version %d, not %d", seminar.ErrConflict, stored, prevVersion)
 }
 
 // Delete removes the event with the given ID, raising the marks, or returns

@@ -43,7 +43,7 @@ func migrateLockKey(schema string) int64 {
 // several processes starting at once, one migrates while the others wait,
 // and they then find the schema up to date.
 func migrate(ctx context.Context, pool *pgxpool.Pool, schema string, fsys fs.FS, log *slog.Logger) error {
-	ms, err := sqlstore.LoadMigrations(fsys)
+	ms, err := sqlstore.LoadMigrations(fsys, sqlstore.SeriesSlugs())
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (m migrationTx) Version(ctx context.Context) (int, error) {
 }
 
 func (m migrationTx) Apply(ctx context.Context, mig sqlstore.Migration, _ int) error {
-	if _, err := m.tx.Exec(ctx, mig.SQL); err != nil {
+	if err := mig.Run(ctx, migrationSQL{m.tx}); err != nil {
 		return fmt.Errorf("migration %s: %w", mig.Name, err)
 	}
 	if _, err := m.tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", mig.Version, mig.Name); err != nil {
@@ -92,4 +92,16 @@ func (m migrationTx) Apply(ctx context.Context, mig sqlstore.Migration, _ int) e
 	m.log.LogAttrs(ctx, slog.LevelInfo, "schema migrated", slog.String("schema", m.schema),
 		slog.Int("version", mig.Version), slog.String("migration", mig.Name))
 	return nil
+}
+
+// migrationSQL runs a migration's SQL and Go steps in its transaction.
+type migrationSQL struct{ tx pgx.Tx }
+
+func (m migrationSQL) Exec(ctx context.Context, sql string, args ...any) error {
+	_, err := m.tx.Exec(ctx, sql, args...)
+	return err
+}
+
+func (m migrationSQL) Query(ctx context.Context, sql string, args ...any) (sqlstore.Rows, error) {
+	return m.tx.Query(ctx, sql, args...)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore/sqlstoretest"
 	"github.com/seminarkit/seminar/store/postgres"
 )
 
@@ -74,7 +75,7 @@ func TestNew_MigratesAnOlderSchema(t *testing.T) {
 	start := time.Date(2017, time.June, 1, 16, 0, 0, 0, time.UTC)
 	created := time.Unix(1496000000, 0)
 	want := &seminar.Event{
-		ID: "old", UID: "old@example.org", Title: "Written by version 1", Type: "Seminar", Series: "Theory",
+		ID: "old", UID: "old@example.org", Title: "Written by version 1", Type: "Seminar", Series: "theory",
 		Speakers: []seminar.Person{{Name: "Ada"}}, Start: start, End: start.Add(time.Hour), TimeZone: "America/New_York",
 		Location: seminar.Location{Room: "32-D507"}, Public: true, Abstract: "Abstract",
 		ResearchAreas: []string{"Algorithms"}, ImpactAreas: []string{},
@@ -83,7 +84,10 @@ func TestNew_MigratesAnOlderSchema(t *testing.T) {
 	}
 	got, err := s.Get(t.Context(), "old")
 	require.NoError(t, err, "an event written by version 1 must still be read")
-	assertSameEvent(t, want, got, "an event written by version 1 must read as it was written")
+	assertSameEvent(t, want, got, "an event written by version 1 must read as it was written, in the series made of its own")
+	series, err := s.GetSeries(t.Context(), "theory")
+	require.NoError(t, err, "migration 4 must have made a series of the event's free-text series")
+	assert.Equal(t, "Theory", series.Name)
 	require.NoError(t, addDeliveries(t.Context(), s, &seminar.Delivery{
 		ID: "old.manual.s0", EventID: "old", Kind: seminar.KindManual, DueAt: start, State: seminar.StatePending,
 	}), "migration 2 must have made the outbox")
@@ -104,6 +108,9 @@ func TestNew_MigratesToMarks(t *testing.T) {
 	require.NoError(t, postgres.Migrate(t.Context(), pool, schema, older))
 	require.Equal(t, []int{1, 2}, appliedVersions(t, schema))
 	events := sampleEvents(0, 3, time.Hour) // UpdatedAt rises with the number
+	for _, e := range events {
+		e.Series = "" // so that migration 4 makes no series, which would take a mark
+	}
 	insert := "INSERT INTO " + pgx.Identifier{schema, "events"}.Sanitize() + " (" + rawColumns + ") VALUES (" +
 		rawPlaceholders(len(strings.Split(rawColumns, ","))) + ")"
 	for _, i := range []int{2, 0, 1} {
@@ -130,6 +137,32 @@ func TestNew_MigratesToMarks(t *testing.T) {
 	newToken, err := s.ChangeToken(t.Context())
 	require.NoError(t, err)
 	assert.NotEqual(t, token, newToken, "ChangeToken must change with the first write after the migration")
+}
+
+// TestNew_MigratesSeries: the events of a schema before series (version
+// 3), whose Series were free text, keep every field and hold the ID of a
+// series of that name.
+func TestNew_MigratesSeries(t *testing.T) {
+	ctx := t.Context()
+	pool := newPool(t)
+	schema := newSchema(t)
+	require.NoError(t, postgres.Migrate(ctx, pool, schema, sqlstoretest.MigrationsBefore(t, postgres.Migrations(), 4)))
+	require.Equal(t, []int{1, 2, 3}, appliedVersions(t, schema))
+	before := sampleEvents(0, sqlstoretest.FreeTextEvents, time.Hour)
+	sqlstoretest.WithFreeTextSeries(t, before)
+	insert := "INSERT INTO " + pgx.Identifier{schema, "events"}.Sanitize() + " (" + rawColumns + ") VALUES (" +
+		rawPlaceholders(len(strings.Split(rawColumns, ","))) + ")"
+	for _, e := range before {
+		_, err := pool.Exec(ctx, insert, rawRow(e)...)
+		require.NoError(t, err)
+	}
+
+	s, err := postgres.New(ctx, pool, &postgres.Options{Schema: schema})
+	require.NoError(t, err, "New must migrate a schema at version 3")
+	sqlstoretest.CheckSeriesMigrated(t, s, before)
+	token, err := s.ChangeToken(ctx)
+	require.NoError(t, err)
+	assert.NotEqual(t, "0", token, "making series must change the token, as any write of them does")
 }
 
 func TestNew_RefusesANewerSchema(t *testing.T) {

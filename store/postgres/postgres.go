@@ -30,8 +30,19 @@
 //
 // Instants are timestamptz, which PostgreSQL keeps as microseconds in UTC:
 // nothing depends on the TimeZone of the server or of a session, and times
-// come back to the microsecond. IDs, UIDs and series use the "C" collation,
-// so they compare and order byte by byte, as Go strings do.
+// come back to the microsecond; Event.Slot is the column slot_at, NULL for
+// the zero time. IDs, UIDs and series use the "C" collation, so they
+// compare and order byte by byte, as Go strings do.
+//
+// Migrating a schema made before series makes a series of each distinct
+// non-empty Series its events held as free text, named by it, and gives
+// those events the series' ID: the seminar.Slug of the name. Of names that
+// slug alike, one that is its own slug keeps it and the others, in byte
+// order, take the first free of slug-2, slug-3, ... ("vision" stays
+// "vision", "VISION" becomes "vision-2" and "Vision" "vision-3"); a name
+// with no letter or digit slugs to "series". The series is created, and
+// last updated, when its first talk was created. store/sqlite migrates
+// alike.
 //
 // # Several instances
 //
@@ -50,11 +61,15 @@
 //   - Atomic runs its function in one PostgreSQL transaction. Tx.Get reads
 //     with SELECT ... FOR UPDATE, so that what the Calendar decides from an
 //     event still holds when it commits: a second transaction reading the
-//     same event waits for the first, then reads what it wrote.
+//     same event waits for the first, then reads what it wrote. Tx.GetSeries
+//     does the same for a series. See Store.Atomic for the order in which a
+//     transaction must take its locks.
 //   - Every write of events takes marks from a one-row table, holding its
 //     lock until it commits, so marks commit in order: Changed can be
 //     followed from any mark without missing a write, and ChangeToken is
-//     the last mark taken, whichever process took it.
+//     the last mark taken, whichever process took it. A write of a series
+//     takes a mark too, since the pages and feeds of its talks show its
+//     name: ChangeToken moves, and Changed returns no event for it.
 //
 // A claim lives in the database, not in the connection that made it, so it
 // survives the loss of the dispatcher's connection. If a claim committed but

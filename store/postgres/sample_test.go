@@ -9,10 +9,15 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/store/internal/sqlstore/sqlstoretest"
 )
 
 // base is the start of the first sample event.
 var base = time.Date(2017, time.June, 1, 16, 0, 0, 0, time.UTC)
+
+// sampleSeries are the IDs of the series of the sample events, made by
+// Calendar.CreateSeries from the names "Theory", "Systems" and "AI".
+var sampleSeries = []string{"theory", "systems", "ai"}
 
 // sampleEvent returns event number i of a calendar with a talk every
 // spacing from base, with every field set, as the Calendar would store it.
@@ -25,7 +30,7 @@ func sampleEvent(i int, spacing time.Duration) *seminar.Event {
 		UID:    id + "@csail.mit.edu",
 		Title:  fmt.Sprintf("Talk %d: Über die Zählbarkeit — 可数性について", i),
 		Type:   "Seminar",
-		Series: []string{"Theory", "Systems", "AI"}[i%3],
+		Series: sampleSeries[i%len(sampleSeries)],
 		Speakers: []seminar.Person{
 			{Name: "Zoë Ångström", Affiliation: "ETH Zürich", Email: "zoe@example.org",
 				URL: "https://example.org/zoe", PhotoURL: "https://example.org/zoe.jpg", Bio: "Works on \"graphs\".\nAnd more."},
@@ -55,6 +60,13 @@ func sampleEvent(i int, spacing time.Duration) *seminar.Event {
 		CreatedAt: created,
 		UpdatedAt: created.Add(time.Duration(i) * time.Microsecond),
 	}
+}
+
+// createSampleSeries stores the series of the sample events through cal,
+// but those it holds already, for a Calendar to write the sample events.
+func createSampleSeries(tb testing.TB, cal *seminar.Calendar) {
+	tb.Helper()
+	sqlstoretest.CreateSeries(tb, cal, "Theory", "Systems", "AI")
 }
 
 // sampleEvents returns events first to first+n-1.

@@ -20,6 +20,11 @@ type statements struct {
 	takeMarks, lockMarks, lastMark, changed string
 
 	addDelivery, getDelivery, deliveries, claim, finish, deliveryState, drop string
+
+	// schema keys the advisory locks of series IDs: see seriesLockKey.
+	schema string
+
+	getSeries, getSeriesForUpdate, listSeries, lockSeriesID, insertSeries, updateSeries, seriesVersion, removeSeries string
 }
 
 func newStatements(schema string) *statements {
@@ -30,6 +35,7 @@ func newStatements(schema string) *statements {
 	// nextMark takes the next mark in a statement that writes one event.
 	nextMark := "WITH next AS (UPDATE " + marks + " SET last = last + 1 WHERE id = 1 RETURNING last)\n"
 	st := &statements{
+		schema:       schema,
 		events:       pgx.Identifier{schema, "events"},
 		copyColumns:  append(columns[:len(columns):len(columns)], "mark"),
 		get:          selectEvents + " WHERE id = $1",
@@ -64,6 +70,7 @@ func newStatements(schema string) *statements {
 	for sh := range sqlstore.ListShapes {
 		st.lists[sh] = listSQL(sqlstore.ListShape(sh), selectEvents)
 	}
+	st.seriesStatements(schema)
 	return st
 }
 

@@ -58,12 +58,22 @@ func (d db) atomically(ctx context.Context, fn func(q querier) error) error {
 // what fn does (the Calendar's writes carry versions, so a repeated Update
 // fails with seminar.ErrConflict rather than writing twice).
 //
-// Writing an event takes the marks (see Changed) until the transaction
-// ends, so transactions that write events commit one at a time from their
-// first write on. Keep fn short, and lock events with Tx.Get before the
-// first write: a transaction that writes an event and then waits for an
-// event another writing transaction holds deadlocks with it, and PostgreSQL
-// ends one of them with an error.
+// Writing an event or a series takes the marks (see Changed) until the
+// transaction ends, so transactions that write commit one at a time from
+// their first write on. Keep fn short, and take the locks in one order:
+//
+//  1. the series, with Tx.GetSeries (a series not found holds its ID);
+//  2. then the events, with Tx.Get;
+//  3. then write: Create, Update, Delete, CreateSeries, UpdateSeries,
+//     DeleteSeries. A Tx.Get that finds no event holds the marks too, as
+//     a write does.
+//
+// Transactions that keep this order never wait for each other in a cycle.
+// One that writes, or misses in Tx.Get, and then waits for an event or a
+// series that another transaction holds while it waits for the marks,
+// deadlocks with it, and PostgreSQL ends one of them with an error (SQLSTATE
+// 40P01); so does one that locks an event and then a series another holds
+// while it waits for that event.
 func (s *Store) Atomic(ctx context.Context, fn func(tx seminar.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: begin transaction: %w", err)
