@@ -74,7 +74,10 @@ func (w *benchWriter) serve(b *testing.B, h http.Handler, r *http.Request, want 
 	}
 }
 
-func benchPage(b *testing.B, talks int, path func(seed *seminar.Event) string) {
+// benchPage measures the page at path. reads are the Calendar reads a
+// page makes after a write: "storeReads" measures them alone, after the same
+// write, to tell the Store's share of "afterWrite" from the Handler's.
+func benchPage(b *testing.B, talks int, path func(seed *seminar.Event) string, reads func(ctx context.Context, cal *seminar.Calendar, seed *seminar.Event) error) {
 	b.Run("cached", func(b *testing.B) {
 		_, h, seed := benchSite(b, talks, 0)
 		r := httptest.NewRequest(http.MethodGet, path(seed), nil)
@@ -123,17 +126,53 @@ func benchPage(b *testing.B, talks int, path func(seed *seminar.Event) string) {
 		}
 		b.ReportMetric(float64(w.n), "bytes-sent")
 	})
+	b.Run("storeReads", func(b *testing.B) {
+		cal, _, seed := benchSite(b, talks, -1)
+		ctx := context.Background()
+		for b.Loop() {
+			b.StopTimer()
+			e, err := cal.Get(ctx, seed.ID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			e.Abstract += "."
+			if _, err := cal.Update(ctx, e); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := cal.ChangeToken(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := cal.ListSeries(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if err := reads(ctx, cal, seed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkHandler_eventPage serves the seed talk's page, with the 19
 // other talks of its month listed.
 func BenchmarkHandler_eventPage(b *testing.B) {
-	benchPage(b, 20, func(seed *seminar.Event) string { return "/events/" + seed.ID })
+	benchPage(b, 20, func(seed *seminar.Event) string { return "/events/" + seed.ID },
+		func(ctx context.Context, cal *seminar.Calendar, seed *seminar.Event) error {
+			if _, err := cal.Get(ctx, seed.ID); err != nil {
+				return err
+			}
+			_, err := cal.Month(ctx, 2017, time.June, seminar.Filter{IncludeCancelled: true})
+			return err
+		})
 }
 
 // BenchmarkHandler_monthPage serves a month of 500 talks.
 func BenchmarkHandler_monthPage(b *testing.B) {
-	benchPage(b, 500, func(*seminar.Event) string { return "/months/2017-06" })
+	benchPage(b, 500, func(*seminar.Event) string { return "/months/2017-06" },
+		func(ctx context.Context, cal *seminar.Calendar, _ *seminar.Event) error {
+			_, err := cal.Month(ctx, 2017, time.June, seminar.Filter{IncludeCancelled: true})
+			return err
+		})
 }
 
 // BenchmarkHandler_changeToken is the cost the poll interval saves: a

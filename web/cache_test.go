@@ -186,3 +186,14 @@ func TestHandler_upcomingFollowsTheClock(t *testing.T) {
 	now = time.Date(2017, time.June, 13, 0, 0, 0, 0, time.UTC)
 	assert.NotContains(t, text(s.getPage("/", "").body), "A picture of the energy", "an ended talk leaves the upcoming ones")
 }
+
+// The menu links to this month: at the turn of the month every page, cached
+// or not, links to the new one.
+func TestHandler_menuFollowsTheMonth(t *testing.T) {
+	now := siteNow
+	s := newSite(t, &siteOptions{now: func() time.Time { return now }})
+	seed := s.create(seedTalk(t))
+	assert.Contains(t, s.getPage("/events/"+seed.ID, "").body, `href="../months/2017-06"`)
+	now = time.Date(2017, time.July, 1, 4, 30, 0, 0, time.UTC) // 12:30 AM Eastern
+	assert.Contains(t, s.getPage("/events/"+seed.ID, "").body, `href="../months/2017-07">Months`)
+}

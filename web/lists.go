@@ -267,12 +267,19 @@ func (h *Handler) serveSeries(w http.ResponseWriter, r *http.Request) {
 
 // servePage answers with the page cached under key, building it if it is
 // missing or stale: built before generation gen, or (for a page that
-// depends on the clock) past until.
+// depends on the clock) past until. Every page is stale at the end of the
+// month, when the menu's link to this month moves.
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, key string, gen uint64, until time.Time, build func() (*response, error)) {
-	val, err := h.cache.get(r.Context(), "p:"+key, gen, h.now(), func(context.Context) (built, error) {
+	now := h.now()
+	val, err := h.cache.get(r.Context(), "p:"+key, gen, now, func(context.Context) (built, error) {
 		resp, err := build()
 		if err != nil {
 			return built{}, err
+		}
+		this := monthOf(now.In(h.loc))
+		_, monthEnd := h.cal.MonthRange(this.year, this.month)
+		if until.IsZero() || monthEnd.Before(until) {
+			until = monthEnd
 		}
 		return built{val: resp, size: resp.size(), until: until}, nil
 	})
