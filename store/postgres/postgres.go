@@ -40,8 +40,9 @@
 // slug alike, one that is its own slug keeps it and the others, in byte
 // order, take the first free of slug-2, slug-3, ... ("vision" stays
 // "vision", "VISION" becomes "vision-2" and "Vision" "vision-3"); a name
-// with no letter or digit slugs to "series". The series is created, and
-// last updated, when its first talk was created. store/sqlite migrates
+// with no letter or digit slugs to "series"; a slug longer than
+// seminar.MaxSeriesIDLen is cut. The series is created, and last updated,
+// when its first talk was created; its defaults are empty. store/sqlite migrates
 // alike.
 //
 // # Several instances

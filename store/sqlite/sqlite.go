@@ -89,8 +89,9 @@
 // slug alike, one that is its own slug keeps it and the others, in byte
 // order, take the first free of slug-2, slug-3, ... ("vision" stays
 // "vision", "VISION" becomes "vision-2" and "Vision" "vision-3"); a name
-// with no letter or digit slugs to "series". The series is created, and
-// last updated, when its first talk was created.
+// with no letter or digit slugs to "series"; a slug longer than
+// seminar.MaxSeriesIDLen is cut. The series is created, and last updated,
+// when its first talk was created; its defaults are empty.
 //
 // Deliveries are rows of the table deliveries, encoded as events are, with
 // no foreign key to events: the cancellation notice of a deleted event

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/seminarkit/seminar"
 )
@@ -19,13 +20,15 @@ import (
 //     events that hold it keep their Series as it was;
 //   - the other names, in byte order, each take the first of slug,
 //     slug-2, slug-3, ... that no name took before;
-//   - a name that slugs to "" ("???") counts as slugging to "series".
+//   - a name that slugs to "" ("???") counts as slugging to "series";
+//   - an ID is at most seminar.MaxSeriesIDLen bytes long, as the Calendar
+//     asks: a longer slug is cut (and its suffix kept).
 func SeriesIDs(names []string) map[string]string {
 	ids := make(map[string]string, len(names))
 	taken := make(map[string]bool, len(names))
 	var rest []string
 	for _, name := range names {
-		if seminar.Slug(name) == name {
+		if seminar.Slug(name) == name && len(name) <= seminar.MaxSeriesIDLen {
 			ids[name], taken[name] = name, true
 		} else {
 			rest = append(rest, name)
@@ -37,13 +40,27 @@ func SeriesIDs(names []string) map[string]string {
 		if base == "" {
 			base = "series"
 		}
-		id := base
+		id := seriesID(base, 1)
 		for n := 2; taken[id]; n++ {
-			id = base + "-" + strconv.Itoa(n)
+			id = seriesID(base, n)
 		}
 		ids[name], taken[id] = id, true
 	}
 	return ids
+}
+
+// seriesID returns the n-th candidate ID of a series whose slug is base:
+// base, then base-2, base-3, ..., base cut to keep the ID within
+// seminar.MaxSeriesIDLen bytes (a slug is ASCII).
+func seriesID(base string, n int) string {
+	suffix := ""
+	if n > 1 {
+		suffix = "-" + strconv.Itoa(n)
+	}
+	if len(base)+len(suffix) > seminar.MaxSeriesIDLen {
+		base = strings.TrimRight(base[:seminar.MaxSeriesIDLen-len(suffix)], "-")
+	}
+	return base + suffix
 }
 
 // SeriesSlugs returns the Go step "series_slugs" of the migration that

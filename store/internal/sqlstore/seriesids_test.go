@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,6 +22,13 @@ func TestSeriesIDs(t *testing.T) {
 		{"a base taken by a name that is one", map[string]string{"Vision 2": "vision-2-2", "vision-2": "vision-2"}},
 		{"no letter or digit", map[string]string{"???": "series-2", "!!!": "series", "Series": "series-3"}},
 		{"series is a slug", map[string]string{"???": "series-2", "series": "series"}},
+		{"long names", map[string]string{
+			strings.Repeat("A", 130):             strings.Repeat("a", 100),
+			strings.Repeat("a", 120):             strings.Repeat("a", 98) + "-2", // too long to keep itself
+			strings.Repeat("ab ", 60):            strings.Repeat("ab-", 33) + "a",
+			"Long " + strings.Repeat("ab ", 60):  "long-" + strings.Repeat("ab-", 31) + "ab",
+			"Long, " + strings.Repeat("ab ", 60): "long-" + strings.Repeat("ab-", 30) + "ab-2", // cut at a dash
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var names []string
