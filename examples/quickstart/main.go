@@ -68,6 +68,11 @@ func run(ctx context.Context, out io.Writer, dbPath string) error {
 		return err
 	}
 
+	for _, s := range series() {
+		if _, err := cal.CreateSeries(ctx, s); err != nil && !errors.Is(err, seminar.ErrExists) {
+			return err
+		}
+	}
 	talks, err := juneTalks()
 	if err != nil {
 		return err

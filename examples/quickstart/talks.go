@@ -6,6 +6,17 @@ import (
 	"github.com/seminarkit/seminar"
 )
 
+// series are the talk series the June talks belong to. Their IDs are the
+// slugs of their names, which the talks name in Series.
+func series() []*seminar.Series {
+	const zone = "America/New_York"
+	return []*seminar.Series{
+		{Name: "Vision Seminar", Description: "Talks on computer vision.", Defaults: seminar.SeriesDefaults{TimeZone: zone, Duration: time.Hour}},
+		{Name: "Theory Colloquium", Description: "Talks on the theory of computation.", Defaults: seminar.SeriesDefaults{TimeZone: zone, Duration: 90 * time.Minute}},
+		{Name: "HCI Seminar", Description: "Talks on human-computer interaction.", Defaults: seminar.SeriesDefaults{TimeZone: zone, Duration: time.Hour}},
+	}
+}
+
 // juneTalks returns the talks of June 2017. Each has a fixed UID, so a second
 // run finds them stored (seminar.ErrExists) instead of adding copies.
 func juneTalks() ([]*seminar.Event, error) {
@@ -55,11 +66,11 @@ func juneTalks() ([]*seminar.Event, error) {
 		minutes                                int
 		series                                 string
 	}{
-		{"2017-06-05-vision@csail.mit.edu", "Learning to see by moving", "Ana Ferreira", "Example University", "32-G449", 5, 11, 0, 60, "Vision Seminar"},
-		{"2017-06-08-theory@csail.mit.edu", "Sparse recovery in sublinear time", "Wei Zhang", "Example Institute of Technology", "32-G575", 8, 14, 30, 90, "Theory Colloquium"},
-		{"2017-06-16-vision@csail.mit.edu", "Scene understanding from a single image", "Léa Martin", "Université Exemple", "32-D463", 16, 13, 0, 60, "Vision Seminar"},
+		{"2017-06-05-vision@csail.mit.edu", "Learning to see by moving", "Ana Ferreira", "Example University", "32-G449", 5, 11, 0, 60, "vision-seminar"},
+		{"2017-06-08-theory@csail.mit.edu", "Sparse recovery in sublinear time", "Wei Zhang", "Example Institute of Technology", "32-G575", 8, 14, 30, 90, "theory-colloquium"},
+		{"2017-06-16-vision@csail.mit.edu", "Scene understanding from a single image", "Léa Martin", "Université Exemple", "32-D463", 16, 13, 0, 60, "vision-seminar"},
 		{"2017-06-22-thesis@csail.mit.edu", "Thesis defense: Verified storage systems", "Sam Okafor", "MIT CSAIL", "32-G882", 22, 10, 0, 120, ""},
-		{"2017-06-28-hci@csail.mit.edu", "Interfaces that explain themselves", "Mira Kovač", "Example College", "32-D507", 28, 16, 0, 60, "HCI Seminar"},
+		{"2017-06-28-hci@csail.mit.edu", "Interfaces that explain themselves", "Mira Kovač", "Example College", "32-D507", 28, 16, 0, 60, "hci-seminar"},
 	}
 	for _, o := range others {
 		start, err := at(o.day, o.hour, o.minute)
