@@ -57,7 +57,9 @@
 //	X-SEMINAR-TIMEZONE        the event's IANA zone, only when DTSTART carries no TZID
 //	                          although the zone is not UTC (a start in a fall-back fold)
 //
-// With EncodeOptions.HideContact no email address is written in any of them.
+// With EncodeOptions.HideContact no email address is written in any of them;
+// with EncodeOptions.NoExtensions, which the Attacher of reminder mail sets,
+// none of them is written.
 //
 // # Import
 //
