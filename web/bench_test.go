@@ -15,12 +15,19 @@ import (
 )
 
 // The benchmarks serve from a SQLite file, the embedded default, as an
-// anonymous visitor accepting gzip. "cached" is a page served again with
-// nothing written (gzipped); "afterWrite" is the first request after a write
-// (made between iterations, off the clock), which reads the change token,
-// the event, its month and the series from SQLite and renders and hashes
-// the page, served plain while it is compressed beside: the cost a visitor
-// pays once per change. "304" is a revalidation.
+// anonymous visitor accepting gzip, each page as:
+//
+//   - cold: the first request after a write (made between iterations, off
+//     the clock) to the seed talk, which every page shows: it reads the
+//     change token and what the page needs from SQLite, renders and hashes
+//     the page, and is served plain while it is compressed beside. The cost
+//     a visitor pays once per change.
+//   - new: the first request to a new Handler: nothing of the page is
+//     cached, nor anything it is made of.
+//   - cached: the page served again with nothing written (gzipped).
+//   - 304: a revalidation of the cached page.
+//   - reads: the Calendar reads of cold alone, after the same write, to
+//     tell the Store's share of cold from the Handler's.
 
 // benchSite returns a Calendar on a SQLite file holding the seed talk and
 // n-1 other talks of June 2017, and the seed talk.
@@ -74,105 +81,148 @@ func (w *benchWriter) serve(b *testing.B, h http.Handler, r *http.Request, want 
 	}
 }
 
-// benchPage measures the page at path. reads are the Calendar reads a
-// page makes after a write: "storeReads" measures them alone, after the same
-// write, to tell the Store's share of "afterWrite" from the Handler's.
-func benchPage(b *testing.B, talks int, path func(seed *seminar.Event) string, reads func(ctx context.Context, cal *seminar.Calendar, seed *seminar.Event) error) {
-	b.Run("cached", func(b *testing.B) {
-		_, h, seed := benchSite(b, talks, 0)
-		r := httptest.NewRequest(http.MethodGet, path(seed), nil)
-		r.Header.Set("Accept-Encoding", "gzip")
-		w := &benchWriter{header: http.Header{}}
-		w.serve(b, h, r, http.StatusOK)
-		b.ReportAllocs()
-		for b.Loop() {
-			w.serve(b, h, r, http.StatusOK)
-		}
-		b.ReportMetric(float64(w.n), "bytes-sent")
-	})
-	b.Run("304", func(b *testing.B) {
-		_, h, seed := benchSite(b, talks, 0)
-		r := httptest.NewRequest(http.MethodGet, path(seed), nil)
-		r.Header.Set("Accept-Encoding", "gzip")
-		w := &benchWriter{header: http.Header{}}
-		w.serve(b, h, r, http.StatusOK)
-		r.Header.Set("If-None-Match", w.header.Get("Etag"))
-		b.ReportAllocs()
-		for b.Loop() {
-			w.serve(b, h, r, http.StatusNotModified)
-		}
-	})
-	b.Run("afterWrite", func(b *testing.B) {
-		// Poll < 0: the token is read on each request, so the write
-		// between iterations is seen by the next one.
-		cal, h, seed := benchSite(b, talks, -1)
-		r := httptest.NewRequest(http.MethodGet, path(seed), nil)
-		r.Header.Set("Accept-Encoding", "gzip")
-		w := &benchWriter{header: http.Header{}}
-		ctx := context.Background()
-		b.ReportAllocs()
-		for b.Loop() {
-			b.StopTimer()
-			e, err := cal.Get(ctx, seed.ID)
-			if err != nil {
-				b.Fatal(err)
-			}
-			e.Abstract += "."
-			if _, err := cal.Update(ctx, e); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			w.serve(b, h, r, http.StatusOK)
-		}
-		b.ReportMetric(float64(w.n), "bytes-sent")
-	})
-	b.Run("storeReads", func(b *testing.B) {
-		cal, _, seed := benchSite(b, talks, -1)
-		ctx := context.Background()
-		for b.Loop() {
-			b.StopTimer()
-			e, err := cal.Get(ctx, seed.ID)
-			if err != nil {
-				b.Fatal(err)
-			}
-			e.Abstract += "."
-			if _, err := cal.Update(ctx, e); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			if _, err := cal.ChangeToken(ctx); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := cal.ListSeries(ctx); err != nil {
-				b.Fatal(err)
-			}
-			if err := reads(ctx, cal, seed); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-// BenchmarkHandler_eventPage serves the seed talk's page, with the 19
-// other talks of its month listed.
-func BenchmarkHandler_eventPage(b *testing.B) {
-	benchPage(b, 20, func(seed *seminar.Event) string { return "/events/" + seed.ID },
-		func(ctx context.Context, cal *seminar.Calendar, seed *seminar.Event) error {
+// benchPages are the pages the benchmarks serve: the seed talk's page, with
+// the 19 other talks of its month listed, and a month of 500 talks. reads
+// are the Calendar reads a cold request makes.
+var benchPages = []struct {
+	name  string
+	talks int
+	path  func(seed *seminar.Event) string
+	reads func(ctx context.Context, cal *seminar.Calendar, seed *seminar.Event) error
+}{
+	{
+		name: "event", talks: 20,
+		path: func(seed *seminar.Event) string { return "/events/" + seed.ID },
+		reads: func(ctx context.Context, cal *seminar.Calendar, seed *seminar.Event) error {
 			if _, err := cal.Get(ctx, seed.ID); err != nil {
 				return err
 			}
 			_, err := cal.Month(ctx, 2017, time.June, seminar.Filter{IncludeCancelled: true})
 			return err
-		})
-}
-
-// BenchmarkHandler_monthPage serves a month of 500 talks.
-func BenchmarkHandler_monthPage(b *testing.B) {
-	benchPage(b, 500, func(*seminar.Event) string { return "/months/2017-06" },
-		func(ctx context.Context, cal *seminar.Calendar, _ *seminar.Event) error {
+		},
+	},
+	{
+		name: "month500", talks: 500,
+		path: func(*seminar.Event) string { return "/months/2017-06" },
+		reads: func(ctx context.Context, cal *seminar.Calendar, _ *seminar.Event) error {
 			_, err := cal.Month(ctx, 2017, time.June, seminar.Filter{IncludeCancelled: true})
 			return err
+		},
+	},
+}
+
+// BenchmarkHandler serves each of benchPages cold, new, cached and as a 304,
+// and makes the reads of a cold request alone.
+func BenchmarkHandler(b *testing.B) {
+	for _, p := range benchPages {
+		b.Run("page="+p.name, func(b *testing.B) {
+			b.Run("cold", func(b *testing.B) {
+				// Poll < 0: the token is read on each request, so the
+				// write between iterations is seen by the next one.
+				cal, h, seed := benchSite(b, p.talks, -1)
+				r := benchRequest(p.path(seed))
+				w := &benchWriter{header: http.Header{}}
+				w.serve(b, h, r, http.StatusOK)
+				b.ReportAllocs()
+				for b.Loop() {
+					b.StopTimer()
+					benchWrite(b, cal, seed)
+					b.StartTimer()
+					w.serve(b, h, r, http.StatusOK)
+				}
+				b.ReportMetric(float64(w.n), "bytes-sent")
+			})
+			b.Run("new", func(b *testing.B) {
+				cal, _, seed := benchSite(b, p.talks, -1)
+				r := benchRequest(p.path(seed))
+				w := &benchWriter{header: http.Header{}}
+				b.ReportAllocs()
+				for b.Loop() {
+					b.StopTimer()
+					h, err := web.New(cal, &web.Options{Now: func() time.Time { return siteNow }})
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					w.serve(b, h, r, http.StatusOK)
+				}
+			})
+			b.Run("cached", func(b *testing.B) {
+				_, h, seed := benchSite(b, p.talks, 0)
+				r := benchRequest(p.path(seed))
+				w := &benchWriter{header: http.Header{}}
+				w.serve(b, h, r, http.StatusOK)
+				benchGzipped(b, w, h, r)
+				b.ReportAllocs()
+				for b.Loop() {
+					w.serve(b, h, r, http.StatusOK)
+				}
+				b.ReportMetric(float64(w.n), "bytes-sent")
+			})
+			b.Run("304", func(b *testing.B) {
+				_, h, seed := benchSite(b, p.talks, 0)
+				r := benchRequest(p.path(seed))
+				w := &benchWriter{header: http.Header{}}
+				w.serve(b, h, r, http.StatusOK)
+				benchGzipped(b, w, h, r)
+				r.Header.Set("If-None-Match", w.header.Get("Etag"))
+				b.ReportAllocs()
+				for b.Loop() {
+					w.serve(b, h, r, http.StatusNotModified)
+				}
+			})
+			b.Run("reads", func(b *testing.B) {
+				cal, _, seed := benchSite(b, p.talks, -1)
+				ctx := context.Background()
+				for b.Loop() {
+					b.StopTimer()
+					benchWrite(b, cal, seed)
+					b.StartTimer()
+					if _, err := cal.ChangeToken(ctx); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := cal.ListSeries(ctx); err != nil {
+						b.Fatal(err)
+					}
+					if err := p.reads(ctx, cal, seed); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		})
+	}
+}
+
+func benchRequest(path string) *http.Request {
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	return r
+}
+
+// benchWrite edits the seed talk's abstract.
+func benchWrite(b *testing.B, cal *seminar.Calendar, seed *seminar.Event) {
+	ctx := context.Background()
+	e, err := cal.Get(ctx, seed.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.Abstract += "."
+	if _, err := cal.Update(ctx, e); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchGzipped waits until the page is served gzipped, as it is once its
+// compression beside the first request is done.
+func benchGzipped(b *testing.B, w *benchWriter, h http.Handler, r *http.Request) {
+	for range 1000 {
+		if w.header.Get("Content-Encoding") == "gzip" {
+			return
+		}
+		time.Sleep(time.Millisecond)
+		w.serve(b, h, r, http.StatusOK)
+	}
+	b.Fatal("the page is never served gzipped")
 }
 
 // BenchmarkHandler_changeToken is the cost the poll interval saves: a
