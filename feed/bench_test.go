@@ -28,12 +28,20 @@ func benchCalendar(b *testing.B) *seminar.Calendar {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var series []string
+	for _, name := range []string{"Vision Seminar", "Theory Colloquium", "HCI Seminar"} {
+		s, err := cal.CreateSeries(context.Background(), &seminar.Series{Name: name})
+		if err != nil {
+			b.Fatal(err)
+		}
+		series = append(series, s.ID)
+	}
 	events := make([]*seminar.Event, benchFeedEvents)
 	for i := range events {
 		start := feedNow.Add(time.Duration(i) * 4 * time.Hour)
 		events[i] = &seminar.Event{
 			Title:    fmt.Sprintf("Talk %d: a picture of the energy landscape of deep neural networks", i),
-			Series:   []string{"Vision Seminar", "Theory Colloquium", "HCI Seminar"}[i%3],
+			Series:   series[i%3],
 			Speakers: []seminar.Person{{Name: "Pratik Chaudhari", Affiliation: "UCLA"}},
 			Host:     seminar.Person{Name: "Bolei Zhou", Affiliation: "MIT CSAIL"},
 			Contact:  seminar.Person{Name: "Bolei Zhou", Email: "bzhou@example.edu"},

@@ -24,13 +24,17 @@ func ExampleNewHandler() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	series, err := cal.CreateSeries(ctx, &seminar.Series{Name: "Vision Seminar"})
+	if err != nil {
+		log.Fatal(err)
+	}
 	start, err := seminar.WallTime(2017, time.June, 12, 16, 0, "America/New_York")
 	if err != nil {
 		log.Fatal(err)
 	}
 	_, err = cal.Create(ctx, &seminar.Event{
 		Title:    "A picture of the energy landscape of deep neural networks",
-		Series:   "Vision Seminar",
+		Series:   series.ID, // "vision-seminar"
 		Speakers: []seminar.Person{{Name: "Pratik Chaudhari", Affiliation: "UCLA"}},
 		Start:    start,
 		End:      start.Add(time.Hour),
@@ -50,7 +54,7 @@ func ExampleNewHandler() {
 	mux.Handle("/feeds/", http.StripPrefix("/feeds", feeds))
 
 	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/feeds"+feed.Series("Vision Seminar").Path()+"?from=2017-06-01&to=2017-06-30", nil))
+	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/feeds"+feed.Series(series.ID).Path()+"?from=2017-06-01&to=2017-06-30", nil))
 	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
 	lines := bufio.NewScanner(rec.Body)
 	for lines.Scan() {
@@ -63,7 +67,7 @@ func ExampleNewHandler() {
 	}
 	// Output:
 	// 200 text/calendar; charset=utf-8
-	// X-WR-CALNAME:Vision Seminar
+	// X-WR-CALNAME:vision-seminar
 	// DTSTART;TZID=America/New_York:20170612T160000
 	// SUMMARY:A picture of the energy landscape of deep neural networks
 }
@@ -81,11 +85,11 @@ func ExampleHandler_PrivatePath() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	path, err := feeds.PrivatePath(feed.Series("Vision Seminar"))
+	path, err := feeds.PrivatePath(feed.Series("vision-seminar"))
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("https://seminars.example.edu/feeds" + path)
 	// Output:
-	// https://seminars.example.edu/feeds/private/NqzDLyTK8Wy7HmPALeZwrsrrMf35s1JTWPOfI4E7-YA/series/Vision%20Seminar.ics
+	// https://seminars.example.edu/feeds/private/p4adlwbP5e8OJHIHhWQrHtDRPBszoOS1ki2RL94_WWM/series/vision-seminar.ics
 }

@@ -20,13 +20,23 @@ import (
 	"github.com/seminarkit/seminar/store/memstore"
 )
 
-// countingStore is a seminar.Store that counts the calls a feed makes, and
-// can hold List calls until released or make them fail.
+// countingStore is a seminar.Store that keeps series and counts the calls a
+// feed makes, and can hold List calls until released or make them fail. It
+// hides the memstore's change token, as a Store written without one would:
+// trackingStore shows it.
 type countingStore struct {
 	seminar.Store
+	seminar.Outbox
+	seminar.SeriesStore
 	calls   atomic.Int64
 	hold    chan struct{} // when set, List waits for it to close
 	failing atomic.Bool
+}
+
+// newCountingStore returns a countingStore on a new memstore.
+func newCountingStore() *countingStore {
+	m := memstore.New()
+	return &countingStore{Store: m, Outbox: m, SeriesStore: m}
 }
 
 func (s *countingStore) Get(ctx context.Context, id string) (*seminar.Event, error) {
@@ -37,6 +47,16 @@ func (s *countingStore) Get(ctx context.Context, id string) (*seminar.Event, err
 func (s *countingStore) GetByUID(ctx context.Context, uid string) (*seminar.Event, error) {
 	s.calls.Add(1)
 	return s.Store.GetByUID(ctx, uid)
+}
+
+func (s *countingStore) GetSeries(ctx context.Context, id string) (*seminar.Series, error) {
+	s.calls.Add(1)
+	return s.SeriesStore.GetSeries(ctx, id)
+}
+
+func (s *countingStore) ListSeries(ctx context.Context) ([]*seminar.Series, error) {
+	s.calls.Add(1)
+	return s.SeriesStore.ListSeries(ctx)
 }
 
 func (s *countingStore) List(ctx context.Context, q seminar.ListQuery) ([]*seminar.Event, error) {
@@ -105,9 +125,15 @@ const (
 	farTalk         = "A talk in fourteen months"
 	cancelledTalk   = "Cancelled yesterday"
 	longCancelled   = "Cancelled forty days ago"
-	visionSeries    = "Vision Seminar"
-	theorySeries    = "Theory/Algorithms" // a slash, to be escaped in paths
 	privateSeriesOf = visionSeries
+)
+
+// The fixture's series, by ID, and their names.
+const (
+	visionSeries     = "vision-seminar"
+	visionSeriesName = "Vision Seminar"
+	theorySeries     = "theory-algorithms"
+	theorySeriesName = "Theory/Algorithms"
 )
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
@@ -116,7 +142,7 @@ func newFixture(t *testing.T, opts *feed.Options) *fixture {
 	t.Helper()
 	f := &fixture{
 		t:      t,
-		store:  &countingStore{Store: memstore.New()},
+		store:  newCountingStore(),
 		clock:  &clock{now: feedNow},
 		events: map[string]*seminar.Event{},
 	}
@@ -146,6 +172,13 @@ func newFixture(t *testing.T, opts *feed.Options) *fixture {
 	}
 	// Cancelled talks are cancelled at their own time, for the grace.
 	f.clock.Set(feedNow.Add(-40 * day))
+	for _, s := range []*seminar.Series{
+		{Name: visionSeriesName, Description: "Talks on computer vision, Mondays at 4 pm."},
+		{ID: theorySeries, Name: theorySeriesName},
+	} {
+		_, err := cal.CreateSeries(context.Background(), s)
+		require.NoError(t, err)
+	}
 	long := create(talk(longCancelled, visionSeries, 10*day, true))
 	_, err = cal.Cancel(context.Background(), long.ID, "The speaker is ill.")
 	require.NoError(t, err)

@@ -50,6 +50,8 @@ func demoTalks(t *testing.T, db string) map[string]*seminar.Event {
 	cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu", TimeZone: "America/New_York",
 		Now: func() time.Time { return time.Date(2017, time.June, 9, 14, 10, 0, 0, time.UTC) }})
 	require.NoError(t, err)
+	vision, err := cal.CreateSeries(context.Background(), &seminar.Series{Name: "Vision Seminar"})
+	require.NoError(t, err)
 	talks := map[string]*seminar.Event{}
 	for _, talk := range []struct {
 		title, series string
@@ -57,8 +59,8 @@ func demoTalks(t *testing.T, db string) map[string]*seminar.Event {
 		public        bool
 	}{
 		{"A picture of the energy landscape of deep neural networks", "", 12, 16, true},
-		{"Learning to see by moving", "Vision Seminar", 5, 11, true},
-		{"Vision group retreat planning", "Vision Seminar", 16, 13, false},
+		{"Learning to see by moving", vision.ID, 5, 11, true},
+		{"Vision group retreat planning", vision.ID, 16, 13, false},
 	} {
 		start, err := seminar.WallTime(2017, time.June, talk.day, talk.hour, 0, "America/New_York")
 		require.NoError(t, err)
@@ -122,7 +124,7 @@ func TestRun_servesEachRouteAndShutsDown(t *testing.T) {
 		want       []string
 	}{
 		{"calendar", "/calendar.ics", http.StatusOK, []string{"Learning to see by moving", seed.Title}},
-		{"series", "/series/Vision%20Seminar.ics", http.StatusOK, []string{"Learning to see by moving"}},
+		{"series", "/series/vision-seminar.ics", http.StatusOK, []string{"Learning to see by moving"}},
 		{"event", "/events/" + seed.ID + ".ics", http.StatusOK, []string{seed.Title}},
 		{"private event, publicly", "/events/" + private.ID + ".ics", http.StatusNotFound, nil},
 		{"window by query", "/calendar.ics?from=2017-06-10&to=2017-06-30", http.StatusOK, []string{seed.Title}},
@@ -138,7 +140,7 @@ func TestRun_servesEachRouteAndShutsDown(t *testing.T) {
 	// Requests have been answered, so run printed its URLs before serving.
 	printed := out.String()
 	assert.Contains(t, printed, "calendar  "+base+"/calendar.ics\n")
-	assert.Contains(t, printed, "series    "+base+"/series/Vision%20Seminar.ics\n")
+	assert.Contains(t, printed, "series    "+base+"/series/vision-seminar.ics\n")
 	assert.Contains(t, printed, "event     "+base+"/events/"+seed.ID+".ics  "+seed.Title+"\n")
 	assert.NotContains(t, printed, private.Title, "the private talk is not listed")
 	privateURL := regexp.MustCompile(`private   (\S+)`).FindStringSubmatch(printed)

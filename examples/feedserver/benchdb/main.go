@@ -44,12 +44,20 @@ func run(ctx context.Context, db string, n int, startDate string) error {
 	if err != nil {
 		return err
 	}
+	var series []string
+	for _, name := range []string{"Vision Seminar", "Theory Colloquium", "HCI Seminar"} {
+		s, err := cal.CreateSeries(ctx, &seminar.Series{Name: name})
+		if err != nil {
+			return err
+		}
+		series = append(series, s.ID)
+	}
 	events := make([]*seminar.Event, n)
 	for i := range events {
 		start := first.Add(time.Duration(i) * 4 * time.Hour)
 		events[i] = &seminar.Event{
 			Title:    fmt.Sprintf("Talk %d: a picture of the energy landscape of deep neural networks", i),
-			Series:   []string{"Vision Seminar", "Theory Colloquium", "HCI Seminar"}[i%3],
+			Series:   series[i%3],
 			Speakers: []seminar.Person{{Name: "Pratik Chaudhari", Affiliation: "UCLA"}},
 			Host:     seminar.Person{Name: "Bolei Zhou", Affiliation: "MIT CSAIL"},
 			Contact:  seminar.Person{Name: "Bolei Zhou", Email: "bzhou@example.edu"},
