@@ -28,6 +28,10 @@ var enteredAt = time.Date(2017, time.June, 9, 14, 10, 0, 0, time.UTC)
 // lists are the reminder lists of the test talks.
 var lists = []string{"seminars@csail.mit.edu", "vision-meeting@csail.mit.edu"}
 
+// geometrySeries is the series of internationalTalk, named in French. A
+// talk names its series by ID, the slug of the name.
+var geometrySeries = seminar.Series{ID: "seminaire-de-geometrie", Name: "Séminaire de géométrie"}
+
 // talk returns a talk at the wall time of day and hour in June 2017,
 // announced a week and a day before to lists.
 func talk(t testing.TB, title string, day, hour int) *seminar.Event {
@@ -53,7 +57,8 @@ func talk(t testing.TB, title string, day, hour int) *seminar.Event {
 }
 
 // newDB stores talks in a new SQLite file through a Calendar whose clock
-// reads now, and returns the file and the stored talks.
+// reads now, after the series they may name (geometrySeries), and returns
+// the file and the stored talks.
 func newDB(t testing.TB, now time.Time, talks ...*seminar.Event) (string, []*seminar.Event) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "seminar.db")
@@ -68,6 +73,8 @@ func newDB(t testing.TB, now time.Time, talks ...*seminar.Event) (string, []*sem
 		Mailer: mailer, ICS: &ical.Attacher{Options: ical.EncodeOptions{Now: clock}},
 		From: "CSAIL Seminars <seminars@csail.mit.edu>",
 	})
+	require.NoError(t, err)
+	_, err = cal.CreateSeries(context.Background(), &geometrySeries)
 	require.NoError(t, err)
 	stored, err := cal.CreateMany(context.Background(), talks)
 	require.NoError(t, err)

@@ -17,7 +17,7 @@ import (
 // the abstract.
 func internationalTalk(t testing.TB) *seminar.Event {
 	e := talk(t, "Über die Krümmung von Möbius-Bändern — 曲率と位相, «ça va?» 🧮", 20, 15)
-	e.Series = "Séminaire de géométrie"
+	e.Series = geometrySeries.ID
 	e.Speakers = []seminar.Person{
 		{Name: "Zoë Ðorđević-Ñúñez", Affiliation: "Universität Zürich"},
 		{Name: "李小龙", Affiliation: "北京大学"},
