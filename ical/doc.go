@@ -29,7 +29,8 @@
 // are written.
 //
 // Each VEVENT has UID, DTSTAMP, DTSTART, DTEND, CREATED, LAST-MODIFIED,
-// SEQUENCE, STATUS, SUMMARY, DESCRIPTION (the event page's text in its
+// SEQUENCE, STATUS (TENTATIVE for a planned slot still to be announced,
+// seminar.Event.IsTBA), SUMMARY, DESCRIPTION (the event page's text in its
 // words and order, less the title, date and time that clients show
 // themselves: "Speaker: Pratik Chaudhari (UCLA)", the place, abstract, bios,
 // links, "Host: Bolei Zhou (MIT CSAIL)" and contact, as the reminder mail

@@ -435,9 +435,14 @@ func (enc *Encoder) event(e *seminar.Event, z *encoderZone) {
 	}
 	enc.line = strconv.AppendInt(append(enc.line[:0], "SEQUENCE:"...), int64(e.Sequence), 10)
 	enc.endLine()
-	if cancelled {
+	switch {
+	case cancelled:
 		enc.rawLine("STATUS:CANCELLED")
-	} else {
+	case e.IsTBA():
+		// A planned slot whose talk is not announced yet: the time is
+		// held, what happens in it is not settled.
+		enc.rawLine("STATUS:TENTATIVE")
+	default:
 		enc.rawLine("STATUS:CONFIRMED")
 	}
 	enc.prop("SUMMARY")

@@ -345,6 +345,25 @@ func TestEncoder_Encode_cancelled(t *testing.T) {
 	})
 }
 
+// A planned slot still to be announced is tentative until its talk has a
+// title and a speaker; cancelling it still says so.
+func TestEncoder_Encode_toBeAnnounced(t *testing.T) {
+	slot := seedEvent()
+	slot.Slot, slot.Title, slot.Speakers = slot.Start, "", nil
+	p := onlyEvent(t, parseICS(t, encodeAll(t, nil, slot))).Properties
+	assert.Equal(t, "TENTATIVE", value(t, p, "STATUS"))
+	assert.True(t, strings.HasPrefix(value(t, p, "DESCRIPTION"), "Speaker: to be announced"))
+
+	filled := seedEvent()
+	filled.Slot = filled.Start
+	p = onlyEvent(t, parseICS(t, encodeAll(t, nil, filled))).Properties
+	assert.Equal(t, "CONFIRMED", value(t, p, "STATUS"), "a slot with a title and a speaker is announced")
+
+	slot.Status = seminar.StatusCancelled
+	p = onlyEvent(t, parseICS(t, encodeAll(t, nil, slot))).Properties
+	assert.Equal(t, "CANCELLED", value(t, p, "STATUS"))
+}
+
 func TestEncoder_Encode_calendarProperties(t *testing.T) {
 	text := encodeAll(t, &ical.EncodeOptions{
 		Name: "CSAIL Seminars", Description: "Talks at MIT CSAIL; all welcome", RefreshInterval: 90 * time.Minute,
