@@ -3,13 +3,11 @@ package mail
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
-	"mime/quotedprintable"
 	"net/mail"
 	"net/textproto"
 	"strings"
@@ -36,7 +34,7 @@ import (
 // What is left after working around all of that is the standard library's
 // mime, mime/multipart and mime/quotedprintable, used here directly.
 
-// defaultFilename names the calendar attachment when the Message has none.
+// defaultFilename names the calendar part when the Message has none.
 const defaultFilename = "invite.ics"
 
 // Compose returns msg as RFC 5322 bytes with CRLF line endings, ready for
@@ -47,27 +45,38 @@ const defaultFilename = "invite.ics"
 // header above all, gives an error matching seminar.ErrInvalid, never a
 // message.
 //
-// With a calendar, the layout of Google Calendar's own invitations: mail
-// clients that handle calendar messages find the text/calendar alternative
-// with its method and offer to add the event; the others show an .ics
-// attachment:
+// With a calendar, the calendar is the last alternative, as RFC 6047 (iMIP)
+// binds iCalendar to mail and as Outlook and Exchange write every
+// invitation (MS-OXCMAIL 2.1.3.3.8.2):
 //
-//	multipart/mixed
-//	  multipart/alternative
-//	    text/plain; charset=utf-8          quoted-printable
-//	    text/html; charset=utf-8           quoted-printable (when HTML is set)
-//	    text/calendar; charset=utf-8; method=PUBLISH   base64
-//	  application/ics; name=invite.ics     base64, attachment
+//	multipart/alternative
+//	  text/plain; charset=utf-8
+//	  text/html; charset=utf-8                   (when HTML is set)
+//	  text/calendar; charset=utf-8; method=PUBLISH; name=talk.ics
+//
+// Gmail, Outlook, Apple Mail and Thunderbird read that part, by its method,
+// as an event to add (PUBLISH) or one to take off the calendar (CANCEL,
+// with the UID and a higher SEQUENCE), while they show the HTML; a client
+// that does not lists it as a file named by Message.Calendar.Filename. The
+// calendar goes once: Google Calendar's own invitations, and composers that
+// copy them, add it a second time as an application/ics attachment, which
+// carries no method, so it cannot cancel anything, and which doubles the
+// largest part of a reminder.
 //
 // Without a calendar, multipart/alternative of the text and the HTML, or
 // the text alone. Alternatives go from plainest to richest (RFC 2046
 // 5.1.4): a client shows the last one it can display.
+//
+// Each part goes in the transfer encoding that suits it (see encodeText):
+// 7bit when it is ASCII in short lines, as the text, the calendar (folded
+// at 75 octets) and most reminders are, else the shorter of
+// quoted-printable and base64.
 func Compose(msg *seminar.Message) ([]byte, error) {
 	if err := checkMessage(msg); err != nil {
 		return nil, fmt.Errorf("mail: compose: %w: %s", seminar.ErrInvalid, err)
 	}
 	var buf bytes.Buffer
-	buf.Grow(2*(len(msg.Text)+len(msg.HTML)) + 2*len(calendarData(msg)) + 2048)
+	buf.Grow(len(msg.Text) + len(msg.HTML) + len(calendarData(msg)) + 2048)
 	if err := writeHeader(&buf, msg); err != nil {
 		return nil, fmt.Errorf("mail: compose: %w: %s", seminar.ErrInvalid, err)
 	}
@@ -111,44 +120,22 @@ func writeHeader(buf *bytes.Buffer, msg *seminar.Message) error {
 // writeBody writes the Content-Type of the message, the blank line and the
 // body. Boundaries are derived from the Message-ID so that the bytes are
 // the same on every call; they begin with "=_", which cannot occur in
-// quoted-printable or base64 text, so no part can contain them.
+// quoted-printable or base64 text and which encodeText keeps from the
+// start of a 7bit line, so no part can contain them.
 func writeBody(buf *bytes.Buffer, msg *seminar.Message) error {
-	switch {
-	case msg.Calendar != nil:
-		mixed := multipart.NewWriter(buf)
-		if err := mixed.SetBoundary(boundary(msg.MessageID, "mixed")); err != nil {
-			return err
-		}
-		writeContentType(buf, "multipart/mixed", mixed.Boundary())
-		altBoundary := boundary(msg.MessageID, "alternative")
-		w, err := mixed.CreatePart(textproto.MIMEHeader{
-			"Content-Type": {mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": altBoundary})},
-		})
-		if err != nil {
-			return err
-		}
-		if err := writeAlternatives(w, altBoundary, msg); err != nil {
-			return err
-		}
-		if err := writeAttachment(mixed, msg.Calendar); err != nil {
-			return err
-		}
-		return mixed.Close()
-	case msg.HTML != "":
-		b := boundary(msg.MessageID, "alternative")
-		writeContentType(buf, "multipart/alternative", b)
-		return writeAlternatives(buf, b, msg)
-	default:
+	if msg.HTML == "" && msg.Calendar == nil {
+		body := encodeText(msg.Text)
 		buf.WriteString("Content-Type: text/plain; charset=utf-8\r\n")
-		buf.WriteString("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
-		if err := writeQuotedPrintable(buf, msg.Text); err != nil {
-			return err
-		}
+		buf.WriteString("Content-Transfer-Encoding: " + body.encoding + "\r\n\r\n")
+		buf.Write(body.data)
 		if !bytes.HasSuffix(buf.Bytes(), []byte("\r\n")) {
 			buf.WriteString("\r\n")
 		}
 		return nil
 	}
+	b := boundary(msg.MessageID, "alternative")
+	writeContentType(buf, "multipart/alternative", b)
+	return writeAlternatives(buf, b, msg)
 }
 
 func writeContentType(buf *bytes.Buffer, mediaType, boundary string) {
@@ -172,84 +159,39 @@ func writeAlternatives(w io.Writer, b string, msg *seminar.Message) error {
 	if err := alt.SetBoundary(b); err != nil {
 		return err
 	}
-	if err := writeTextPart(alt, "text/plain", msg.Text); err != nil {
+	if err := writeTextPart(alt, "text/plain; charset=utf-8", msg.Text); err != nil {
 		return err
 	}
 	if msg.HTML != "" {
-		if err := writeTextPart(alt, "text/html", msg.HTML); err != nil {
+		if err := writeTextPart(alt, "text/html; charset=utf-8", msg.HTML); err != nil {
 			return err
 		}
 	}
 	if c := msg.Calendar; c != nil {
-		p, err := alt.CreatePart(textproto.MIMEHeader{
-			"Content-Type": {mime.FormatMediaType("text/calendar",
-				map[string]string{"charset": "utf-8", "method": c.Method})},
-			"Content-Transfer-Encoding": {"base64"},
-		})
-		if err != nil {
-			return err
+		name := c.Filename
+		if name == "" {
+			name = defaultFilename
 		}
-		if err := writeBase64(p, c.Data); err != nil {
+		contentType := mime.FormatMediaType("text/calendar",
+			map[string]string{"charset": "utf-8", "method": c.Method, "name": name})
+		if err := writeTextPart(alt, contentType, string(c.Data)); err != nil {
 			return err
 		}
 	}
 	return alt.Close()
 }
 
-func writeTextPart(mw *multipart.Writer, mediaType, text string) error {
+func writeTextPart(mw *multipart.Writer, contentType, text string) error {
+	body := encodeText(text)
 	p, err := mw.CreatePart(textproto.MIMEHeader{
-		"Content-Type":              {mediaType + "; charset=utf-8"},
-		"Content-Transfer-Encoding": {"quoted-printable"},
+		"Content-Type":              {contentType},
+		"Content-Transfer-Encoding": {body.encoding},
 	})
 	if err != nil {
 		return err
 	}
-	return writeQuotedPrintable(p, text)
-}
-
-// writeQuotedPrintable encodes text, turning every line break (CR, LF or
-// CRLF) into CRLF as MIME's canonical text form wants.
-func writeQuotedPrintable(w io.Writer, text string) error {
-	qp := quotedprintable.NewWriter(w)
-	if _, err := io.WriteString(qp, text); err != nil {
-		return err
-	}
-	return qp.Close()
-}
-
-// writeAttachment writes the calendar again as an application/ics
-// attachment, for clients that offer attachments but not invitations. A
-// second text/calendar part would be taken for a second invitation.
-func writeAttachment(mw *multipart.Writer, c *seminar.CalendarPart) error {
-	name := c.Filename
-	if name == "" {
-		name = defaultFilename
-	}
-	p, err := mw.CreatePart(textproto.MIMEHeader{
-		"Content-Type":              {mime.FormatMediaType("application/ics", map[string]string{"name": name})},
-		"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": name})},
-		"Content-Transfer-Encoding": {"base64"},
-	})
-	if err != nil {
-		return err
-	}
-	return writeBase64(p, c.Data)
-}
-
-// writeBase64 writes data in base64 lines of 76 characters (RFC 2045 6.8).
-func writeBase64(w io.Writer, data []byte) error {
-	const perLine = 57 // octets per 76-character line
-	line := make([]byte, 0, 78)
-	for len(data) > 0 {
-		n := min(perLine, len(data))
-		line = base64.StdEncoding.AppendEncode(line[:0], data[:n])
-		line = append(line, '\r', '\n')
-		if _, err := w.Write(line); err != nil {
-			return err
-		}
-		data = data[n:]
-	}
-	return nil
+	_, err = p.Write(body.data)
+	return err
 }
 
 // Composer is the seminar.Composer of this package: Compose as a value, for

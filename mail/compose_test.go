@@ -39,10 +39,8 @@ func TestCompose_Structure(t *testing.T) {
 		types  []string
 		method string
 	}{
-		{"reminder", seedReminder(), []string{"multipart/mixed", "multipart/alternative",
-			"text/plain", "text/html", "text/calendar", "application/ics"}, "PUBLISH"},
-		{"cancellation without HTML", cancel, []string{"multipart/mixed", "multipart/alternative",
-			"text/plain", "text/calendar", "application/ics"}, "CANCEL"},
+		{"reminder", seedReminder(), []string{"multipart/alternative", "text/plain", "text/html", "text/calendar"}, "PUBLISH"},
+		{"cancellation without HTML", cancel, []string{"multipart/alternative", "text/plain", "text/calendar"}, "CANCEL"},
 		{"no calendar", noCalendar, []string{"multipart/alternative", "text/plain", "text/html"}, ""},
 		{"text only", textOnly, []string{"text/plain"}, ""},
 	}
@@ -70,10 +68,8 @@ func TestCompose_Structure(t *testing.T) {
 			assert.Equal(t, "utf-8", cal.Params["charset"])
 			assert.Equal(t, string(tt.msg.Calendar.Data), cal.Body, "the calendar part is the calendar, byte for byte")
 			assert.Contains(t, cal.Body, "METHOD:"+tt.method+"\r\n")
-			att := byType["application/ics"]
-			assert.Equal(t, string(tt.msg.Calendar.Data), att.Body, "the attachment is the calendar")
-			assert.Equal(t, "talk.ics", att.Params["name"])
-			assert.Equal(t, "attachment; filename=talk.ics", att.Header.Get("Content-Disposition"))
+			assert.Equal(t, "talk.ics", cal.Params["name"], "a client that lists the calendar as a file names it")
+			assert.Empty(t, cal.Header.Get("Content-Disposition"), "the calendar is an alternative, not an attachment")
 		})
 	}
 }

@@ -14,10 +14,12 @@
 // Compose builds the message with the standard library's mime packages:
 // header fields in a fixed order, folded under 78 octets where a fold
 // point allows and never past 998; names and subjects RFC 2047-encoded when
-// they are not ASCII; text and HTML in quoted-printable UTF-8; the calendar
-// both as the text/calendar alternative that mail clients turn into an
-// invitation and as an .ics attachment. It is deterministic, MIME
-// boundaries included, so a preview is byte for byte what Send transmits.
+// they are not ASCII; text, HTML and calendar in UTF-8, each as it is when
+// it is ASCII in short lines, else in the shorter of quoted-printable and
+// base64; the calendar once, as the text/calendar alternative, with its
+// method, that mail clients turn into an event to add or to cancel. It is
+// deterministic, MIME boundaries included, so a preview is byte for byte
+// what Send transmits.
 // Control characters in any single-line field are refused with an error
 // matching seminar.ErrInvalid: a CR or LF would start a header of its own.
 //

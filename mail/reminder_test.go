@@ -14,18 +14,29 @@ const seedAbstract = "Stochastic gradient descent (SGD) is the gold standard of 
 	"viz. those of deep neural networks. In this talk, we will focus on the geometry of the energy landscape at " +
 	"local minima with an aim of understanding the generalization properties of deep networks."
 
+// seedAbstractText is seedAbstract as the root's text template wraps it,
+// at 72 columns.
+const seedAbstractText = "Stochastic gradient descent (SGD) is the gold standard of optimization\n" +
+	"in deep learning. It does not, however, exploit the special structure\n" +
+	"and geometry of the loss functions we wish to optimize, viz. those of\n" +
+	"deep neural networks. In this talk, we will focus on the geometry of the\n" +
+	"energy landscape at local minima with an aim of understanding the\n" +
+	"generalization properties of deep networks."
+
 // seedReminder is a reminder like the one the root sends for the seed talk
 // (testdata/csail-event.txt at the module root): two lists, a contact to
-// reply to, text, HTML, a PUBLISH calendar and the list headers.
+// reply to, text wrapped at 72 columns, HTML with the abstract on one long
+// line, a PUBLISH calendar folded at 75 octets and the list headers.
 func seedReminder() *seminar.Message {
-	text := "A picture of the energy landscape of deep neural networks\n" +
-		"Speaker: Pratik Chaudhari, UCLA\n" +
+	text := "A picture of the energy landscape of deep neural networks\n\n" +
+		"Speaker: Pratik Chaudhari (UCLA)\n\n" +
 		"Date: Monday, June 12, 2017\nTime: 4:00 PM to 5:00 PM (America/New_York)\n" +
-		"Location: 32-D507\nHost: Bolei Zhou, MIT CSAIL\nContact: Bolei Zhou, bzhou@csail.mit.edu\n\n" +
-		"Abstract:\n" + seedAbstract + "\n\n" +
-		"arXiv: https://arxiv.org/abs/1611.01838\narXiv: https://arxiv.org/abs/1704.04932\n"
+		"Location: 32-D507\n\n" +
+		"Abstract:\n" + seedAbstractText + "\n\n" +
+		"arXiv: https://arxiv.org/abs/1611.01838\narXiv: https://arxiv.org/abs/1704.04932\n\n" +
+		"Host: Bolei Zhou (MIT CSAIL)\nContact: Bolei Zhou, bzhou@csail.mit.edu\n"
 	html := "<!DOCTYPE html>\n<html><body>\n<h1>A picture of the energy landscape of deep neural networks</h1>\n" +
-		"<p><b>Speaker:</b> Pratik Chaudhari, UCLA</p>\n<p><b>Date:</b> Monday, June 12, 2017</p>\n" +
+		"<p><b>Speaker:</b> Pratik Chaudhari (UCLA)</p>\n<p><b>Date:</b> Monday, June 12, 2017</p>\n" +
 		"<p><b>Time:</b> 4:00 PM to 5:00 PM (America/New_York)</p>\n<p><b>Location:</b> 32-D507</p>\n" +
 		"<h2>Abstract</h2>\n<p>" + seedAbstract + "</p>\n" +
 		"<ul><li><a href=\"https://arxiv.org/abs/1611.01838\">arXiv</a></li>" +
@@ -36,8 +47,8 @@ func seedReminder() *seminar.Message {
 		"DTSTART:20170612T200000Z", "DTEND:20170612T210000Z", "SEQUENCE:0", "STATUS:CONFIRMED",
 		"SUMMARY:A picture of the energy landscape of deep neural networks", "LOCATION:32-D507",
 		"ORGANIZER;CN=Bolei Zhou:mailto:bzhou@csail.mit.edu",
-		"DESCRIPTION:Speaker: Pratik Chaudhari\\, UCLA\\n\\nStochastic gradient descent (SGD) is the gol",
-		" d standard of optimization in deep learning.",
+		"DESCRIPTION:Speaker: Pratik Chaudhari (UCLA)\\n\\nStochastic gradient descent",
+		"  (SGD) is the gold standard of optimization in deep learning.",
 		"END:VEVENT", "END:VCALENDAR", "",
 	}, "\r\n")
 	return &seminar.Message{

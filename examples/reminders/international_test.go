@@ -104,8 +104,7 @@ func TestRun_internationalMessages(t *testing.T) {
 		assert.Equal(t, [][]string{{"Séminaires du département d’informatique", "seminaires@csail.mit.edu"}}, rep.From)
 		assert.Equal(t, [][]string{{contacts[i].Name, contacts[i].Email}}, rep.ReplyTo)
 		assert.Equal(t, [][]string{{"", lists[0]}, {"", lists[1]}}, rep.To)
-		assert.Equal(t, []string{"multipart/mixed", "multipart/alternative", "text/plain", "text/html",
-			"text/calendar", "application/ics"}, rep.ContentTypes)
+		assert.Equal(t, []string{"multipart/alternative", "text/plain", "text/html", "text/calendar"}, rep.ContentTypes)
 		assert.Equal(t, []string{"PUBLISH"}, rep.Methods)
 		assert.LessOrEqual(t, rep.HeaderMaxLine, 78, "message %d: header lines are folded", i)
 	}

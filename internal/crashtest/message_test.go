@@ -75,7 +75,7 @@ func writePart(b *strings.Builder, h textproto.MIMEHeader, body io.Reader) error
 	if err != nil {
 		return err
 	}
-	calendar := bytes.HasPrefix(data, []byte("BEGIN:VCALENDAR")) // the text/calendar part and the .ics attachment
+	calendar := bytes.HasPrefix(data, []byte("BEGIN:VCALENDAR")) // the text/calendar part
 	for line := range strings.Lines(string(data)) {
 		if calendar && strings.HasPrefix(line, "DTSTAMP:") {
 			continue
