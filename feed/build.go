@@ -24,31 +24,39 @@ func (h *Handler) build(ctx context.Context, key feedKey, win window, prev *feed
 	b := &feedBody{token: c.token, built: h.now()}
 	var (
 		events []*seminar.Event
-		name   string
+		series *seminar.Series // of a series feed, when the Store keeps series
 		err    error
 	)
 	switch key.kind {
 	case eventFeed:
 		events, err = h.event(ctx, key)
-		if err == nil {
-			name = events[0].Title
-		}
 	case seriesFeed:
-		name = key.name
-		events, b.truncated, err = h.collect(ctx, key, win, b.built)
+		if series, err = h.seriesOf(ctx, key.name); err == nil {
+			events, b.truncated, err = h.collect(ctx, key, win, b.built)
+		}
 	default:
-		name = h.name
 		events, b.truncated, err = h.collect(ctx, key, win, b.built)
 	}
 	if err != nil {
 		return nil, err
 	}
+	events, named, err := h.announced(ctx, events, series)
+	if err != nil {
+		return nil, err
+	}
+	head := h.header(key, events, series)
 	newest := newestUpdate(events)
+	if series != nil && series.UpdatedAt.After(newest) {
+		newest = series.UpdatedAt
+	}
+	if named.After(newest) {
+		newest = named
+	}
 	sizeHint := len(events) * bytesPerEvent
 	if prev != nil {
 		sizeHint = len(prev.plain)
 	}
-	if b.plain, err = h.encode(events, name, newest, sizeHint); err != nil {
+	if b.plain, err = h.encode(events, head, newest, sizeHint); err != nil {
 		return nil, fmt.Errorf("feed: build %s: %w", Feed{kind: key.kind, name: key.name}.Path(), err)
 	}
 	if b.gzipped, err = gzipBytes(b.plain); err != nil {
@@ -58,6 +66,25 @@ func (h *Handler) build(ctx context.Context, key feedKey, win window, prev *feed
 	b.modified = lastModified(newest, b.built, b.etag, prev)
 	b.disposition = disposition(key)
 	return b, nil
+}
+
+// header is the calendar's name and description, as subscribers see them.
+type header struct{ name, description string }
+
+// header names the feed: the calendar feed after Options.Name, a series
+// feed after its series (its ID, the free text, when the Store keeps no
+// series), and an event feed after the event's title. A series' own
+// Description replaces Options.Description, which the others carry.
+func (h *Handler) header(key feedKey, events []*seminar.Event, series *seminar.Series) header {
+	switch {
+	case key.kind == eventFeed:
+		return header{name: events[0].Title, description: h.description}
+	case key.kind == calendarFeed:
+		return header{name: h.name, description: h.description}
+	case series == nil:
+		return header{name: key.name, description: h.description}
+	}
+	return header{name: series.Name, description: or(series.Description, h.description)}
 }
 
 // event returns the one event of an event feed, or errNoFeed when there is
@@ -126,13 +153,13 @@ func (h *Handler) collect(ctx context.Context, key feedKey, win window, now time
 //
 // sizeHint, the size of the body this one replaces or a guess, spares the
 // buffer's doublings: a 2,000-event feed is megabytes.
-func (h *Handler) encode(events []*seminar.Event, name string, stamp time.Time, sizeHint int) ([]byte, error) {
+func (h *Handler) encode(events []*seminar.Event, head header, stamp time.Time, sizeHint int) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(sizeHint + sizeHint/8)
 	enc := ical.NewEncoder(&buf, &ical.EncodeOptions{
 		Method:          "PUBLISH",
-		Name:            name,
-		Description:     h.description,
+		Name:            head.name,
+		Description:     head.description,
 		RefreshInterval: h.refresh,
 		Organizer:       h.organizer,
 		EventURL:        h.eventURL,
@@ -205,7 +232,7 @@ func etag(body []byte) string {
 	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 }
 
-// disposition names the file a browser saves: the series name or event ID,
+// disposition names the file a browser saves: the series or event ID,
 // with the characters that file systems refuse replaced. FormatMediaType
 // quotes the name, and encodes one that is not ASCII as RFC 2231 filename*.
 func disposition(key feedKey) string {

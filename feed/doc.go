@@ -11,14 +11,36 @@
 // Relative to the Handler, and GET or HEAD only (other methods get 405):
 //
 //	/calendar.ics                  every event
-//	/series/{name}.ics             the events of one series (name path-escaped)
+//	/series/{id}.ics               the events of one series, by its ID ("vision-seminar")
 //	/events/{id}.ics               one event
 //	/private/{token}/...           the same three, with the events that are not public
 //
 // Feed names a feed, and Feed.Path and Handler.PrivatePath give its paths.
 // Every body is METHOD:PUBLISH, named (NAME and X-WR-CALNAME) after the
-// calendar (Options.Name), the series or the event, with REFRESH-INTERVAL
-// and X-PUBLISHED-TTL from Options.RefreshInterval.
+// calendar (Options.Name), the series (its Name, read with
+// seminar.Calendar.GetSeries) or the event, with REFRESH-INTERVAL and
+// X-PUBLISHED-TTL from Options.RefreshInterval.
+//
+// # Series
+//
+// A series feed holds the talks of one stored series, each its own VEVENT.
+// Its description (DESCRIPTION and X-WR-CALDESC) is the series'
+// Description, or Options.Description when that is empty. An ID that names
+// no series answers 404; a series with no talks in the window is an empty
+// calendar, so that a subscription made before the term is planned keeps
+// working. Renaming a series moves the Calendar's change token, so the next
+// poll gets the new name and a new ETag. A feed asked for by a series'
+// Name, as its path read before series had IDs ("/series/Vision%20Seminar.ics"),
+// is redirected (301) to the path of its ID, a private one with the new
+// feed's token. With a Store that keeps no series (no
+// seminar.SeriesStore), {id} is the free-text Series the events share, as
+// before.
+//
+// A planned slot still to be announced (seminar.Event.IsTBA) that has no
+// title is titled after its series, "Vision Seminar: to be announced" (or
+// seminar.ToBeAnnounced when its series is not stored), in every feed; the
+// encoder writes it STATUS:TENTATIVE, and its DESCRIPTION says
+// "Speaker: to be announced" until one is set.
 //
 // # Privacy
 //

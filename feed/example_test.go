@@ -67,7 +67,7 @@ func ExampleNewHandler() {
 	}
 	// Output:
 	// 200 text/calendar; charset=utf-8
-	// X-WR-CALNAME:vision-seminar
+	// X-WR-CALNAME:Vision Seminar
 	// DTSTART;TZID=America/New_York:20170612T160000
 	// SUMMARY:A picture of the energy landscape of deep neural networks
 }

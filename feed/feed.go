@@ -6,7 +6,7 @@ import "net/url"
 // event. Make it with Calendar, Series or Event.
 type Feed struct {
 	kind feedKind
-	name string // the series name or the event ID
+	name string // the series or event ID
 }
 
 type feedKind uint8
@@ -20,15 +20,18 @@ const (
 // Calendar is the feed of the whole calendar, served at /calendar.ics.
 func Calendar() Feed { return Feed{kind: calendarFeed} }
 
-// Series is the feed of one series, served at /series/{name}.ics.
-func Series(name string) Feed { return Feed{kind: seriesFeed, name: name} }
+// Series is the feed of the series with the given ID (seminar.Series.ID,
+// "vision-seminar"), served at /series/{id}.ics. With a Store that keeps no
+// series, id is the free-text Series of the events.
+func Series(id string) Feed { return Feed{kind: seriesFeed, name: id} }
 
 // Event is the feed of the event with the given ID, served at
 // /events/{id}.ics.
 func Event(id string) Feed { return Feed{kind: eventFeed, name: id} }
 
 // Path returns the public path of the feed relative to the Handler, with
-// the series name or event ID escaped: "/series/Vision%20Seminar.ics".
+// the series or event ID escaped: "/series/vision-seminar.ics", or
+// "/series/Vision%20Seminar.ics" for a free-text series.
 func (f Feed) Path() string {
 	switch f.kind {
 	case seriesFeed:

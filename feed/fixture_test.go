@@ -128,12 +128,15 @@ const (
 	privateSeriesOf = visionSeries
 )
 
-// The fixture's series, by ID, and their names.
+// The fixture's series, by ID, and their names. The third has no talks.
 const (
-	visionSeries     = "vision-seminar"
-	visionSeriesName = "Vision Seminar"
-	theorySeries     = "theory-algorithms"
-	theorySeriesName = "Theory/Algorithms"
+	visionSeries      = "vision-seminar"
+	visionSeriesName  = "Vision Seminar"
+	visionDescription = "Talks on computer vision, Mondays at 4 pm."
+	theorySeries      = "theory-algorithms"
+	theorySeriesName  = "Theory/Algorithms"
+	emptySeries       = "systems-seminar"
+	emptySeriesName   = "Systems Seminar"
 )
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
@@ -173,8 +176,9 @@ func newFixture(t *testing.T, opts *feed.Options) *fixture {
 	// Cancelled talks are cancelled at their own time, for the grace.
 	f.clock.Set(feedNow.Add(-40 * day))
 	for _, s := range []*seminar.Series{
-		{Name: visionSeriesName, Description: "Talks on computer vision, Mondays at 4 pm."},
+		{Name: visionSeriesName, Description: visionDescription, Defaults: seminar.SeriesDefaults{Public: true}},
 		{ID: theorySeries, Name: theorySeriesName},
+		{Name: emptySeriesName},
 	} {
 		_, err := cal.CreateSeries(context.Background(), s)
 		require.NoError(t, err)
@@ -282,6 +286,16 @@ func (p parsed) titles() []string {
 func (p parsed) event(title string) *ics.VEvent {
 	for _, e := range p.cal.Events() {
 		if s := e.GetProperty(ics.ComponentPropertySummary); s != nil && s.Value == title {
+			return e
+		}
+	}
+	return nil
+}
+
+// uid returns the VEVENT with the given UID, or nil.
+func (p parsed) uid(uid string) *ics.VEvent {
+	for _, e := range p.cal.Events() {
+		if u := e.GetProperty(ics.ComponentPropertyUniqueId); u != nil && u.Value == uid {
 			return e
 		}
 	}

@@ -18,9 +18,11 @@ import (
 // feeds (text/calendar; charset=utf-8) for calendar clients to subscribe to:
 //
 //	GET /calendar.ics        every event
-//	GET /series/{name}.ics   the events of one series (name path-escaped)
+//	GET /series/{id}.ics     the events of one series, by its ID
 //	GET /events/{id}.ics     one event
 //
+// An unknown series or event answers 404, and a series asked for by its
+// name redirects to its ID's path (see the package documentation, Series).
 // Public feeds hold public events only; a non-public event's own feed
 // answers 404 there. The same paths under /private/{token} (see
 // PrivatePath) serve every event, when Options.Secret is set. A wrong or
@@ -164,7 +166,7 @@ func (h *Handler) routes() {
 }
 
 // serveNamed serves a series or event feed, whose path segment is the
-// unescaped name followed by ".ics". ServeMux patterns cannot match a
+// unescaped ID followed by ".ics". ServeMux patterns cannot match a
 // wildcard with a suffix in one segment, hence the cut here.
 func (h *Handler) serveNamed(w http.ResponseWriter, r *http.Request, kind feedKind, private bool) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
@@ -175,8 +177,9 @@ func (h *Handler) serveNamed(w http.ResponseWriter, r *http.Request, kind feedKi
 	h.serveFeed(w, r, Feed{kind: kind, name: name}, private)
 }
 
-// errNoFeed is what a build returns for an event that is not there, or not
-// to be shown on this route; it is answered 404 and never cached.
+// errNoFeed is what a build returns for a series or event that is not
+// there, or not to be shown on this route; it is answered 404 and never
+// cached.
 var errNoFeed = errors.New("feed: no such feed")
 
 func (h *Handler) serveFeed(w http.ResponseWriter, r *http.Request, f Feed, private bool) {
@@ -199,9 +202,16 @@ func (h *Handler) serveFeed(w http.ResponseWriter, r *http.Request, f Feed, priv
 	body, err := h.cache.get(r.Context(), key, fresh, func(ctx context.Context, prev *feedBody) (*feedBody, error) {
 		return h.build(ctx, key, win, prev, c)
 	})
+	var moved *movedError
 	switch {
 	case errors.Is(err, errNoFeed):
 		http.NotFound(w, r)
+		return
+	case errors.As(err, &moved):
+		// Not http.Redirect, which resolves a relative path against
+		// r.URL.Path: under http.StripPrefix that drops the prefix.
+		w.Header().Set("Location", h.redirectPath(moved, private, r.URL.RawQuery))
+		w.WriteHeader(http.StatusMovedPermanently)
 		return
 	case r.Context().Err() != nil:
 		// The client is gone; nobody reads an answer.

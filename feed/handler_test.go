@@ -33,10 +33,10 @@ func TestHandler_routes(t *testing.T) {
 		wantFile    string
 	}{
 		{"whole calendar", "/calendar.ics", []string{visionTalk, theoryTalk, cancelledTalk}, "Seminars", "calendar.ics"},
-		{"series", "/series/vision-seminar.ics", []string{visionTalk, cancelledTalk}, visionSeries, "vision-seminar.ics"},
-		{"another series", "/series/theory-algorithms.ics", []string{theoryTalk}, theorySeries, "theory-algorithms.ics"},
-		{"series path from Feed.Path", feed.Series(theorySeries).Path(), []string{theoryTalk}, theorySeries, "theory-algorithms.ics"},
-		{"series nobody gives", "/series/Nothing.ics", []string{}, "Nothing", "Nothing.ics"},
+		{"series", "/series/vision-seminar.ics", []string{visionTalk, cancelledTalk}, visionSeriesName, "vision-seminar.ics"},
+		{"another series", "/series/theory-algorithms.ics", []string{theoryTalk}, theorySeriesName, "theory-algorithms.ics"},
+		{"series path from Feed.Path", feed.Series(theorySeries).Path(), []string{theoryTalk}, theorySeriesName, "theory-algorithms.ics"},
+		{"series with no talks", "/series/" + emptySeries + ".ics", []string{}, emptySeriesName, emptySeries + ".ics"},
 		{"one event", "/events/" + vision.ID + ".ics", []string{visionTalk}, visionTalk, vision.ID + ".ics"},
 		{"event path from Feed.Path", feed.Event(vision.ID).Path(), []string{visionTalk}, visionTalk, vision.ID + ".ics"},
 	}
@@ -84,6 +84,9 @@ func TestHandler_notFound(t *testing.T) {
 		"/events/.ics",
 		"/series/.ics",
 		"/series/vision-seminar",
+		"/series/nothing.ics",
+		"/series/Nothing.ics",
+		"/series/Vision-Seminar.ics",
 		"/calendar.ical",
 		"/",
 		"/private/calendar.ics",

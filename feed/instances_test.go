@@ -23,8 +23,9 @@ import (
 
 // TestHandler_writesOfAnotherInstance serves a feed from one instance and
 // writes through another, each with its own handle on a shared database,
-// as two processes would: the feed shows the write at the next poll, well
-// within its maximum age, and an unchanged poll is answered from the cache.
+// as two processes would: the feed shows the write, of a talk or of a
+// series, at the next poll, well within its maximum age, and an unchanged
+// poll is answered from the cache.
 func TestHandler_writesOfAnotherInstance(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "talks.db")
@@ -66,9 +67,11 @@ func checkInstances(t *testing.T, here, there seminar.Store) {
 	require.NoError(t, err)
 	writing, err := seminar.New(there, opts)
 	require.NoError(t, err)
+	series, err := writing.CreateSeries(ctx, &seminar.Series{Name: "Vision Seminar"})
+	require.NoError(t, err)
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
 	talk, err := writing.Create(ctx, &seminar.Event{
-		Title: "Learning to see by walking", Start: start, End: start.Add(time.Hour),
+		Title: "Learning to see by walking", Series: series.ID, Start: start, End: start.Add(time.Hour),
 		TimeZone: "America/New_York", Public: true,
 		Speakers: []seminar.Person{{Name: "Ana Ferreira"}},
 	})
@@ -80,17 +83,7 @@ func checkInstances(t *testing.T, here, there seminar.Store) {
 	t.Cleanup(srv.Close)
 	get := func(etag string) (*http.Response, string) {
 		t.Helper()
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/calendar.ics", nil)
-		require.NoError(t, err)
-		if etag != "" {
-			req.Header.Set("If-None-Match", etag)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		return resp, string(b)
+		return getFeed(t, srv.URL+"/calendar.ics", etag)
 	}
 	first, body := get("")
 	require.Equal(t, http.StatusOK, first.StatusCode)
@@ -106,4 +99,33 @@ func checkInstances(t *testing.T, here, there seminar.Store) {
 	require.Equal(t, http.StatusOK, after.StatusCode,
 		"a write by another instance must change the feed's ETag at the next poll, within MaxAge")
 	assert.Contains(t, body, "Edited by the other instance")
+
+	seriesURL := srv.URL + feed.Series(series.ID).Path()
+	first, body = getFeed(t, seriesURL, "")
+	require.Equal(t, http.StatusOK, first.StatusCode)
+	assert.Contains(t, body, "X-WR-CALNAME:Vision Seminar\r\n")
+	series.Name = "Vision and Graphics Seminar"
+	_, err = writing.UpdateSeries(ctx, series)
+	require.NoError(t, err)
+	after, body = getFeed(t, seriesURL, first.Header.Get("ETag"))
+	require.Equal(t, http.StatusOK, after.StatusCode,
+		"a rename by another instance must change the series feed's ETag at the next poll, within MaxAge")
+	assert.Contains(t, body, "X-WR-CALNAME:Vision and Graphics Seminar\r\n")
+}
+
+// getFeed requests url, with If-None-Match when etag is set, and returns
+// the response and its body.
+func getFeed(t *testing.T, url, etag string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	require.NoError(t, err)
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, string(b)
 }

@@ -26,10 +26,11 @@ const (
 type Options struct {
 	// Name is the calendar name subscribers see (NAME and X-WR-CALNAME) for
 	// the whole-calendar feed. Default DefaultName. A series feed is
-	// named after its series and an event feed after its title.
+	// named after its series' Name and an event feed after its title.
 	Name string
 	// Description is the calendar description (DESCRIPTION and
-	// X-WR-CALDESC) of every feed; none by default.
+	// X-WR-CALDESC) of every feed but that of a series with a Description
+	// of its own; none by default.
 	Description string
 	// RefreshInterval is how often subscribers should poll: it is written as
 	// REFRESH-INTERVAL and X-PUBLISHED-TTL, and as the max-age of
