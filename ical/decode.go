@@ -91,8 +91,12 @@ type Result struct {
 // writes, covers every year; otherwise as an IANA name (also with the
 // "/mozilla.org/.../" prefix of old Thunderbird versions), a Windows name
 // ("Eastern Standard Time", mapped by CLDR's windowsZones table), or an
-// Outlook display name ("(UTC-05:00) Eastern Time (US & Canada)"; an
-// unknown one gives its fixed offset). A wall time that a clock change
+// Outlook display name ("(UTC-05:00) Eastern Time (US & Canada)", also as
+// older versions and other writers word it: "(GMT-08:00) Pacific Time (US
+// & Canada); Tijuana"; an unknown one gives its fixed offset). A
+// VTIMEZONE of a Windows name or display name that states no change of
+// offset (a lone STANDARD) gives way to the zone the name stands for, with
+// its daylight saving time. A wall time that a clock change
 // skips or repeats is read as RFC 5545 3.3.5 says: with the offset before
 // the gap, and as its first occurrence. Floating times (no TZID, no Z) are
 // read in the calendar's X-WR-TIMEZONE when it has one, as Google Calendar

@@ -43,6 +43,46 @@ func TestDecode_TZIDResolution(t *testing.T) {
 		{"display name", "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna", "", "20250715T090000", "2025-07-15T09:00:00+02:00", "Europe/Berlin"},
 		{"old display name", "(GMT-05.00) Eastern Time (US & Canada)", "", "20250115T090000", "2025-01-15T09:00:00-05:00", "America/New_York"},
 		{"unknown display name, whole hours", "(UTC+03:00) Somewhere New", "", "20250115T090000", "2025-01-15T09:00:00+03:00", "Etc/GMT-3"},
+		{"display name reworded", "(UTC-05:00) Eastern Time (US and Canada)", "", "20250715T090000", "2025-07-15T09:00:00-04:00", "America/New_York"},
+		{"display name escaped as HTML", "(UTC-05:00) Eastern Time (US &amp; Canada)", "", "20250715T090000", "2025-07-15T09:00:00-04:00", "America/New_York"},
+		{"Windows XP display name", "(GMT-08:00) Pacific Time (US & Canada); Tijuana", "", "20250715T090000", "2025-07-15T09:00:00-07:00", "America/Los_Angeles"},
+		{"Exchange 2003 display name", "(GMT+01.00) Sarajevo/Warsaw/Zagreb", "", "20250715T090000", "2025-07-15T09:00:00+02:00", "Europe/Warsaw"},
+		{"old display name of London", "(GMT) Greenwich Mean Time : Dublin, Edinburgh, Lisbon, London", "", "20250715T090000", "2025-07-15T09:00:00+01:00", "Europe/London"},
+		{"display name with a space and an hour", "(GMT -5) Eastern Time (US & Canada)", "", "20250715T090000", "2025-07-15T09:00:00-04:00", "America/New_York"},
+		{"display name stating the summer offset", "(UTC-04:00) Eastern Time (US & Canada)", "", "20250115T090000", "2025-01-15T09:00:00-05:00", "America/New_York"},
+		{"display name as close to two zones is its offset", "(GMT+02:00) Athens, Beirut, Istanbul, Minsk", "", "20250715T090000", "2025-07-15T09:00:00+02:00", "Etc/GMT-2"},
+		{"display name whose VTIMEZONE is a lone STANDARD keeps daylight saving", "(UTC-05:00) Eastern Time (US & Canada)", `
+BEGIN:VTIMEZONE
+TZID:(UTC-05:00) Eastern Time (US & Canada)
+BEGIN:STANDARD
+DTSTART:16010101T000000
+TZOFFSETFROM:-0500
+TZOFFSETTO:-0500
+END:STANDARD
+END:VTIMEZONE`, "20250715T090000", "2025-07-15T09:00:00-04:00", "America/New_York"},
+		{"Windows name whose VTIMEZONE has no rule keeps daylight saving", "W. Europe Standard Time", `
+BEGIN:VTIMEZONE
+TZID:W. Europe Standard Time
+BEGIN:STANDARD
+DTSTART:16011028T030000
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010325T020000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+END:DAYLIGHT
+END:VTIMEZONE`, "20250715T090000", "2025-07-15T09:00:00+02:00", "Europe/Berlin"},
+		{"a lone STANDARD at an offset the named zone never keeps is the file's", "(UTC-05:00) Eastern Time (US & Canada)", `
+BEGIN:VTIMEZONE
+TZID:(UTC-05:00) Eastern Time (US & Canada)
+BEGIN:STANDARD
+DTSTART:16010101T000000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0100
+END:STANDARD
+END:VTIMEZONE`, "20250715T090000", "2025-07-15T09:00:00+01:00", "Etc/GMT-1"},
 		{"UTC by name", "UTC", "", "20250115T090000", "2025-01-15T09:00:00Z", ""},
 		{"VTIMEZONE of a custom name", "Our Office", `
 BEGIN:VTIMEZONE

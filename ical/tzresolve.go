@@ -2,9 +2,11 @@ package ical
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // ianaCache keeps the zones time.LoadLocation has loaded, for every Decode:
@@ -148,7 +150,13 @@ func (z *tzone) at(t time.Time) (time.Time, string) {
 // their own VTIMEZONE misplaces events from before the last rule change,
 // such as a March 2006 talk in New York; the tz database has every year.
 // Windows and custom names keep the file's rules, which are then the only
-// statement of what the writer meant. Each TZID is resolved once per
+// statement of what the writer meant, unless the rules state no change of
+// offset in the years seminar holds: a VTIMEZONE of one STANDARD
+// observance, as some Outlook versions and web exporters write for
+// "(UTC-05:00) Eastern Time (US & Canada)", says nothing of daylight
+// saving time, and the name, which stands for a zone that keeps it, is
+// the better statement. Its zone is then read with Go's zone data, when
+// the offset the file states is one that zone keeps. Each TZID is resolved once per
 // calendar and each zone loaded once per process.
 type tzResolver struct {
 	defs     map[string]*component
@@ -193,6 +201,9 @@ func (r *tzResolver) lookup(tzid string) *tzone {
 		if vtz, err := parseVTimezone(def, r.work); err == nil {
 			vtz.hint = hintFor(name)
 			r.reportLeftOut(def, vtz)
+			if off, ok := vtz.constant(); ok && vtz.hint != "" && keepsOffset(vtz.hint, off) {
+				return ianaZone(vtz.hint, nil)
+			}
 			return &tzone{vtz: vtz}
 		}
 	}
@@ -286,7 +297,8 @@ func labelZone(name string) *tzone {
 }
 
 // parseLabel splits "(UTC-05:00) Eastern Time" into its offset in seconds
-// and its text.
+// and its text. The offset may be written "UTC-05:00", "GMT-05.00",
+// "GMT -05:00" or "UTC-5".
 func parseLabel(name string) (int, string, bool) {
 	if !strings.HasPrefix(name, "(") {
 		return 0, "", false
@@ -295,17 +307,23 @@ func parseLabel(name string) (int, string, bool) {
 	if end < 0 {
 		return 0, "", false
 	}
-	head, rest := name[1:end], strings.TrimSpace(name[end+1:])
+	head, rest := strings.TrimSpace(name[1:end]), strings.TrimSpace(name[end+1:])
 	upper := strings.ToUpper(head)
 	switch {
 	case upper == "UTC" || upper == "GMT":
 		return 0, rest, true
 	case strings.HasPrefix(upper, "UTC"), strings.HasPrefix(upper, "GMT"):
-		head = head[3:]
+		head = strings.TrimSpace(head[3:])
 	default:
 		return 0, "", false
 	}
 	head = labelSeparators.Replace(head)
+	if len(head) == 2 || len(head) == 3 {
+		head += "00" // "-5", "+10": whole hours
+	}
+	if len(head) == 4 {
+		head = head[:1] + "0" + head[1:] // "-500": a one-digit hour
+	}
 	off, err := parseUTCOffset(head)
 	if err != nil {
 		return 0, "", false
@@ -316,10 +334,12 @@ func parseLabel(name string) (int, string, bool) {
 // labelSeparators are the separators of a display name's offset.
 var labelSeparators = strings.NewReplacer(":", "", ".", "")
 
-// windowsLabel is a display name of windowsZones, parsed.
+// windowsLabel is a display name of windowsZones, parsed: its text, and
+// the words of the text that name places.
 type windowsLabel struct {
-	text string
-	zone *windowsZone
+	text  string
+	words []string
+	zone  *windowsZone
 }
 
 // windowsLabels holds the display names of windowsZones by the offset
@@ -330,21 +350,128 @@ var windowsLabels = sync.OnceValue(func() map[int][]windowsLabel {
 	byOffset := map[int][]windowsLabel{}
 	for i := range windowsZones {
 		if off, text, ok := parseLabel(windowsZones[i].label); ok {
-			byOffset[off] = append(byOffset[off], windowsLabel{text: text, zone: &windowsZones[i]})
+			byOffset[off] = append(byOffset[off], windowsLabel{text: text, words: labelWords(text), zone: &windowsZones[i]})
 		}
 	}
 	return byOffset
 })
 
-// windowsByLabel returns the first Windows zone whose display name states
-// offset and text.
+// windowsLabelTexts holds the display names of windowsZones by their
+// text in lower case, without the offset.
+var windowsLabelTexts = sync.OnceValue(func() map[string][]windowsLabel {
+	byText := map[string][]windowsLabel{}
+	for i := range windowsZones {
+		if _, text, ok := parseLabel(windowsZones[i].label); ok {
+			key := strings.ToLower(text)
+			byText[key] = append(byText[key], windowsLabel{text: text, zone: &windowsZones[i]})
+		}
+	}
+	return byText
+})
+
+// windowsByLabel returns the Windows zone a display name stands for, from
+// the offset and text it states. Windows has reworded its display names
+// over the years, and other writers copy them loosely ("(GMT-08:00)
+// Pacific Time (US & Canada); Tijuana", "(GMT+01.00)
+// Sarajevo/Warsaw/Zagreb", "Eastern Time (US and Canada)"), so besides a
+// display name of the table it takes the one of the same offset that
+// shares the most place names with the text, when one shares more than
+// every other. A text that is exactly the table's under another offset
+// that the zone keeps (a writer that states the offset in force when it
+// wrote, "(UTC-04:00) Eastern Time (US & Canada)" in summer) names that
+// zone first.
 func windowsByLabel(offset int, text string) *windowsZone {
-	for _, l := range windowsLabels()[offset] {
+	labels := windowsLabels()[offset]
+	for _, l := range labels {
 		if strings.EqualFold(l.text, text) {
 			return l.zone
 		}
 	}
-	return nil
+	for _, l := range windowsLabelTexts()[strings.ToLower(text)] {
+		if keepsOffset(l.zone.iana, offset) {
+			return l.zone
+		}
+	}
+	if len(text) > maxLabelLen {
+		return nil
+	}
+	return closestLabel(labels, labelWords(text))
+}
+
+// maxLabelLen bounds the display names compared word by word: the
+// longest of the table is 73 bytes.
+const maxLabelLen = 200
+
+// closestLabel returns the zone of the label that shares the most words
+// with words, or nil when none shares any or two share as many.
+func closestLabel(labels []windowsLabel, words []string) *windowsZone {
+	var best *windowsZone
+	most, tie := 0, false
+	for _, l := range labels {
+		n := 0
+		for _, w := range words {
+			if slices.Contains(l.words, w) {
+				n++
+			}
+		}
+		switch {
+		case n > most:
+			best, most, tie = l.zone, n, false
+		case n == most && n > 0:
+			tie = true
+		}
+	}
+	if tie {
+		return nil
+	}
+	return best
+}
+
+// labelWords returns the distinct words of a display name's text, lower
+// case, less those that name no place.
+func labelWords(text string) []string {
+	var words []string
+	for w := range strings.FieldsFuncSeq(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if !labelFiller[w] && !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// labelFiller are the words of display names that name no place.
+var labelFiller = map[string]bool{"and": true, "amp": true, "the": true, "of": true, "time": true,
+	"standard": true, "new": true, "old": true, "is": true}
+
+// keepsOffset reports whether the IANA zone name has the offset, in
+// seconds east, at some time between 1970 and 2037.
+func keepsOffset(name string, offset int) bool {
+	return ianaOffsets(name)[offset]
+}
+
+// ianaOffsetCache keeps ianaOffsets' answers. Only names of windowsZones
+// are asked for, so it holds at most one entry for each.
+var ianaOffsetCache sync.Map // string -> map[int]bool
+
+// ianaOffsets returns the offsets the IANA zone name has in January and
+// July of the years 1970 to 2037.
+func ianaOffsets(name string) map[int]bool {
+	if m, ok := ianaOffsetCache.Load(name); ok {
+		return m.(map[int]bool)
+	}
+	offsets := map[int]bool{}
+	if loc := loadIANA(name); loc != nil {
+		for y := 1970; y <= 2037; y++ {
+			for _, m := range [...]time.Month{time.January, time.July} {
+				_, off := time.Date(y, m, 15, 12, 0, 0, 0, time.UTC).In(loc).Zone()
+				offsets[off] = true
+			}
+		}
+	}
+	ianaOffsetCache.Store(name, offsets)
+	return offsets
 }
 
 // fixedZone is a zone of one constant offset, named Etc/GMT+5 and so on

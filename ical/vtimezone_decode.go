@@ -397,6 +397,16 @@ func onsetsBefore(onsets []onset, t time.Time) int {
 	return i
 }
 
+// constant returns the one offset of a VTIMEZONE that states no change of
+// offset in the years seminar holds: no observance recurs, and every
+// onset is before them.
+func (v *vtimezone) constant() (int, bool) {
+	if len(v.rules) > 0 || v.leftOut > 0 || v.subDaily > 0 || !v.onsets[len(v.onsets)-1].at.Before(windowMin) {
+		return 0, false
+	}
+	return v.onsets[len(v.onsets)-1].to, true
+}
+
 func (v *vtimezone) fixed(offset int) *time.Location {
 	if loc, ok := v.fixedLocs[offset]; ok {
 		return loc
