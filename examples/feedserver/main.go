@@ -5,7 +5,8 @@
 //	go run ./examples/feedserver -db seminar.db -addr 127.0.0.1:8080
 //
 // It prints the URLs it serves: /calendar.ics (every public talk),
-// /series/{name}.ics for each series and /events/{id}.ics for each talk.
+// /series/{id}.ics for each series, by its ID, such as
+// /series/vision-seminar.ics, and /events/{id}.ics for each talk.
 // Stop it with Ctrl-C: requests in progress finish first.
 //
 // # The demo's clock
@@ -38,7 +39,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"slices"
 	"syscall"
 	"time"
 
@@ -152,8 +152,8 @@ func clock(asOf string) (func() time.Time, error) {
 // maxListed is how many event feeds printURLs lists.
 const maxListed = 10
 
-// printURLs writes the URL of each feed holding a talk of the default
-// window: the calendar, each series, and the first talks.
+// printURLs writes the URL of each feed: the calendar, each stored series
+// with its name, and the first talks of the default window.
 func printURLs(ctx context.Context, out io.Writer, base string, cal *seminar.Calendar, feeds *feed.Handler, now time.Time, private bool) error {
 	events, err := listWindow(ctx, cal, now)
 	if err != nil {
@@ -162,14 +162,12 @@ func printURLs(ctx context.Context, out io.Writer, base string, cal *seminar.Cal
 	fmt.Fprintf(out, "feedserver: %d public talks from %s to %s; clock at %s\n",
 		len(events), now.Add(-feed.DefaultPast).Format(time.DateOnly), now.Add(feed.DefaultFuture).Format(time.DateOnly), now.Format(time.DateTime))
 	fmt.Fprintf(out, "calendar  %s%s\n", base, feed.Calendar().Path())
-	var series []string
-	for _, e := range events {
-		if e.Series != "" && !slices.Contains(series, e.Series) {
-			series = append(series, e.Series)
-		}
+	series, err := cal.ListSeries(ctx)
+	if err != nil {
+		return err
 	}
 	for _, s := range series {
-		fmt.Fprintf(out, "series    %s%s\n", base, feed.Series(s).Path())
+		fmt.Fprintf(out, "series    %s%s  %s\n", base, feed.Series(s.ID).Path(), s.Name)
 	}
 	for i, e := range events {
 		if i == maxListed {

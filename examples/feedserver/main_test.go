@@ -41,7 +41,7 @@ func (b *syncBuffer) String() string {
 
 // demoTalks stores talks like the quickstart's, in June 2017 in
 // America/New_York: two in the Vision Seminar, one of them not public, and
-// one outside any series.
+// one outside any series; the Theory Colloquium has no talks.
 func demoTalks(t *testing.T, db string) map[string]*seminar.Event {
 	t.Helper()
 	store, err := sqlite.Open(context.Background(), db, nil)
@@ -50,7 +50,9 @@ func demoTalks(t *testing.T, db string) map[string]*seminar.Event {
 	cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu", TimeZone: "America/New_York",
 		Now: func() time.Time { return time.Date(2017, time.June, 9, 14, 10, 0, 0, time.UTC) }})
 	require.NoError(t, err)
-	vision, err := cal.CreateSeries(context.Background(), &seminar.Series{Name: "Vision Seminar"})
+	vision, err := cal.CreateSeries(context.Background(), &seminar.Series{Name: "Vision Seminar", Description: "Talks on computer vision."})
+	require.NoError(t, err)
+	_, err = cal.CreateSeries(context.Background(), &seminar.Series{Name: "Theory Colloquium"})
 	require.NoError(t, err)
 	talks := map[string]*seminar.Event{}
 	for _, talk := range []struct {
@@ -125,6 +127,8 @@ func TestRun_servesEachRouteAndShutsDown(t *testing.T) {
 	}{
 		{"calendar", "/calendar.ics", http.StatusOK, []string{"Learning to see by moving", seed.Title}},
 		{"series", "/series/vision-seminar.ics", http.StatusOK, []string{"Learning to see by moving"}},
+		{"series with no talks", "/series/theory-colloquium.ics", http.StatusOK, nil},
+		{"unknown series", "/series/nothing.ics", http.StatusNotFound, nil},
 		{"event", "/events/" + seed.ID + ".ics", http.StatusOK, []string{seed.Title}},
 		{"private event, publicly", "/events/" + private.ID + ".ics", http.StatusNotFound, nil},
 		{"window by query", "/calendar.ics?from=2017-06-10&to=2017-06-30", http.StatusOK, []string{seed.Title}},
@@ -140,7 +144,9 @@ func TestRun_servesEachRouteAndShutsDown(t *testing.T) {
 	// Requests have been answered, so run printed its URLs before serving.
 	printed := out.String()
 	assert.Contains(t, printed, "calendar  "+base+"/calendar.ics\n")
-	assert.Contains(t, printed, "series    "+base+"/series/vision-seminar.ics\n")
+	assert.Contains(t, printed, "series    "+base+"/series/vision-seminar.ics  Vision Seminar\n")
+	assert.Contains(t, printed, "series    "+base+"/series/theory-colloquium.ics  Theory Colloquium\n",
+		"every stored series, also one with no talk in the window")
 	assert.Contains(t, printed, "event     "+base+"/events/"+seed.ID+".ics  "+seed.Title+"\n")
 	assert.NotContains(t, printed, private.Title, "the private talk is not listed")
 	privateURL := regexp.MustCompile(`private   (\S+)`).FindStringSubmatch(printed)
