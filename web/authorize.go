@@ -46,10 +46,14 @@ func (v viewer) sees(e *seminar.Event) bool {
 // then offers it.
 func (v viewer) creates() bool { return v.can(ActionCreate, nil) }
 
-// visible returns the events of list the request may see, and the class
-// they give its page: empty when it sees only public ones, otherwise a
-// digest of the non-public ones it sees. list is not modified.
-func (v viewer) visible(list []*seminar.Event) ([]*seminar.Event, string) {
+// visible returns the events of l the request may see, and the class they
+// give its page: empty when it sees only public ones, otherwise a digest of
+// the non-public ones it sees. l is not modified.
+func (v viewer) visible(l *listing) ([]*seminar.Event, string) {
+	list := l.events
+	if l.public {
+		return list, ""
+	}
 	var (
 		shown   []*seminar.Event
 		private []string

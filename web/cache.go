@@ -58,7 +58,7 @@ func (c *cache) get(ctx context.Context, key string, gen uint64, now time.Time, 
 	if e != nil {
 		select {
 		case <-e.ready:
-			if e.gen >= gen && (e.until.IsZero() || now.Before(e.until)) {
+			if e.fresh(gen, now) {
 				c.lru.MoveToFront(e.elem)
 				c.mu.Unlock()
 				return e.val, nil
@@ -78,6 +78,31 @@ func (c *cache) get(ctx context.Context, key string, gen uint64, now time.Time, 
 	c.entries[key] = e
 	c.mu.Unlock()
 	return c.fill(ctx, e, build)
+}
+
+// peek returns the value built under key, if any, whatever its
+// generation, and whether it is fresh at generation gen and now, as get
+// would serve it. It builds nothing and leaves the order of use as it is:
+// a stale value is a hint, such as where an event was before a write.
+func (c *cache) peek(key string, gen uint64, now time.Time) (val any, fresh bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[key]
+	if e == nil {
+		return nil, false
+	}
+	select {
+	case <-e.ready:
+		return e.val, e.fresh(gen, now)
+	default:
+		return nil, false
+	}
+}
+
+// fresh reports whether the built value of e may be served at generation
+// gen and now.
+func (e *entry) fresh(gen uint64, now time.Time) bool {
+	return e.gen >= gen && (e.until.IsZero() || now.Before(e.until))
 }
 
 // fill runs build for e and publishes the outcome. A panic in build is

@@ -33,6 +33,40 @@ func (h *Handler) event(ctx context.Context, gen uint64, id string) (*seminar.Ev
 	return v.(*seminar.Event), nil
 }
 
+// eventInMonth returns the event id and the listing of the month it starts
+// in, as of generation gen. The listing holds the event itself: after a
+// write, when an older read of the event says which month that is (an
+// edit seldom moves a talk to another month), the event is taken from the
+// listing rather than read once more.
+func (h *Handler) eventInMonth(ctx context.Context, gen uint64, id string) (*seminar.Event, *listing, error) {
+	now := h.now()
+	old, fresh := h.cache.peek("e:"+id, gen, now)
+	if prev, ok := old.(*seminar.Event); ok && !fresh {
+		m := monthOf(prev.Start.In(h.loc))
+		l, err := h.month(ctx, gen, m)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, e := range l.events {
+			if e.ID == id && monthOf(e.Start.In(h.loc)) == m {
+				_, err := h.cache.get(ctx, "e:"+id, gen, now, func(context.Context) (built, error) {
+					return built{val: e, size: eventSize(e)}, nil
+				})
+				return e, l, err
+			}
+		}
+	}
+	e, err := h.event(ctx, gen, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := h.month(ctx, gen, monthOf(e.Start.In(h.loc)))
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, l, nil
+}
+
 // seriesByID returns the calendar's series by ID, as of generation gen
 // (series writes move the change token too); none when the Store keeps no
 // series.
@@ -61,25 +95,40 @@ func (h *Handler) seriesByID(ctx context.Context, gen uint64) (map[string]*semin
 
 // month returns every event of a month in the calendar's zone, any
 // visibility, cancelled ones too.
-func (h *Handler) month(ctx context.Context, gen uint64, m month) ([]*seminar.Event, error) {
+func (h *Handler) month(ctx context.Context, gen uint64, m month) (*listing, error) {
 	v, err := h.cache.get(ctx, "m:"+m.String(), gen, h.now(), func(ctx context.Context) (built, error) {
 		events, err := h.cal.Month(ctx, m.year, m.month, seminar.Filter{IncludeCancelled: true})
 		if err != nil {
 			return built{}, err
 		}
-		return built{val: events, size: listSize(events)}, nil
+		l := newListing(events, false)
+		return built{val: l, size: listSize(events)}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.([]*seminar.Event), nil
+	return v.(*listing), nil
 }
 
-// listing is a bounded listing: the first events of a range, and whether
-// more were left out.
+// listing is events in order of start: all of a month, or the first of a
+// range and whether more were left out.
 type listing struct {
 	events    []*seminar.Event
 	truncated bool
+	// public is set when every event is public, so that a page need not
+	// check them one by one on each request.
+	public bool
+}
+
+func newListing(events []*seminar.Event, truncated bool) *listing {
+	l := &listing{events: events, truncated: truncated, public: true}
+	for _, e := range events {
+		if !e.Public {
+			l.public = false
+			break
+		}
+	}
+	return l
 }
 
 // listKey names a bounded listing: the events overlapping [from, to) (to
@@ -117,7 +166,7 @@ func (h *Handler) list(ctx context.Context, gen uint64, k listKey, clock bool) (
 		if err != nil {
 			return built{}, err
 		}
-		l := &listing{events: page.Events, truncated: page.Next != ""}
+		l := newListing(page.Events, page.Next != "")
 		return built{val: l, size: listSize(l.events), until: until}, nil
 	})
 	if err != nil {
@@ -137,7 +186,7 @@ func (h *Handler) visibleList(ctx context.Context, v viewer, gen uint64, k listK
 		if err != nil {
 			return nil, "", err
 		}
-		shown, cls := v.visible(all.events)
+		shown, cls := v.visible(all)
 		if cls != "" {
 			return &listing{events: shown, truncated: all.truncated}, cls, nil
 		}
@@ -148,10 +197,8 @@ func (h *Handler) visibleList(ctx context.Context, v viewer, gen uint64, k listK
 		return nil, "", err
 	}
 	// The Store was asked for public events; the page checks each anyway.
-	for _, e := range pub.events {
-		if !e.Public {
-			return &listing{events: publicOnly(pub.events), truncated: pub.truncated}, "", nil
-		}
+	if !pub.public {
+		return newListing(publicOnly(pub.events), pub.truncated), "", nil
 	}
 	return pub, "", nil
 }

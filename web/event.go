@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"html/template"
 	"mime"
 	"net/http"
 	"strings"
@@ -12,34 +13,47 @@ import (
 	"github.com/seminarkit/seminar/ical"
 )
 
-// eventPage is the data of an event's page.
+// eventPage is the data of an event's page. Its fields are its own, none
+// promoted from an embedded struct but layout's: a template reads a
+// promoted field by a search of the embedded structs, each time.
 type eventPage struct {
 	layout
-	*seminar.View
+	View      *seminar.View
+	Event     *seminar.Event
+	Cancelled bool
 	// Flash is the feedback after a write: "Saved.", ...
 	Flash  string
 	Rights eventRights
+	// Manage is set when the request may do any of the actions the page
+	// offers.
+	Manage bool
 	// CanPreview and CanSend are the Calendar's: with no Composer there is
 	// nothing to preview.
 	CanPreview bool
 	// SubjectBroken is set when the reminder subject does not execute.
 	SubjectBroken bool
-	Schedule      string
-	Updated       string
+	// Schedule is "Reminders go out 7 days and 1 day before the talk."
+	Schedule string
+	Updated  string
 	// Place is the room, building and address; the online URL is
 	// Location.URL.
 	Place string
+	// Host is "Bolei Zhou, MIT CSAIL".
+	Host string
+	// SpeakerTBA is set for a planned slot whose speaker is not known yet.
+	SpeakerTBA bool
 	// Photos are the speakers with a photo.
-	Photos     []seminar.Person
-	EventPath  string
-	SeriesPath string
-	SeriesName string
-	ICS, JSON  string
-	Google     string
-	Outlook    string
-	MonthPath  string
-	MonthName  string
-	Others     []talkItem
+	Photos []seminar.Person
+	// Abstract and Bio are paragraphs.
+	Abstract, Bio []string
+	// The paths from the page: the actions, the series, the .ics and JSON
+	// of the talk, its month.
+	EditPath, CancelPath, PreviewPath, SendPath string
+	SeriesPath, ICSPath, JSONPath, MonthPath    string
+	SeriesName, MonthName                       string
+	Google, Outlook                             string
+	// Others are the other talks of the month, as lines.
+	Others template.HTML
 }
 
 // flashes are the feedback a write's redirect asks for (?saved=1): only
@@ -76,7 +90,16 @@ func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	gen := h.changes.generation(ctx)
-	e, err := h.event(ctx, gen, id)
+	var (
+		e     *seminar.Event
+		month *listing
+		err   error
+	)
+	if ext == "" {
+		e, month, err = h.eventInMonth(ctx, gen, id)
+	} else {
+		e, err = h.event(ctx, gen, id)
+	}
 	switch {
 	case isNotFound(err):
 		h.fail(w, r, http.StatusNotFound, nil)
@@ -96,17 +119,14 @@ func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request) {
 	case ".json":
 		h.serveEventJSON(w, r, gen, e)
 	default:
-		h.serveEventPage(w, r, v, gen, e)
+		h.serveEventPage(w, r, v, gen, e, month)
 	}
 }
 
-func (h *Handler) serveEventPage(w http.ResponseWriter, r *http.Request, v viewer, gen uint64, e *seminar.Event) {
+// serveEventPage serves the page of e, with the other talks of month, the
+// listing of the month it starts in.
+func (h *Handler) serveEventPage(w http.ResponseWriter, r *http.Request, v viewer, gen uint64, e *seminar.Event, month *listing) {
 	m := monthOf(e.Start.In(h.loc))
-	month, err := h.month(r.Context(), gen, m)
-	if err != nil {
-		h.fail(w, r, http.StatusInternalServerError, err)
-		return
-	}
 	names, err := h.seriesByID(r.Context(), gen)
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, err)
@@ -132,39 +152,58 @@ func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights 
 	if err != nil {
 		return nil, err
 	}
+	root, path := rootOf(r.URL.Path), eventPath(e.ID)
 	page := &eventPage{
 		layout:        h.layout(r, v, heading(e), ""),
 		View:          view,
+		Event:         e,
+		Cancelled:     e.Cancelled(),
 		Rights:        rights,
 		CanPreview:    h.cal.CanPreview(),
 		SubjectBroken: broken,
-		Schedule:      scheduleText(e.Reminders.Schedule),
 		Updated:       h.style.Date(e.UpdatedAt) + ", " + h.style.Clock(e.UpdatedAt),
 		Place:         joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address),
-		EventPath:     eventPath(e.ID),
-		ICS:           eventPath(e.ID) + ".ics",
-		JSON:          eventPath(e.ID) + ".json",
-		MonthPath:     monthPath(m),
+		SpeakerTBA:    e.IsTBA() && len(e.Speakers) == 0,
+		Abstract:      paragraphs(view.AbstractText),
+		Bio:           paragraphs(view.Bio),
+		EditPath:      root + path + "/edit",
+		CancelPath:    root + path + "/cancel",
+		PreviewPath:   root + path + "/preview",
+		SendPath:      root + path + "/send",
+		ICSPath:       root + path + ".ics",
+		JSONPath:      root + path + ".json",
+		MonthPath:     root + monthPath(m),
 		MonthName:     monthName(m),
 	}
+	if e.Host.Name != "" {
+		page.Host = view.HostLine
+	}
+	if when := scheduleText(e.Reminders.Schedule); when != "" {
+		page.Schedule = "Reminders go out " + when + "."
+	}
+	page.Manage = rights.Edit || !page.Cancelled && (rights.Cancel || rights.Preview && page.CanPreview || rights.Send)
 	for _, p := range e.Speakers {
 		if p.PhotoURL != "" {
 			page.Photos = append(page.Photos, p)
 		}
 	}
 	if e.Series != "" {
-		page.SeriesPath, page.SeriesName = seriesPath(e.Series), seriesName(names, e.Series)
+		page.SeriesPath, page.SeriesName = root+seriesPath(e.Series), seriesName(names, e.Series)
 	}
-	if !e.Cancelled() {
+	if !page.Cancelled {
 		details, where := addDetails(e, h.eventURL(e)), addLocation(e)
 		page.Google = googleCalendarURL(e, details, where)
 		page.Outlook = outlookURL(e, details, where)
 	}
-	l := h.lister(r, "", names)
+	others := make([]*seminar.Event, 0, len(month))
 	for _, o := range month {
 		if o.ID != e.ID {
-			page.Others = append(page.Others, l.item(o))
+			others = append(others, o)
 		}
+	}
+	page.Others, err = h.lister(r, "", names).talks(talkLine, others)
+	if err != nil {
+		return nil, err
 	}
 	return page, nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/seminarkit/seminar"
@@ -35,11 +36,14 @@ type Handler struct {
 	loc       *time.Location
 	style     seminar.Style
 
-	changes  *changes
-	cache    *cache
-	icsZones ical.ZoneCache
-	gzip     gzipper
-	pages    *templates
+	changes *changes
+	cache   *cache
+	// talkCache holds the HTML of talks in listings (see talks.go).
+	talkCache *talkCache
+	icsZones  ical.ZoneCache
+	gzip      gzipper
+	pages     *templates
+	buffers   sync.Pool // of *bytes.Buffer, for rendering pages
 
 	mux   *http.ServeMux
 	serve http.Handler // the mux behind cross-origin protection
@@ -74,7 +78,8 @@ func New(cal *seminar.Calendar, opts *Options) (*Handler, error) {
 		loc:       cal.Location(),
 		style:     cal.Style(),
 		changes:   &changes{cal: cal, every: s.Poll, log: s.Logger},
-		cache:     newCache(s.CacheBytes),
+		cache:     newCache(s.CacheBytes - s.CacheBytes/4),
+		talkCache: newTalkCache(s.CacheBytes / 4),
 		pages:     pages,
 	}
 	if s.base != nil {

@@ -13,29 +13,6 @@ import (
 
 // The listing pages: upcoming talks (the home page), a month, a series.
 
-// talkItem is one talk in a listing, its times in the calendar's zone. A
-// month may list hundreds, so each is written with few template actions:
-// the texts are joined here (and escaped by the template all the same).
-type talkItem struct {
-	Href  string // from the page: "../events/ID"
-	Title string
-	Start string // RFC 3339, for <time datetime>
-	Date  string // "Monday, June 12, 2017"
-	Time  string // "4:00 PM – 5:00 PM"
-	// Meta is the speakers, place and series: "Pratik Chaudhari (UCLA)
-	// · 32-D507 · Vision Seminar".
-	Meta      string
-	Cancelled bool
-	Private   bool
-}
-
-// dayGroup is the talks of one day.
-type dayGroup struct {
-	Date  string // "Monday, June 12, 2017"
-	ISO   string // "2017-06-12"
-	Talks []talkItem
-}
-
 // listPage is the data of the home, month and series pages.
 type listPage struct {
 	layout
@@ -57,19 +34,6 @@ type navLink struct {
 	Path, Label, Rel string
 }
 
-// lister writes the items of one page: its root, the series it is of (which
-// its items need not name), and the names of the series.
-type lister struct {
-	h      *Handler
-	root   string
-	series string
-	names  map[string]*seminar.Series
-}
-
-func (h *Handler) lister(r *http.Request, series string, names map[string]*seminar.Series) lister {
-	return lister{h: h, root: rootOf(r.URL.Path), series: series, names: names}
-}
-
 // seriesName is the name of the series id, or id itself for one the
 // Store does not know.
 func seriesName(names map[string]*seminar.Series, id string) string {
@@ -77,68 +41,6 @@ func seriesName(names map[string]*seminar.Series, id string) string {
 		return s.Name
 	}
 	return id
-}
-
-// heading is an event's title as pages show it: "To be announced" for a
-// planned slot without one, as seminar.View.Heading.
-func heading(e *seminar.Event) string {
-	if e.Title == "" && !e.Slot.IsZero() {
-		return seminar.ToBeAnnounced
-	}
-	return e.Title
-}
-
-// item is e in a listing.
-func (l lister) item(e *seminar.Event) talkItem {
-	h := l.h
-	start, end := e.Start.In(h.loc), e.End.In(h.loc)
-	t := h.style.Clock(start) + " – " + h.style.Clock(end)
-	if last := end.Add(-time.Nanosecond); !sameDay(start, last) {
-		t = h.style.Clock(start) + " – " + h.style.ShortDate(end) + ", " + h.style.Clock(end)
-	}
-	var speakers []string
-	for _, p := range e.Speakers {
-		s := p.Name
-		if p.Affiliation != "" {
-			s += " (" + p.Affiliation + ")"
-		}
-		speakers = append(speakers, s)
-	}
-	where := joinSet(", ", e.Location.Room, e.Location.Building)
-	if where == "" && e.Location.URL != "" {
-		where = "Online"
-	}
-	series := ""
-	if e.Series != "" && e.Series != l.series {
-		series = seriesName(l.names, e.Series)
-	}
-	return talkItem{
-		Href:      l.root + eventPath(e.ID),
-		Title:     heading(e),
-		Start:     start.Format(time.RFC3339),
-		Date:      h.style.Date(start),
-		Time:      t,
-		Meta:      joinSet(" · ", strings.Join(speakers, ", "), where, series),
-		Cancelled: e.Cancelled(),
-		Private:   !e.Public,
-	}
-}
-
-// days groups events, in order, by the day they start in the calendar's
-// zone.
-func (l lister) days(events []*seminar.Event) []dayGroup {
-	h := l.h
-	var out []dayGroup
-	for _, e := range events {
-		start := e.Start.In(h.loc)
-		iso := start.Format(time.DateOnly)
-		if len(out) == 0 || out[len(out)-1].ISO != iso {
-			out = append(out, dayGroup{Date: h.style.Date(start), ISO: iso})
-		}
-		last := &out[len(out)-1]
-		last.Talks = append(last.Talks, l.item(e))
-	}
-	return out
 }
 
 func (h *Handler) serveHome(w http.ResponseWriter, r *http.Request) {
@@ -159,10 +61,14 @@ func (h *Handler) serveHome(w http.ResponseWriter, r *http.Request) {
 	}
 	cls := class(flag(v.creates(), "n"), digest)
 	h.servePage(w, r, "home|"+cls, gen, now.Add(clockMaxAge), func() (*response, error) {
+		days, err := h.lister(r, "", names).days(l.events)
+		if err != nil {
+			return nil, err
+		}
 		this := monthOf(now.In(h.loc))
 		page := &listPage{
 			layout:    h.layout(r, v, "Upcoming talks", "upcoming"),
-			Days:      h.lister(r, "", names).days(l.events),
+			Days:      days,
 			ZoneNote:  h.zoneNote(now),
 			Truncated: l.truncated,
 			Empty:     "No talks are scheduled yet.",
@@ -197,9 +103,13 @@ func (h *Handler) serveMonth(w http.ResponseWriter, r *http.Request) {
 	shown, digest := v.visible(events)
 	cls := class(flag(v.creates(), "n"), digest)
 	h.servePage(w, r, "month:"+m.String()+"|"+cls, gen, time.Time{}, func() (*response, error) {
+		days, err := h.lister(r, "", names).days(shown)
+		if err != nil {
+			return nil, err
+		}
 		page := &listPage{
 			layout:   h.layout(r, v, "Talks in "+monthName(m), "month"),
-			Days:     h.lister(r, "", names).days(shown),
+			Days:     days,
 			ZoneNote: h.zoneNote(time.Date(m.year, m.month, 15, 12, 0, 0, 0, h.loc)),
 			Empty:    "No talks in " + monthName(m) + ".",
 			Links: []navLink{
@@ -250,10 +160,14 @@ func (h *Handler) serveSeries(w http.ResponseWriter, r *http.Request) {
 	}
 	cls := class(flag(v.creates(), "n"), digest)
 	h.servePage(w, r, "series:"+id+"|"+cls, gen, now.Add(clockMaxAge), func() (*response, error) {
+		days, err := h.lister(r, id, names).days(upcoming.events)
+		if err != nil {
+			return nil, err
+		}
 		page := &listPage{
 			layout:      h.layout(r, v, seriesName(names, id), ""),
 			Description: series.Description,
-			Days:        h.lister(r, id, names).days(upcoming.events),
+			Days:        days,
 			ZoneNote:    h.zoneNote(now),
 			Truncated:   upcoming.truncated,
 			Empty:       "No upcoming talks in this series.",

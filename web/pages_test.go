@@ -81,7 +81,7 @@ func TestHandler_eventPageForAnAdmin(t *testing.T) {
 		"Public Yes",
 		"Reminders to seminars@csail.mit.edu, vision-meeting@csail.mit.edu",
 		"Reminder subject TALK: A picture of the energy landscape of deep neural networks",
-		"Sent 7 days and 1 day before the talk",
+		"Schedule Reminders go out 7 days and 1 day before the talk.",
 		"Created by Bolei Zhou at",
 	} {
 		assert.Contains(t, page, want)
@@ -136,7 +136,7 @@ func TestHandler_styleOfTheCalendar(t *testing.T) {
 	assert.Contains(t, page, "Date Monday 12 June 2017")
 	assert.Contains(t, page, "Time 16:00 to 17:00")
 	m := text(s.getPage("/months/2017-06", "").body)
-	assert.Contains(t, m, "Monday 12 June 2017 16:00 – 17:00")
+	assert.Contains(t, m, "Monday 12 June 2017 16:00 to 17:00")
 }
 
 func TestHandler_monthPage(t *testing.T) {
@@ -150,7 +150,7 @@ func TestHandler_monthPage(t *testing.T) {
 	checkHTML(t, r.body, "en")
 	page := text(r.body)
 	assert.Contains(t, page, "Talks in June 2017 ← May 2017 July 2017 → All times are in the Eastern Time Zone.")
-	assert.Regexp(t, `Monday, June 5, 2017 11:00 AM – 12:00 PM Learning to see by moving .*Monday, June 12, 2017 4:00 PM – 5:00 PM A picture of the energy`, page,
+	assert.Regexp(t, `Monday, June 5, 2017 11:00 AM to 12:00 PM Learning to see by moving .*Monday, June 12, 2017 4:00 PM to 5:00 PM A picture of the energy`, page,
 		"grouped by day, in order")
 	assert.NotContains(t, page, "A talk in July")
 	assert.Contains(t, r.body, `href="../months/2017-05" rel="prev"`)
@@ -188,7 +188,7 @@ func TestHandler_homePage(t *testing.T) {
 	require.True(t, assertStatus(t, http.StatusOK, r, "home"))
 	checkHTML(t, r.body, "en")
 	page := text(r.body)
-	assert.Regexp(t, `Upcoming talks This month, June 2017 Next month, July 2017 → .*Monday, June 12, 2017 4:00 PM – 5:00 PM A picture.*Monday, July 10, 2017 11:00 AM – 12:00 PM A talk in July`, page)
+	assert.Regexp(t, `Upcoming talks This month, June 2017 Next month, July 2017 → .*Monday, June 12, 2017 4:00 PM to 5:00 PM A picture.*Monday, July 10, 2017 11:00 AM to 12:00 PM A talk in July`, page)
 	assert.NotContains(t, page, "A past talk", "upcoming means from now")
 	assert.Contains(t, r.body, `href="./months/2017-06"`)
 	assert.Contains(t, r.body, `href="./months/2017-07"`)
@@ -247,7 +247,7 @@ func TestHandler_slotToBeAnnounced(t *testing.T) {
 	_, err = s.cal.PlanSeries(t.Context(), vision.ID, seminar.Plan{Start: start, Rule: "FREQ=WEEKLY;COUNT=2"})
 	require.NoError(t, err)
 	r := s.getPage("/months/2017-06", "viewer")
-	assert.Contains(t, text(r.body), "Monday, June 19, 2017 4:00 PM – 5:00 PM To be announced")
+	assert.Contains(t, text(r.body), "Monday, June 19, 2017 4:00 PM to 5:00 PM To be announced")
 	id := regexp.MustCompile(`href="\.\./events/([a-z0-9-]+)"`).FindStringSubmatch(r.body)
 	require.NotNil(t, id, r.body)
 	ev := s.getPage("/events/"+id[1], "viewer")

@@ -17,10 +17,12 @@ var templateFS embed.FS
 // defines "main" and is executed inside templates/layout.html.
 var pageNames = []string{"list", "event", "form", "cancel", "preview", "send", "error"}
 
-// templates holds one parsed template per page. Parsed templates are safe
-// for concurrent execution and never modified.
+// templates holds one parsed template per page, and those of the talks in
+// listings (templates/talks.html). Parsed templates are safe for concurrent
+// execution and never modified.
 type templates struct {
 	byName map[string]*template.Template
+	talks  *template.Template
 }
 
 var templateFuncs = template.FuncMap{
@@ -35,6 +37,9 @@ func parseTemplates() (*templates, error) {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	t := &templates{byName: map[string]*template.Template{}}
+	if t.talks, err = template.ParseFS(templateFS, "templates/talks.html"); err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
 	for _, name := range pageNames {
 		clone, err := base.Clone()
 		if err != nil {
@@ -72,15 +77,30 @@ func (h *Handler) layout(r *http.Request, v viewer, title, current string) layou
 	}
 }
 
-// execute runs the page template name with data.
+// execute runs the page template name with data, into a buffer of the
+// pool: the page is copied out at its size, which a cached page keeps,
+// rather than grown into a new buffer each time.
 func (h *Handler) execute(name string, data any) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(16 << 10)
-	if err := h.pages.byName[name].ExecuteTemplate(&buf, "layout.html", data); err != nil {
+	buf, _ := h.buffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = bytes.NewBuffer(make([]byte, 0, 16<<10))
+	}
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			h.buffers.Put(buf)
+		}
+	}()
+	if err := h.pages.byName[name].ExecuteTemplate(buf, "layout.html", data); err != nil {
 		return nil, fmt.Errorf("web: page %s: %w", name, err)
 	}
-	return buf.Bytes(), nil
+	return bytes.Clone(buf.Bytes()), nil
 }
+
+// maxPooledBuffer is the largest page buffer kept for the next page: a
+// month of a thousand talks, about 300 KB. Rarer, larger pages do not
+// keep their memory.
+const maxPooledBuffer = 512 << 10
 
 // render writes a page that is not cached: forms, their answers and error
 // pages. They depend on the request, and no cache keeps them.
