@@ -174,7 +174,11 @@ func printURLs(ctx context.Context, out io.Writer, base string, cal *seminar.Cal
 			fmt.Fprintf(out, "          and %d more talks\n", len(events)-maxListed)
 			break
 		}
-		fmt.Fprintf(out, "event     %s%s  %s\n", base, feed.Event(e.ID).Path(), e.Title)
+		title := e.Title
+		if title == "" {
+			title = seminar.ToBeAnnounced // a planned slot, as pages head it
+		}
+		fmt.Fprintf(out, "event     %s%s  %s\n", base, feed.Event(e.ID).Path(), title)
 	}
 	if private {
 		path, err := feeds.PrivatePath(feed.Calendar())

@@ -41,7 +41,9 @@ func (b *syncBuffer) String() string {
 
 // demoTalks stores talks like the quickstart's, in June 2017 in
 // America/New_York: two in the Vision Seminar, one of them not public, and
-// one outside any series; the Theory Colloquium has no talks.
+// one outside any series, and the Vision Seminar's slot of June 19, still
+// to be announced; the Theory Colloquium has no talks. The slot is stored
+// under its ID in the map.
 func demoTalks(t *testing.T, db string) map[string]*seminar.Event {
 	t.Helper()
 	store, err := sqlite.Open(context.Background(), db, nil)
@@ -50,7 +52,8 @@ func demoTalks(t *testing.T, db string) map[string]*seminar.Event {
 	cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu", TimeZone: "America/New_York",
 		Now: func() time.Time { return time.Date(2017, time.June, 9, 14, 10, 0, 0, time.UTC) }})
 	require.NoError(t, err)
-	vision, err := cal.CreateSeries(context.Background(), &seminar.Series{Name: "Vision Seminar", Description: "Talks on computer vision."})
+	vision, err := cal.CreateSeries(context.Background(), &seminar.Series{Name: "Vision Seminar", Description: "Talks on computer vision.",
+		Defaults: seminar.SeriesDefaults{Public: true}})
 	require.NoError(t, err)
 	_, err = cal.CreateSeries(context.Background(), &seminar.Series{Name: "Theory Colloquium"})
 	require.NoError(t, err)
@@ -80,8 +83,19 @@ func demoTalks(t *testing.T, db string) map[string]*seminar.Event {
 		require.NoError(t, err)
 		talks[talk.title] = e
 	}
+	slotStart, err := seminar.WallTime(2017, time.June, 19, 16, 0, "America/New_York")
+	require.NoError(t, err)
+	planned, err := cal.PlanSeries(context.Background(), vision.ID, seminar.Plan{Start: slotStart, Rule: "FREQ=WEEKLY;COUNT=1"})
+	require.NoError(t, err)
+	talks[slotKey] = planned.Slots[0]
 	return talks
 }
+
+// slotKey is the key of demoTalks' slot, and tba its title in the feeds.
+const (
+	slotKey = "slot"
+	tba     = "Vision Seminar: to be announced"
+)
 
 func TestRun_servesEachRouteAndShutsDown(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "seminar.db")
@@ -125,13 +139,14 @@ func TestRun_servesEachRouteAndShutsDown(t *testing.T) {
 		wantStatus int
 		want       []string
 	}{
-		{"calendar", "/calendar.ics", http.StatusOK, []string{"Learning to see by moving", seed.Title}},
-		{"series", "/series/vision-seminar.ics", http.StatusOK, []string{"Learning to see by moving"}},
+		{"calendar", "/calendar.ics", http.StatusOK, []string{"Learning to see by moving", seed.Title, tba}},
+		{"series", "/series/vision-seminar.ics", http.StatusOK, []string{"Learning to see by moving", tba}},
 		{"series with no talks", "/series/theory-colloquium.ics", http.StatusOK, nil},
 		{"unknown series", "/series/nothing.ics", http.StatusNotFound, nil},
 		{"event", "/events/" + seed.ID + ".ics", http.StatusOK, []string{seed.Title}},
 		{"private event, publicly", "/events/" + private.ID + ".ics", http.StatusNotFound, nil},
-		{"window by query", "/calendar.ics?from=2017-06-10&to=2017-06-30", http.StatusOK, []string{seed.Title}},
+		{"window by query", "/calendar.ics?from=2017-06-10&to=2017-06-18", http.StatusOK, []string{seed.Title}},
+		{"slot to be announced", "/events/" + talks[slotKey].ID + ".ics", http.StatusOK, []string{tba}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,13 +163,14 @@ func TestRun_servesEachRouteAndShutsDown(t *testing.T) {
 	assert.Contains(t, printed, "series    "+base+"/series/theory-colloquium.ics  Theory Colloquium\n",
 		"every stored series, also one with no talk in the window")
 	assert.Contains(t, printed, "event     "+base+"/events/"+seed.ID+".ics  "+seed.Title+"\n")
+	assert.Contains(t, printed, "event     "+base+"/events/"+talks[slotKey].ID+".ics  To be announced\n")
 	assert.NotContains(t, printed, private.Title, "the private talk is not listed")
 	privateURL := regexp.MustCompile(`private   (\S+)`).FindStringSubmatch(printed)
 	require.NotNil(t, privateURL, "a secret prints the private URL:\n%s", printed)
 	t.Run("private calendar", func(t *testing.T) {
 		status, titles := get(t, privateURL[1])
 		assert.Equal(t, http.StatusOK, status)
-		assert.Equal(t, []string{"Learning to see by moving", seed.Title, private.Title}, titles)
+		assert.Equal(t, []string{"Learning to see by moving", seed.Title, private.Title, tba}, titles)
 	})
 
 	cancel()
