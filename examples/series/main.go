@@ -3,7 +3,7 @@
 // for each date its rule gives, which organizers fill in as speakers
 // confirm:
 //
-//	go run ./examples/series -db seminar.db -name "Vision Seminar" \
+//	go run ./examples/series -db fall.db -name "Vision Seminar" \
 //		-start 2017-09-11T16:00 -zone America/New_York \
 //		-rule "FREQ=WEEKLY;BYDAY=MO;UNTIL=20171212T000000Z" \
 //		-except 2017-10-09 -duration 1h -room 32-D507
@@ -17,7 +17,7 @@
 //	...
 //	<ID>	2017-12-11T16:00:00-05:00	To be announced
 //
-// and go run ./examples/feedserver -db seminar.db then serves them at
+// and go run ./examples/feedserver -db fall.db then serves them at
 // /series/vision-seminar.ics.
 //
 // # What it prints
@@ -160,6 +160,9 @@ func (c *config) run(ctx context.Context, stdout, stderr io.Writer) error {
 		for _, e := range res.Outside {
 			fmt.Fprintf(stderr, "\t%s\t%s\n", e.ID, e.Start.Format(time.RFC3339))
 		}
+	}
+	if !res.Series.Defaults.Public {
+		fmt.Fprintf(stderr, "series: the series' talks are not public (-public=false, or the stored series' default): public feeds and pages leave them out\n")
 	}
 	fmt.Fprintf(stderr, "series: its feed is %s (go run ./examples/feedserver -db %s)\n", feed.Series(id).Path(), c.db)
 	return nil

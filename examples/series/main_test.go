@@ -86,6 +86,7 @@ func TestRun_plansTheFallTerm(t *testing.T) {
 	}
 	assert.Contains(t, first.stderr, "created the series vision-seminar (Vision Seminar)")
 	assert.Contains(t, first.stderr, "series: added 13 slots\n")
+	assert.NotContains(t, first.stderr, "not public")
 
 	second := runCmd(t, fallTerm(db)...)
 	require.Equal(t, exitOK, second.code, second.stderr)
@@ -221,6 +222,7 @@ func TestRun_lists(t *testing.T) {
 	assert.Equal(t, []string{"vision-meeting@csail.mit.edu", "seminars@csail.mit.edu", "bzhou@csail.mit.edu"}, s.Defaults.Reminders.Lists)
 	assert.Equal(t, []time.Duration{7 * 24 * time.Hour, 24 * time.Hour}, s.Defaults.Reminders.Schedule)
 	assert.False(t, s.Defaults.Public)
+	assert.Contains(t, r.stderr, "talks are not public", "a private series is said to be one")
 	assert.Equal(t, "32-D507", s.Defaults.Location.Room)
 	assert.Equal(t, time.Hour, s.Defaults.Duration)
 }
