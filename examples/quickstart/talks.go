@@ -11,7 +11,10 @@ import (
 func series() []*seminar.Series {
 	const zone = "America/New_York"
 	return []*seminar.Series{
-		{Name: "Vision Seminar", Description: "Talks on computer vision.", Defaults: seminar.SeriesDefaults{TimeZone: zone, Duration: time.Hour}},
+		{Name: "Vision Seminar", Description: "Talks on computer vision.", Defaults: seminar.SeriesDefaults{
+			TimeZone: zone, Duration: time.Hour, Public: true, Location: seminar.Location{Room: "32-D507"},
+			Reminders: seminar.Reminders{Lists: []string{"vision-meeting@csail.mit.edu"}, Schedule: []time.Duration{24 * time.Hour}},
+		}},
 		{Name: "Theory Colloquium", Description: "Talks on the theory of computation.", Defaults: seminar.SeriesDefaults{TimeZone: zone, Duration: 90 * time.Minute}},
 		{Name: "HCI Seminar", Description: "Talks on human-computer interaction.", Defaults: seminar.SeriesDefaults{TimeZone: zone, Duration: time.Hour}},
 	}
