@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/seminarkit/seminar"
 )
 
 // DecodeOptions configures Decode. The zero value, and a nil
@@ -28,6 +30,21 @@ type DecodeOptions struct {
 	// file holds, a decode returns at most 100,000 instances of recurring
 	// series in all, and reports the series it stopped at.
 	MaxOccurrences int
+}
+
+// Calendar is what Decode read of a VCALENDAR's own properties.
+type Calendar struct {
+	// Name is X-WR-CALNAME, or else NAME (RFC 7986), on one line; "" when
+	// the calendar has neither.
+	Name string
+	// Description is X-WR-CALDESC, or else DESCRIPTION (RFC 7986), as
+	// plain text (HTML is made text as an event's is).
+	Description string
+	// TimeZone is X-WR-TIMEZONE, as the IANA name of its zone, when Decode
+	// knows it.
+	TimeZone string
+	// Line is the line of the BEGIN:VCALENDAR, or of the lone VEVENT.
+	Line int
 }
 
 // Defaults of DecodeOptions.
@@ -59,6 +76,18 @@ type Result struct {
 	// Occurrences are the events read, recurring series expanded, ordered
 	// by start, then UID, then RecurrenceID.
 	Occurrences []Occurrence
+	// Calendars are the input's VCALENDARs, in input order; events
+	// outside every VCALENDAR, as some tools write a lone VEVENT, make one
+	// of their own. Occurrence.Calendar is an index into it.
+	Calendars []Calendar
+	// Masters are the recurring events (a VEVENT with RRULE or RDATE)
+	// that have occurrences, in input order, each read as its first
+	// instance (its DTSTART) with no override applied and no
+	// RecurrenceID. The occurrences of the same UID that have a
+	// RecurrenceID are its instances, with their overrides applied: a
+	// series, which Result.CalendarImport names after the master's
+	// SUMMARY and gives the master's zone, length and LOCATION.
+	Masters []Occurrence
 	// Skipped lists, in input order, the components, properties and
 	// lines left out or cut, at most 1,000 of them (the last then says
 	// how many more there were).
@@ -83,7 +112,10 @@ type Result struct {
 //     seminar.MaxTextLen, lists at seminar.MaxListLen entries, and URLs and
 //     email addresses that seminar would refuse are left out, each cut
 //     reported. Occurrences seminar cannot hold at all (before 1900 or
-//     after 2199, longer than seminar.MaxDuration) are skipped.
+//     after 2199, timed ones longer than seminar.MaxDuration) are
+//     skipped. An all-day event longer than that, such as a term or a
+//     holiday period, is kept as it is, and Occurrence.Event cuts it to
+//     MaxDuration, which is reported.
 //
 // Times with a TZID are read in the zone it names: by the file's own
 // VTIMEZONE, except that a TZID or X-LIC-LOCATION naming an IANA zone is
@@ -142,7 +174,7 @@ func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.UID, b.UID),
 			strings.Compare(a.RecurrenceID, b.RecurrenceID))
 	})
-	return &Result{Occurrences: d.out, Skipped: d.skipped.result()}, nil
+	return &Result{Occurrences: d.out, Calendars: d.calendars, Masters: d.masters, Skipped: d.skipped.result()}, nil
 }
 
 // decoder holds the state of one Decode.
@@ -155,6 +187,9 @@ type decoder struct {
 	order []*series
 	byUID map[string]*series
 	out   []Occurrence
+	// calendars and masters are Result's.
+	calendars []Calendar
+	masters   []Occurrence
 	// expanded counts the occurrences of recurring series returned, and
 	// saidTooMany records that reaching maxExpanded was reported.
 	expanded    int
@@ -176,8 +211,11 @@ func (d *decoder) calendar(root *component) {
 			}
 		}
 	}
-	cc := &calendarContext{res: newTZResolver(defs, d.work, &d.skipped)}
-	for _, p := range cal.props {
+	cc := &calendarContext{res: newTZResolver(defs, d.work, &d.skipped), index: len(d.calendars)}
+	info := Calendar{Line: root.line}
+	var name, desc, name7986, desc7986 *contentLine
+	for i := range cal.props {
+		p := &cal.props[i]
 		switch p.name {
 		case "METHOD":
 			cc.cancel = strings.EqualFold(strings.TrimSpace(p.value), MethodCancel)
@@ -188,9 +226,22 @@ func (d *decoder) calendar(root *component) {
 			if cc.res.floating = cc.res.zone(name); cc.res.floating == nil {
 				d.skipped.add(Skipped{Line: p.line, Component: "VCALENDAR",
 					Reason: fmt.Sprintf("X-WR-TIMEZONE %q is not a known zone; floating times stay floating", name)})
+			} else {
+				info.TimeZone = cc.res.floating.name
 			}
+		case "X-WR-CALNAME":
+			name = p
+		case "NAME":
+			name7986 = p
+		case "X-WR-CALDESC":
+			desc = p
+		case "DESCRIPTION":
+			desc7986 = p
 		}
 	}
+	info.Name = d.calendarName(cmp.Or(name, name7986))
+	info.Description = d.calendarDescription(cmp.Or(desc, desc7986))
+	d.calendars = append(d.calendars, info)
 	for _, c := range cal.children {
 		switch c.name {
 		case "VEVENT":
@@ -208,4 +259,39 @@ type calendarContext struct {
 	res    *tzResolver
 	cancel bool // METHOD:CANCEL
 	ours   bool // PRODID of our encoder
+	index  int  // in Result.Calendars
+}
+
+// calendarName reads X-WR-CALNAME or NAME, fitted to one line of
+// seminar's limit.
+func (d *decoder) calendarName(p *contentLine) string {
+	if p == nil {
+		return ""
+	}
+	s := singleLine(unescapeText(p.value))
+	if cut, ok := truncateUTF8(s, seminar.MaxLineLen); ok {
+		d.skipped.add(Skipped{Line: p.line, Component: "VCALENDAR", Reason: fmt.Sprintf(
+			"%s holds %d bytes, more than seminar's limit of %d for one line; it is cut", p.name, len(s), seminar.MaxLineLen)})
+		s = strings.TrimSpace(cut)
+	}
+	return s
+}
+
+// calendarDescription reads X-WR-CALDESC or DESCRIPTION as plain text,
+// fitted to seminar's limit for a text.
+func (d *decoder) calendarDescription(p *contentLine) string {
+	if p == nil {
+		return ""
+	}
+	s := unescapeText(p.value)
+	if looksLikeHTML(s) {
+		s = htmlText(s)
+	}
+	s = strings.TrimSpace(multiLine(s))
+	if cut, ok := truncateUTF8(s, seminar.MaxTextLen); ok {
+		d.skipped.add(Skipped{Line: p.line, Component: "VCALENDAR", Reason: fmt.Sprintf(
+			"%s holds %d bytes, more than seminar's limit of %d for a text; it is cut", p.name, len(s), seminar.MaxTextLen)})
+		s = cut
+	}
+	return s
 }

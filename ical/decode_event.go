@@ -68,7 +68,7 @@ var errSkip = errors.New("skipped")
 
 // vevent reads a VEVENT and files it under its UID.
 func (d *decoder) vevent(c *component, cc *calendarContext) {
-	ev := &vevent{line: c.line, tmpl: Occurrence{Line: c.line}}
+	ev := &vevent{line: c.line, tmpl: Occurrence{Line: c.line, Calendar: cc.index}}
 	ev.uid = d.uid(c)
 	ev.tmpl.UID = ev.uid
 	for _, b := range c.broken {
@@ -337,17 +337,19 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 	o := &ev.tmpl
 	f := fieldReader{d: d, ev: ev}
 	var x seminarFields
-	ours := cc.ours
+	ours := cc.ours || hasSeminarFields(c)
+	var alt *contentLine
 	for i := range c.props {
 		p := &c.props[i]
-		if strings.HasPrefix(p.name, "X-SEMINAR-") {
-			ours = true
-		}
 		switch p.name {
 		case "SUMMARY":
 			o.Title = f.line(p, unescapeText(p.value))
 		case "DESCRIPTION":
-			o.Description = f.text(p, unescapeText(p.value))
+			o.Description = f.description(p, ours)
+		case "X-ALT-DESC":
+			if strings.EqualFold(strings.TrimSpace(p.param("FMTTYPE")), "text/html") {
+				alt = p
+			}
 		case "LOCATION":
 			o.Location = f.line(p, unescapeText(p.value))
 		case "URL":
@@ -370,9 +372,6 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 			ev.modified = o.LastModified
 		case "CATEGORIES":
 			kind := strings.ToUpper(p.param("X-SEMINAR-KIND"))
-			if kind != "" {
-				ours = true
-			}
 			for _, item := range splitTextList(p.value) {
 				item = f.line(p, item)
 				if item == "" {
@@ -416,6 +415,9 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 			}
 		}
 	}
+	if o.Description == "" && alt != nil {
+		o.Description = f.text(alt, htmlText(unescapeText(alt.value)))
+	}
 	if cc.cancel {
 		o.Status = "CANCELLED"
 	}
@@ -425,6 +427,30 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 	if ours {
 		o.ext = &x
 	}
+}
+
+// description reads DESCRIPTION as plain text: HTML, as Google Calendar
+// writes it, is made text. Our own encoder writes plain text, so a
+// DESCRIPTION of ours is taken as it is. An event without DESCRIPTION
+// gets the text of its X-ALT-DESC;FMTTYPE=text/html (Outlook's) instead.
+func (f fieldReader) description(p *contentLine, ours bool) string {
+	text := unescapeText(p.value)
+	if !ours && looksLikeHTML(text) {
+		text = htmlText(text)
+	}
+	return f.text(p, text)
+}
+
+// hasSeminarFields reports whether a VEVENT carries the X-SEMINAR
+// properties of our encoder.
+func hasSeminarFields(c *component) bool {
+	for i := range c.props {
+		if p := &c.props[i]; strings.HasPrefix(p.name, "X-SEMINAR-") ||
+			p.name == "CATEGORIES" && p.param("X-SEMINAR-KIND") != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (x *seminarFields) category(kind, item string) {

@@ -235,6 +235,10 @@ func (d *decoder) expandSeries(s *series) {
 			d.expanded++
 		}
 	}
+	if kept > 0 {
+		first, firstEnd := mode.span(m, m.start.wall)
+		d.masters = append(d.masters, occurrence(m, first, firstEnd, mode, ""))
+	}
 }
 
 // maxExpanded bounds the occurrences of recurring series one decode
@@ -412,10 +416,8 @@ func (d *decoder) untilWall(r *recurRule, mode seriesMode) time.Time {
 	return r.until
 }
 
-// emit adds one occurrence of ev, or reports why it cannot be one: the
-// event's fields make no valid seminar event, or its times are outside
-// what seminar holds. It reports whether the occurrence was added.
-func (d *decoder) emit(s *series, ev *vevent, start, end time.Time, mode seriesMode, rid string) bool {
+// occurrence returns the occurrence of ev from start to end.
+func occurrence(ev *vevent, start, end time.Time, mode seriesMode, rid string) Occurrence {
 	o := ev.tmpl
 	o.Categories = slices.Clone(o.Categories)
 	o.Speakers = slices.Clone(o.Speakers)
@@ -436,15 +438,27 @@ func (d *decoder) emit(s *series, ev *vevent, start, end time.Time, mode seriesM
 		o.Start, o.TimeZone = z.at(start)
 		o.End, _ = z.at(end)
 	}
-	switch {
+	return o
+}
+
+// emit adds one occurrence of ev, or reports why it cannot be one: the
+// event's fields make no valid seminar event, or its times are outside
+// what seminar holds. It reports whether the occurrence was added.
+func (d *decoder) emit(s *series, ev *vevent, start, end time.Time, mode seriesMode, rid string) bool {
+	o := occurrence(ev, start, end, mode, rid)
+	switch long := o.End.Sub(o.Start) > seminar.MaxDuration; {
 	case o.Start.UTC().Year() < seminar.MinYear || o.End.UTC().Year() > seminar.MaxYear:
 		d.noteOnce(s, ev, "years", fmt.Sprintf("occurrences before %d or after %d are left out: seminar holds no talks there",
 			seminar.MinYear, seminar.MaxYear))
 		return false
-	case o.End.Sub(o.Start) > seminar.MaxDuration:
+	case long && !o.AllDay:
 		d.noteOnce(s, ev, "long", fmt.Sprintf("the event lasts %s, longer than seminar's limit of %s; it is left out",
 			o.End.Sub(o.Start), seminar.MaxDuration))
 		return false
+	case long:
+		d.noteOnce(s, ev, "long", fmt.Sprintf("the all-day event lasts %d days, longer than seminar's limit of %d for an event; "+
+			"it is kept, and as a seminar event (Occurrence.Event) it ends after its first %d days",
+			o.End.Sub(o.Start)/(24*time.Hour), seminar.MaxDuration/(24*time.Hour), seminar.MaxDuration/(24*time.Hour)))
 	}
 	if !d.valid(ev, &o) {
 		return false

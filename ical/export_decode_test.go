@@ -11,3 +11,6 @@ func WindowsZonesForTest() []WindowsZoneForTest {
 	}
 	return out
 }
+
+// HTMLTextForTest is the conversion of an HTML description to text.
+var HTMLTextForTest = htmlText

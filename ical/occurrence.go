@@ -65,6 +65,9 @@ type Occurrence struct {
 
 	// Line is the line of the BEGIN:VEVENT the occurrence comes from.
 	Line int
+	// Calendar is the index in Result.Calendars of the VCALENDAR the
+	// occurrence comes from.
+	Calendar int
 
 	ext *seminarFields
 }
@@ -105,7 +108,9 @@ const cancelledPrefix = "Cancelled: "
 //     instants, and UTC is the one zone that shows the dates as written.
 //     An occurrence of zero length ends one second after it starts, since
 //     a seminar event must end after it starts; its page still shows one
-//     time.
+//     time. An all-day occurrence longer than seminar.MaxDuration (a
+//     term, a summer break) ends MaxDuration after it starts: seminar
+//     holds no longer event, and its stores list events by that bound.
 //   - Status is cancelled for STATUS:CANCELLED, scheduled otherwise, and a
 //     "Cancelled: " title prefix is removed from a cancelled event.
 //   - Sequence, CreatedAt and UpdatedAt are SEQUENCE, CREATED and
@@ -142,6 +147,9 @@ func (o *Occurrence) Event() *seminar.Event {
 	}
 	if !e.End.After(e.Start) {
 		e.End = e.Start.Add(time.Second)
+	}
+	if e.End.Sub(e.Start) > seminar.MaxDuration && o.AllDay {
+		e.End = e.Start.Add(seminar.MaxDuration)
 	}
 	if o.Status == "CANCELLED" {
 		e.Status = seminar.StatusCancelled
