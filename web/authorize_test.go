@@ -76,6 +76,8 @@ func TestHandler_privateEventsStayPrivate(t *testing.T) {
 					assert.Less(t, r.StatusCode, 500, path)
 				case "viewer":
 					assertStatus(t, http.StatusForbidden, r, path+": seen, not editable")
+					assert.Contains(t, r.body, "You are not allowed to do this.", path)
+					assert.NotContains(t, r.body, "another site", "%s: a plain refusal does not speak of other sites", path)
 				default:
 					assertStatus(t, http.StatusNotFound, r, path+": not even there")
 				}

@@ -89,7 +89,7 @@ func New(cal *seminar.Calendar, opts *Options) (*Handler, error) {
 	h.routes(h.mux)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.fail(w, r, http.StatusForbidden, nil)
+		h.failWith(w, r, http.StatusForbidden, crossOriginMessage, nil)
 	}))
 	h.serve = cop.Handler(h.mux)
 	h.security = http.Header{
@@ -172,6 +172,16 @@ func (h *Handler) serveMiss(w http.ResponseWriter, r *http.Request) {
 // fail answers with the error page of status. err, if any, is logged and
 // never shown: the page says only what the status means.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	h.failWith(w, r, status, statusMessage(status), err)
+}
+
+// crossOriginMessage is what a form posted from another site's page is
+// answered with (403, as a request not allowed, but for another reason).
+const crossOriginMessage = "This form was sent from a page of another site, and this site takes its forms only from its own pages. " +
+	"If you came here from another site, open this site directly and try again."
+
+// failWith is fail with a message of its own for the status.
+func (h *Handler) failWith(w http.ResponseWriter, r *http.Request, status int, message string, err error) {
 	if err != nil && r.Context().Err() == nil {
 		h.log.LogAttrs(r.Context(), slog.LevelError, "web: request failed", slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.Int("status", status), slog.Any("error", err))
@@ -184,7 +194,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err e
 	h.render(w, r, status, "error", &errorPage{
 		layout:  h.layout(r, viewer{h: h, r: r}, statusTitle(status), ""),
 		Status:  status,
-		Message: statusMessage(status),
+		Message: message,
 	})
 }
 
@@ -212,7 +222,7 @@ func statusMessage(status int) string {
 	case http.StatusNotFound:
 		return "There is no page at this address. The talk may have been removed, or the link may be mistyped."
 	case http.StatusForbidden:
-		return "You are not allowed to do this here. If you came from another site, open this site directly and try again."
+		return "You are not allowed to do this. If you think you should be, sign in, or ask whoever runs this site."
 	case http.StatusMethodNotAllowed:
 		return "This page cannot be used that way."
 	case http.StatusRequestEntityTooLarge:

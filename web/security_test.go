@@ -38,6 +38,7 @@ func TestHandler_refusesCrossOriginPosts(t *testing.T) {
 				r := s.do(request{method: http.MethodPost, path: path, role: "admin", form: form, header: tt.header})
 				assertStatus(t, http.StatusForbidden, r, path)
 				assert.Contains(t, r.body, "<h1>Not allowed</h1>")
+				assert.Contains(t, r.body, "sent from a page of another site", "the refusal says why")
 			}
 			assert.Equal(t, before, s.token(), "nothing was written")
 			assert.False(t, s.get(seed.ID).Cancelled())
