@@ -29,7 +29,7 @@ func (h *Handler) cancelPage(r *http.Request, v viewer, e *seminar.Event, reason
 		when = view.Date + ", " + view.Time
 	}
 	return &cancelPage{
-		layout:    h.layout(r, v, "Cancel: "+e.Title, ""),
+		layout:    h.layout(r, v, "Cancel: "+heading(e), ""),
 		Event:     e,
 		When:      when,
 		EventPath: root + eventPath(e.ID),

@@ -56,7 +56,7 @@ func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, v viewer, s
 		page.layout = h.layout(r, v, "New event", "new")
 		page.Action, page.Submit = root+"events", "Create event"
 	} else {
-		page.layout = h.layout(r, v, "Edit: "+st.event.Title, "")
+		page.layout = h.layout(r, v, "Edit: "+heading(st.event), "")
 		page.Event = st.event
 		page.Action, page.Submit = root+eventPath(st.event.ID)+"/edit", "Save"
 	}

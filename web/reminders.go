@@ -25,8 +25,12 @@ type previewPage struct {
 	Recipients int
 	To         []string
 	Text, HTML string
-	Raw        string
-	CanSend    bool
+	// FrameHeight is the height of the HTML part's frame, in rem: about
+	// that of the text part, so that a typical reminder fits without
+	// a blank below it. The frame can be made taller (CSS resize).
+	FrameHeight int
+	Raw         string
+	CanSend     bool
 }
 
 type headerField struct {
@@ -41,7 +45,7 @@ func (h *Handler) servePreview(w http.ResponseWriter, r *http.Request) {
 	}
 	root := rootOf(r.URL.Path)
 	page := &previewPage{
-		layout:    h.layout(r, v, "Reminder: "+e.Title, ""),
+		layout:    h.layout(r, v, "Reminder: "+heading(e), ""),
 		Event:     e,
 		EventPath: root + eventPath(e.ID),
 		SendPath:  root + eventPath(e.ID) + "/send",
@@ -54,32 +58,81 @@ func (h *Handler) servePreview(w http.ResponseWriter, r *http.Request) {
 		page.Headers = headerFields(p.Raw)
 		page.Recipients, page.To = p.Recipients, p.Envelope.To
 		page.Text, page.HTML, page.Raw = p.Message.Text, p.Message.HTML, string(p.Raw)
+		page.FrameHeight = frameHeight(p.Message.Text)
 	case isNotFound(err):
 		h.fail(w, r, http.StatusNotFound, nil)
 		return
 	default:
-		if status, page.Problem = reminderProblem(err); status == 0 {
+		if status, page.Problem = reminderProblem(e, err); status == 0 {
 			h.fail(w, r, http.StatusInternalServerError, err)
 			return
+		}
+		if errors.Is(err, seminar.ErrCancelled) {
+			if ds, err := h.cal.Deliveries(r.Context(), e.ID); err == nil {
+				page.Problem = joinSet(" ", page.Problem, h.noticeText(e, ds))
+			}
 		}
 		page.CanSend = false
 	}
 	h.render(w, r, status, "preview", page)
 }
 
-// reminderProblem explains why a reminder cannot be previewed or sent, for
-// the errors that are the event's or the site's set-up rather than a
-// failure; status 0 means err is a failure.
-func reminderProblem(err error) (int, string) {
+// frameHeight is the height, in rem, of a frame showing the HTML part of
+// a message whose text part is text: the HTML part says what the text part
+// says in wider lines of about the same height, so the text's line count,
+// with room for the frame's margins, within bounds.
+func frameHeight(text string) int {
+	lines := strings.Count(text, "\n") + 1
+	return min(max(lines*23/20+3, 12), 60)
+}
+
+// reminderProblem explains why the reminder of e cannot be previewed or
+// sent, for the errors that are the event's or the site's set-up rather
+// than a failure; status 0 means err is a failure.
+func reminderProblem(e *seminar.Event, err error) (int, string) {
 	switch {
 	case errors.Is(err, seminar.ErrCancelled):
-		return http.StatusConflict, "The talk is cancelled: it gets no reminder. The lists already told about it were sent a cancellation notice."
+		return http.StatusConflict, "The talk is cancelled: it gets no reminder."
 	case errors.Is(err, seminar.ErrNoMailer):
 		return http.StatusServiceUnavailable, "This site does not compose or send mail itself: reminders are sent by the reminder worker, on the talk's schedule."
+	case errors.Is(err, seminar.ErrInvalid) && e.IsTBA():
+		return http.StatusConflict, "The talk is to be announced: it gets no reminder until it has a title and a speaker. Add them by editing the talk."
 	case errors.Is(err, seminar.ErrInvalid):
 		return http.StatusConflict, "The talk has no reminder lists: add them by editing the talk."
 	}
 	return 0, ""
+}
+
+// noticeText says what the lists were told of the cancelled event e, as
+// its deliveries ds say: whether a cancellation notice went, is on its way
+// or failed, or was not needed.
+func (h *Handler) noticeText(e *seminar.Event, ds []*seminar.Delivery) string {
+	var notice *seminar.Delivery // the last, of the latest cancellation
+	told := false
+	for _, d := range ds {
+		switch {
+		case d.Kind == seminar.KindCancel:
+			notice = d
+		case d.State == seminar.StateSent:
+			told = true
+		}
+	}
+	if notice == nil {
+		if !told {
+			return "No reminder had been sent about it, so no list needed a cancellation notice."
+		}
+		return "No cancellation notice was sent to the lists told about it."
+	}
+	switch notice.State {
+	case seminar.StateSent:
+		at := notice.SentAt.In(e.Start.Location())
+		return "A cancellation notice was sent to the lists told about it on " + h.style.ShortDate(at) + " at " + h.style.Clock(at) + "."
+	case seminar.StateFailed:
+		return "The cancellation notice to the lists told about it could not be sent."
+	case seminar.StateDropped:
+		return "The cancellation notice to the lists told about it was not sent."
+	}
+	return "A cancellation notice to the lists told about it is on its way."
 }
 
 // headerFields reads the header of a raw message, in order, each field
@@ -110,6 +163,8 @@ func headerFields(raw []byte) []headerField {
 // sendPage is the data of the send confirmation and its answers.
 type sendPage struct {
 	layout
+	// status is the page's status when it has a Problem.
+	status    int
 	Event     *seminar.Event
 	EventPath string
 	Action    string
@@ -134,7 +189,7 @@ type deliveryRow struct {
 func (h *Handler) sendPage(r *http.Request, v viewer, e *seminar.Event) *sendPage {
 	root := rootOf(r.URL.Path)
 	page := &sendPage{
-		layout:    h.layout(r, v, "Send reminder: "+e.Title, ""),
+		layout:    h.layout(r, v, "Send reminder: "+heading(e), ""),
 		Event:     e,
 		EventPath: root + eventPath(e.ID),
 		Action:    root + eventPath(e.ID) + "/send",
@@ -144,17 +199,10 @@ func (h *Handler) sendPage(r *http.Request, v viewer, e *seminar.Event) *sendPag
 	if view, _, _ := h.view(e); view != nil {
 		page.When = view.Date + ", " + view.Time
 	}
-	switch {
-	case e.Cancelled():
-		_, page.Problem = reminderProblem(seminar.ErrCancelled)
-	case len(e.Reminders.Lists) == 0:
-		_, page.Problem = reminderProblem(seminar.ErrInvalid)
-	case !page.CanSend:
-		_, page.Problem = reminderProblem(seminar.ErrNoMailer)
-	}
 	// The history is a help, not the page's purpose: a Store without an
 	// outbox has none to show.
-	if ds, err := h.cal.Deliveries(r.Context(), e.ID); err == nil {
+	ds, err := h.cal.Deliveries(r.Context(), e.ID)
+	if err == nil {
 		for _, d := range ds {
 			when := d.DueAt
 			if !d.SentAt.IsZero() {
@@ -167,6 +215,19 @@ func (h *Handler) sendPage(r *http.Request, v viewer, e *seminar.Event) *sendPag
 			})
 		}
 	}
+	switch {
+	case e.Cancelled():
+		page.status, page.Problem = reminderProblem(e, seminar.ErrCancelled)
+		if err == nil {
+			page.Problem += " " + h.noticeText(e, ds)
+		}
+	case len(e.Reminders.Lists) == 0 || e.IsTBA():
+		page.status, page.Problem = reminderProblem(e, seminar.ErrInvalid)
+	case !page.CanSend:
+		// Not the talk's state but the site's set-up: the page tells
+		// who sends, and answers 200.
+		_, page.Problem = reminderProblem(e, seminar.ErrNoMailer)
+	}
 	return page
 }
 
@@ -176,7 +237,14 @@ func (h *Handler) serveSend(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.render(w, r, http.StatusOK, "send", h.sendPage(r, v, e))
+	// A talk that cannot get a reminder is answered as the preview
+	// answers it, 409.
+	page := h.sendPage(r, v, e)
+	status := http.StatusOK
+	if page.status != 0 {
+		status = page.status
+	}
+	h.render(w, r, status, "send", page)
 }
 
 // send sends the reminder now. One already sent for this version of the
@@ -215,8 +283,11 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 		h.log.Warn("web: reminder refused", "id", e.ID, "error", err)
 		status = http.StatusBadGateway
 		page.Failed = "The mail server refused the reminder. The history below shows its answer."
+	case errors.Is(err, seminar.ErrCancelled) && page.Problem != "":
+		// Cancelled before the page was made: it says what the lists
+		// were told.
 	default:
-		if status, page.Problem = reminderProblem(err); status == 0 {
+		if status, page.Problem = reminderProblem(e, err); status == 0 {
 			h.fail(w, r, http.StatusInternalServerError, err)
 			return
 		}

@@ -56,6 +56,41 @@ func TestHandler_cancel(t *testing.T) {
 	assert.Equal(t, "The speaker's flight was cancelled.", s.get(seed.ID).CancelReason)
 }
 
+// A cancelled talk gets no reminder: Preview Reminder and Send Reminder
+// both answer 409, and say what the lists were told, as the deliveries
+// say, not what they might have been.
+func TestHandler_remindersOfACancelledTalk(t *testing.T) {
+	s := newSite(t, nil)
+	untold := s.create(seedTalk(t))
+	_, err := s.cal.Cancel(t.Context(), untold.ID, "Ill")
+	require.NoError(t, err)
+	for _, path := range []string{"/preview", "/send"} {
+		r := s.getPage("/events/"+untold.ID+path, "admin")
+		assertStatus(t, http.StatusConflict, r, path)
+		assert.Contains(t, text(r.body), "The talk is cancelled: it gets no reminder. No reminder had been sent about it, so no list needed a cancellation notice.", path)
+		assert.NotContains(t, r.body, "were sent a cancellation notice", path)
+	}
+
+	told := seedTalk(t)
+	told.UID = "told@csail.mit.edu"
+	told = s.create(told)
+	require.True(t, assertStatus(t, http.StatusSeeOther, s.post("/events/"+told.ID+"/send", "admin", url.Values{}), "the reminder"))
+	_, err = s.cal.Cancel(t.Context(), told.ID, "Ill")
+	require.NoError(t, err)
+	for _, path := range []string{"/preview", "/send"} {
+		r := s.getPage("/events/"+told.ID+path, "admin")
+		assertStatus(t, http.StatusConflict, r, path)
+		assert.Contains(t, text(r.body), "A cancellation notice to the lists told about it is on its way.", path)
+	}
+	_, err = s.cal.DispatchDue(t.Context())
+	require.NoError(t, err)
+	r := s.getPage("/events/"+told.ID+"/send", "admin")
+	assert.Contains(t, text(r.body), "A cancellation notice was sent to the lists told about it on June 10, 2017 at 10:00 AM.")
+	r = s.post("/events/"+told.ID+"/send", "admin", url.Values{})
+	assertStatus(t, http.StatusConflict, r, "a send anyway")
+	assert.Contains(t, text(r.body), "A cancellation notice was sent")
+}
+
 // TestHandler_preview shows the reminder exactly as PreviewReminder
 // composes it: the same raw bytes, headers, parts and recipients.
 func TestHandler_preview(t *testing.T) {
