@@ -27,9 +27,12 @@ type eventPage struct {
 	// Manage is set when the request may do any of the actions the page
 	// offers.
 	Manage bool
-	// CanPreview and CanSend are the Calendar's: with no Composer there is
-	// nothing to preview.
+	// CanPreview is the Calendar's: with no Composer there is nothing to
+	// preview.
 	CanPreview bool
+	// Remindable is set when the talk may get a reminder: it is not
+	// cancelled, nor a slot still to be announced.
+	Remindable bool
 	// SubjectBroken is set when the reminder subject does not execute.
 	SubjectBroken bool
 	// Schedule is "Reminders go out 7 days and 1 day before the talk."
@@ -161,7 +164,7 @@ func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights 
 		Rights:        rights,
 		CanPreview:    h.cal.CanPreview(),
 		SubjectBroken: broken,
-		Updated:       h.style.Date(e.UpdatedAt) + ", " + h.style.Clock(e.UpdatedAt),
+		Updated:       h.style.Date(e.UpdatedAt) + " at " + h.style.Clock(e.UpdatedAt),
 		Place:         joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address),
 		SpeakerTBA:    e.IsTBA() && len(e.Speakers) == 0,
 		Abstract:      paragraphs(view.AbstractText),
@@ -181,7 +184,8 @@ func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights 
 	if when := scheduleText(e.Reminders.Schedule); when != "" {
 		page.Schedule = "Reminders go out " + when + "."
 	}
-	page.Manage = rights.Edit || !page.Cancelled && (rights.Cancel || rights.Preview && page.CanPreview || rights.Send)
+	page.Remindable = !page.Cancelled && !e.IsTBA()
+	page.Manage = rights.Edit || !page.Cancelled && rights.Cancel || page.Remindable && (rights.Preview && page.CanPreview || rights.Send)
 	for _, p := range e.Speakers {
 		if p.PhotoURL != "" {
 			page.Photos = append(page.Photos, p)

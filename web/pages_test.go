@@ -82,7 +82,7 @@ func TestHandler_eventPageForAnAdmin(t *testing.T) {
 		"Reminders to seminars@csail.mit.edu, vision-meeting@csail.mit.edu",
 		"Reminder subject TALK: A picture of the energy landscape of deep neural networks",
 		"Schedule Reminders go out 7 days and 1 day before the talk.",
-		"Created by Bolei Zhou at",
+		"Created Saturday, June 10, 2017 at 10:00 AM, by Bolei Zhou",
 	} {
 		assert.Contains(t, page, want)
 	}
@@ -252,6 +252,42 @@ func TestHandler_slotToBeAnnounced(t *testing.T) {
 	require.NotNil(t, id, r.body)
 	ev := s.getPage("/events/"+id[1], "viewer")
 	assert.Contains(t, ev.body, "<h1>To be announced</h1>")
+	assert.Contains(t, text(ev.body), "Speaker To be announced")
+	home := text(s.getPage("/", "viewer").body)
+	assert.Contains(t, home, "Monday, June 19, 2017 4:00 PM to 5:00 PM To be announced", "the home page")
+	series := text(s.getPage("/series/"+vision.ID, "viewer").body)
+	assert.Contains(t, series, "Monday, June 19, 2017 4:00 PM to 5:00 PM To be announced", "the series page")
+	var doc struct {
+		Event struct {
+			Title         string `json:"title"`
+			ToBeAnnounced bool   `json:"to_be_announced"`
+		} `json:"event"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(s.getPage("/events/"+id[1]+".json", "viewer").body), &doc))
+	assert.True(t, doc.Event.ToBeAnnounced, "the JSON says so")
+	assert.Empty(t, doc.Event.Title)
+
+	// A slot gets no reminder until it is announced: its page offers none,
+	// and the reminder pages say why.
+	admin := s.getPage("/events/"+id[1], "admin")
+	assert.NotContains(t, admin.body, "action-preview")
+	assert.NotContains(t, admin.body, "action-send")
+	assert.Contains(t, admin.body, "action-edit")
+	for _, path := range []string{"/preview", "/send"} {
+		r := s.getPage("/events/"+id[1]+path, "admin")
+		assertStatus(t, http.StatusConflict, r, path)
+		assert.Contains(t, text(r.body), "The talk is to be announced: it gets no reminder", path)
+	}
+
+	// Titled, still without a speaker: to be announced, the title shown.
+	slot := s.get(id[1])
+	slot.Title = "Vision and touch"
+	_, err = s.cal.Update(t.Context(), slot)
+	require.NoError(t, err)
+	ev = s.getPage("/events/"+id[1], "viewer")
+	assert.Contains(t, ev.body, "<h1>Vision and touch</h1>")
+	assert.Contains(t, text(ev.body), "Speaker To be announced")
+	assert.Contains(t, text(s.getPage("/months/2017-06", "viewer").body), "Vision and touch Not public Speaker to be announced · Vision Seminar")
 }
 
 func TestHandler_notFound(t *testing.T) {
