@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/seminarkit/seminar"
 	"github.com/seminarkit/seminar/ical"
 )
 
@@ -15,7 +17,8 @@ import (
 // that what it returns is consistent: every occurrence is a valid seminar
 // event once made one, ends no earlier than it starts, and is all-day,
 // floating or zoned as its fields say; a series keeps at most
-// MaxOccurrences; and decoding is deterministic.
+// MaxOccurrences; what CalendarImport makes of it is valid; and decoding
+// is deterministic.
 func FuzzDecode(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "import", "*.ics"))
 	if err != nil || len(files) == 0 {
@@ -66,6 +69,7 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("series %s has %d occurrences, more than MaxOccurrences %d", uid, n, maxOccurrences)
 			}
 		}
+		checkImport(t, res, len(data)%2 == 0)
 		for _, s := range res.Skipped {
 			if s.Line < 0 || s.Line > lines || s.Reason == "" {
 				t.Fatalf("skipped entry %+v: line outside the input, or no reason", s)
@@ -76,4 +80,36 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decoding the same input twice gave different results")
 		}
 	})
+}
+
+// checkImport checks what CalendarImport makes of res: valid events, each
+// of a series it names, whose IDs are slugs, and slots only in series.
+func checkImport(t *testing.T, res *ical.Result, byName bool) {
+	for _, c := range res.Calendars {
+		if len(c.Name) > seminar.MaxLineLen || strings.ContainsAny(c.Name, "\r\n") {
+			t.Fatalf("calendar name %q is not one line within seminar's limit", c.Name)
+		}
+	}
+	in := res.CalendarImport(&ical.ImportOptions{SeriesFromCalendarName: byName})
+	if len(in.Events) != len(res.Occurrences) {
+		t.Fatalf("%d events of %d occurrences", len(in.Events), len(res.Occurrences))
+	}
+	ids := map[string]bool{}
+	for _, s := range in.Series {
+		if s.Name == "" || s.ID == "" || seminar.Slug(s.ID) != s.ID || len(s.ID) > seminar.MaxSeriesIDLen || ids[s.ID] {
+			t.Fatalf("series %q of ID %q: no name, an ID that is no slug, too long, or twice", s.Name, s.ID)
+		}
+		ids[s.ID] = true
+	}
+	for _, e := range in.Events {
+		if err := e.Validate(); err != nil {
+			t.Fatalf("imported event %s is invalid: %v", e.UID, err)
+		}
+		if e.Series != "" && !ids[e.Series] {
+			t.Fatalf("event %s names series %q, which the import does not give", e.UID, e.Series)
+		}
+		if !e.Slot.IsZero() && e.Series == "" {
+			t.Fatalf("event %s has a slot and no series", e.UID)
+		}
+	}
 }
