@@ -197,3 +197,72 @@ func TestHandler_menuFollowsTheMonth(t *testing.T) {
 	now = time.Date(2017, time.July, 1, 4, 30, 0, 0, time.UTC) // 12:30 AM Eastern
 	assert.Contains(t, s.getPage("/events/"+seed.ID, "").body, `href="../months/2017-07">Months`)
 }
+
+// Listings keep each talk's HTML for as long as it reads the same: every
+// change a talk's line shows must show, on every page that lists it, and
+// a talk moved to another month is found there.
+func TestHandler_listingsFollowEveryChange(t *testing.T) {
+	s := newSite(t, nil)
+	vision := s.vision()
+	seed := s.create(seedTalk(t))
+	o := talk(t, "Learning to see by moving", 12, 11)
+	o.Series = vision.ID
+	other := s.create(o)
+	pages := map[string]string{"home": "/", "month": "/months/2017-06", "event page": "/events/" + seed.ID}
+	links := map[string]string{"home": `href="./events/` + other.ID + `"`, "month": `href="../events/` + other.ID + `"`,
+		"event page": `href="../events/` + other.ID + `"`}
+	check := func(what string, want ...string) {
+		t.Helper()
+		for name, path := range pages {
+			r := s.getPage(path, "")
+			page := text(r.body)
+			for _, w := range want {
+				assert.Contains(t, page, w, "%s: %s", what, name)
+			}
+			assert.Contains(t, r.body, links[name], "%s: %s links from where it is", what, name)
+		}
+	}
+	check("at first", "Learning to see by moving", "11:00 AM to 12:00 PM", "Ana Ferreira (Example University) · 32-G449 · Vision Seminar")
+
+	e := s.get(other.ID)
+	e.Title = "Seeing by moving"
+	e.Start, e.End = e.Start.Add(time.Hour), e.End.Add(2*time.Hour)
+	e.Speakers[0].Affiliation = "MIT"
+	e.Location.Room = "32-D463"
+	_, err := s.cal.Update(t.Context(), e)
+	require.NoError(t, err)
+	check("after an edit", "Seeing by moving", "12:00 PM to 2:00 PM", "Ana Ferreira (MIT) · 32-D463 · Vision Seminar")
+	for _, path := range pages {
+		assert.NotContains(t, text(s.getPage(path, "").body), "Learning to see", path)
+	}
+
+	v := vision.Clone()
+	v.Name = "Computer Vision Seminar"
+	_, err = s.cal.UpdateSeries(t.Context(), v)
+	require.NoError(t, err)
+	check("after the series is renamed", "32-D463 · Computer Vision Seminar")
+
+	_, err = s.cal.Cancel(t.Context(), other.ID, "Ill")
+	require.NoError(t, err)
+	check("after a cancel", "Seeing by moving Cancelled")
+
+	e = s.get(other.ID)
+	e.Public = false
+	_, err = s.cal.Update(t.Context(), e)
+	require.NoError(t, err)
+	for name, path := range pages {
+		assert.NotContains(t, s.getPage(path, "").body, other.ID, "a talk made private leaves the %s", name)
+		assert.Contains(t, text(s.getPage(path, "viewer").body), "Seeing by moving Cancelled Not public", "%s, for a viewer", name)
+	}
+
+	july := s.create(talkIn(t, "A talk in July", time.July, 10, 11))
+	e = s.get(seed.ID)
+	e.Start, e.End = e.Start.AddDate(0, 1, 0), e.End.AddDate(0, 1, 0)
+	_, err = s.cal.Update(t.Context(), e)
+	require.NoError(t, err)
+	r := s.getPage("/events/"+seed.ID, "")
+	require.Equal(t, http.StatusOK, r.StatusCode, "a talk moved to July")
+	assert.Contains(t, text(r.body), "Other events happening in July 2017")
+	assert.Contains(t, r.body, `href="../events/`+july.ID+`"`)
+	assert.NotContains(t, s.getPage("/months/2017-06", "").body, seed.ID)
+}

@@ -99,6 +99,13 @@
 // no-cache" with "Vary: Accept-Encoding, Cookie, Authorization"; authorized
 // ones are "private, no-store", and their ETags differ from anonymous ones.
 //
+// After a change, a page is made again from the Store's reads, but each
+// talk of a listing is rendered once for as long as it reads the same: the
+// HTML of talks is kept apart (a quarter of Options.CacheBytes), by what it
+// shows, so a month of hundreds of talks of which one changed renders that
+// one. An event's page takes the event from its month's listing, which it
+// reads anyway.
+//
 // # JSON
 //
 // /events/{id}.json is an EventDocument and /events.json an EventsDocument;

@@ -94,7 +94,9 @@ type Options struct {
 	// Default DefaultUpcoming.
 	Upcoming int
 	// CacheBytes bounds the memory of cached pages and listings; the
-	// least recently used go first. Default DefaultCacheBytes.
+	// least recently used go first. A quarter of it holds the HTML of the
+	// talks listings show, which outlives changes of the calendar (see
+	// Caching in the package documentation). Default DefaultCacheBytes.
 	CacheBytes int64
 
 	// Logger receives errors that pages answer with a generic message,
