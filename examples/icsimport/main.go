@@ -1,7 +1,9 @@
 // Command icsimport reads iCalendar files as the seminar importer does and
-// prints one JSON object per event occurrence, one per line:
+// prints one JSON object per event occurrence, one per line, or, with -db,
+// imports them into a seminar calendar:
 //
 //	go run ./examples/icsimport [-from DATE] [-to DATE] FILE...
+//	go run ./examples/icsimport -db seminar.db [-series-from-calendar-name] FILE...
 //
 // Each object has the keys uid, title, start, end, timeZone, allDay, status
 // and recurrenceId. start and end are RFC 3339 times with the offset of the
@@ -16,12 +18,25 @@
 // included; by default each series from its first start for two years, at
 // most 1,000 occurrences per series.
 //
+// With -db, the events go into the calendar kept in that SQLite database
+// (made if missing), by seminar.Calendar.ImportCalendar: each recurring
+// event becomes a series named by its SUMMARY (with
+// -series-from-calendar-name, each file's events go in one series named by
+// its X-WR-CALNAME), whose instances are talks that keep their
+// RECURRENCE-ID. Importing a file again, or a newer version of it,
+// updates its talks and adds no copy. For each file the command prints
+// one JSON object: file, created, updated and unchanged (how many events
+// the import created, updated, and left as they were) and seriesCreated
+// (the IDs of the series it created).
+//
 // What was skipped or cut, and why, goes to standard error as
-// FILE:LINE: COMPONENT UID: reason. The command fails only when a file
-// cannot be read at all: missing, unreadable, or larger than 10 MiB.
+// FILE:LINE: COMPONENT UID: reason. The command fails when a file cannot
+// be read at all (missing, unreadable, or larger than 10 MiB), or, with
+// -db, when the database cannot be opened or an import fails.
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -30,7 +45,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/seminarkit/seminar"
 	"github.com/seminarkit/seminar/ical"
+	"github.com/seminarkit/seminar/store/sqlite"
 )
 
 func main() {
@@ -49,15 +66,26 @@ type occurrence struct {
 	RecurrenceID string `json:"recurrenceId"`
 }
 
+// imported is the JSON form of what importing one file did.
+type imported struct {
+	File          string   `json:"file"`
+	Created       int      `json:"created"`
+	Updated       int      `json:"updated"`
+	Unchanged     int      `json:"unchanged"`
+	SeriesCreated []string `json:"seriesCreated"`
+}
+
 // run is the command: it returns the exit status, 2 for bad usage and 1
-// when a file could not be read.
+// when a file could not be read or imported.
 func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("icsimport", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	from := flags.String("from", "", "expand recurring events from this `date` (2006-01-02)")
 	to := flags.String("to", "", "expand recurring events up to this `date`, included (2006-01-02)")
+	db := flags.String("db", "", "import the events into the SQLite database at `path`, made if missing, instead of printing them")
+	byName := flags.Bool("series-from-calendar-name", false, "with -db, put the events of each file in one series named by its X-WR-CALNAME")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icsimport [-from DATE] [-to DATE] FILE...")
+		fmt.Fprintln(stderr, "usage: icsimport [-from DATE] [-to DATE] [-db PATH [-series-from-calendar-name]] FILE...")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -72,11 +100,30 @@ func run(args []string, stdout, stderr io.Writer) int {
 		flags.Usage()
 		return 2
 	}
-	status := 0
 	out := json.NewEncoder(stdout)
 	out.SetEscapeHTML(false)
+	handle := func(name string, res *ical.Result) error { return printOccurrences(res, out) }
+	if *db != "" {
+		ctx := context.Background()
+		store, err := sqlite.Open(ctx, *db, nil)
+		if err != nil {
+			fmt.Fprintln(stderr, "icsimport:", err)
+			return 1
+		}
+		defer store.Close()
+		cal, err := seminar.New(store, nil)
+		if err != nil {
+			fmt.Fprintln(stderr, "icsimport:", err)
+			return 1
+		}
+		importOpts := &ical.ImportOptions{SeriesFromCalendarName: *byName}
+		handle = func(name string, res *ical.Result) error {
+			return importInto(ctx, cal, name, res.CalendarImport(importOpts), out)
+		}
+	}
+	status := 0
 	for _, name := range flags.Args() {
-		if err := importFile(name, opts, out, stderr); err != nil {
+		if err := readFile(name, opts, stderr, handle); err != nil {
 			fmt.Fprintf(stderr, "icsimport: %s: %v\n", name, err)
 			status = 1
 		}
@@ -107,7 +154,9 @@ func window(from, to string) (*ical.DecodeOptions, error) {
 	return opts, nil
 }
 
-func importFile(name string, opts *ical.DecodeOptions, out *json.Encoder, stderr io.Writer) error {
+// readFile decodes the file name, reports what was skipped, and hands the
+// result to use.
+func readFile(name string, opts *ical.DecodeOptions, stderr io.Writer, use func(name string, res *ical.Result) error) error {
 	f, err := os.Open(name)
 	if err != nil {
 		return err
@@ -120,12 +169,31 @@ func importFile(name string, opts *ical.DecodeOptions, out *json.Encoder, stderr
 	for _, s := range res.Skipped {
 		fmt.Fprintf(stderr, "%s:%d: %s\n", name, s.Line, describe(s))
 	}
+	return use(name, res)
+}
+
+func printOccurrences(res *ical.Result, out *json.Encoder) error {
 	for _, o := range res.Occurrences {
 		if err := out.Encode(jsonOf(o)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// importInto imports the events of the file name into cal, and prints
+// what it did.
+func importInto(ctx context.Context, cal *seminar.Calendar, name string, in *seminar.CalendarImport, out *json.Encoder) error {
+	res, err := cal.ImportCalendar(ctx, in)
+	if err != nil {
+		return err
+	}
+	summary := imported{File: name, Created: len(res.Created), Updated: len(res.Updated),
+		Unchanged: len(res.Unchanged), SeriesCreated: []string{}}
+	for _, s := range res.SeriesCreated {
+		summary.SeriesCreated = append(summary.SeriesCreated, s.ID)
+	}
+	return out.Encode(summary)
 }
 
 func describe(s ical.Skipped) string {

@@ -109,3 +109,28 @@ func TestRun_Failures(t *testing.T) {
 	_, lines, _ := runCommand(t, "no-such-file.ics", fixture("broken.ics"))
 	assert.Len(t, lines, 2, "a missing file does not stop the others")
 }
+
+func TestRun_ImportTwice(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "seminar.db")
+	status, lines, stderr := runCommand(t, "-db", db, fixture("google-weekly.ics"))
+	require.Equal(t, 0, status, stderr)
+	assert.Equal(t, []map[string]any{{
+		"file": fixture("google-weekly.ics"), "created": 14.0, "updated": 0.0, "unchanged": 0.0,
+		"seriesCreated": []any{"vision-seminar"},
+	}}, lines, "the weekly seminar is a series of 13 talks; the lunch is on its own")
+
+	status, lines, stderr = runCommand(t, "-db", db, fixture("google-weekly.ics"))
+	require.Equal(t, 0, status, stderr)
+	assert.Equal(t, []map[string]any{{
+		"file": fixture("google-weekly.ics"), "created": 0.0, "updated": 0.0, "unchanged": 14.0, "seriesCreated": []any{},
+	}}, lines, "importing the file again adds nothing")
+
+	status, lines, stderr = runCommand(t, "-db", filepath.Join(t.TempDir(), "byname.db"), "-series-from-calendar-name", fixture("google-weekly.ics"))
+	require.Equal(t, 0, status, stderr)
+	require.Len(t, lines, 1)
+	assert.Equal(t, []any{"csail-vision-seminar"}, lines[0]["seriesCreated"], "the calendar's name is the series")
+
+	status, _, stderr = runCommand(t, "-db", filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"), fixture("google.ics"))
+	assert.Equal(t, 1, status)
+	assert.Contains(t, stderr, "icsimport:")
+}
