@@ -279,7 +279,6 @@ func (c *Calendar) matchImports(ctx context.Context, events []*Event, from []int
 	items := make([]*importItem, len(events))
 	uids := make(map[string]bool, len(events))
 	taken := map[string]bool{} // stored or new IDs already matched
-	joins := map[string]string{}
 	for i, in := range events {
 		items[i] = &importItem{in: in, from: from[i]}
 		uids[in.UID] = true
@@ -292,10 +291,8 @@ func (c *Calendar) matchImports(ctx context.Context, events []*Event, from []int
 		}
 		items[i].cur = cur
 		taken[cur.ID] = true
-		if in.Series != "" && cur.Series != "" && in.Series != cur.Series && joins[in.Series] == "" {
-			joins[in.Series] = cur.Series
-		}
 	}
+	joins := seriesJoined(items)
 	for _, it := range items {
 		if it.cur != nil {
 			continue
@@ -323,6 +320,37 @@ func (c *Calendar) matchImports(ctx context.Context, events []*Event, from []int
 		}
 	}
 	return items, nil
+}
+
+// seriesJoined returns, for each series the import names, the stored
+// series most of its events already stored are in, when that is another:
+// the series a renamed recurring event was imported into before. A talk
+// that its organizers moved to another series is outvoted by its
+// siblings.
+func seriesJoined(items []*importItem) map[string]string {
+	votes := map[string]map[string]int{}
+	for _, it := range items {
+		if it.cur == nil || it.in.Series == "" || it.cur.Series == "" {
+			continue
+		}
+		if votes[it.in.Series] == nil {
+			votes[it.in.Series] = map[string]int{}
+		}
+		votes[it.in.Series][it.cur.Series]++
+	}
+	joins := map[string]string{}
+	for named, counts := range votes {
+		best := named
+		for stored, n := range counts {
+			if n > counts[best] || n == counts[best] && stored < best {
+				best = stored
+			}
+		}
+		if best != named {
+			joins[named] = best
+		}
+	}
+	return joins
 }
 
 // What an import does with one event.

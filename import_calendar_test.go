@@ -295,10 +295,16 @@ func TestCalendar_ImportCalendar_keepsWhatIsOurs(t *testing.T) {
 
 	assert.Empty(t, importICS(t, cal, v1, nil).Updated, "the local edits are newer than the file")
 
-	renamed := edit(t, v1, "LAST-MODIFIED:20250820T090000Z", "LAST-MODIFIED:20251003T090000Z",
+	longer := edit(t, v1, "UNTIL=20251209T045959Z", "UNTIL=20251216T045959Z")
+	res := importICS(t, cal, longer, nil)
+	require.Len(t, res.Created, 1, "a week more")
+	assert.Equal(t, "vision-seminar", res.Created[0].Series, "a new instance is in the series, not where one talk was moved")
+	assert.Equal(t, seminar.SlotID("vision-seminar", res.Created[0].Slot), res.Created[0].ID)
+
+	renamed := edit(t, longer, "LAST-MODIFIED:20250820T090000Z", "LAST-MODIFIED:20251003T090000Z",
 		"SUMMARY:Vision Seminar\r\n", "SUMMARY:Vision Seminar (Fall 2025)\r\n")
-	res := importICS(t, cal, renamed, nil)
-	assert.Len(t, res.Updated, 12, "every instance but the overridden one takes the new title")
+	res = importICS(t, cal, renamed, nil)
+	assert.Len(t, res.Updated, 13, "every instance but the overridden one takes the new title")
 	assert.Empty(t, res.SeriesCreated, "a renamed recurring event stays in its series")
 	talk = eventByUID(t, cal, weeklyUID+"/20250915T200000Z")
 	assert.Equal(t, "Vision Seminar (Fall 2025)", talk.Title)
@@ -306,10 +312,10 @@ func TestCalendar_ImportCalendar_keepsWhatIsOurs(t *testing.T) {
 	assert.Equal(t, []string{"vision-meeting@csail.mit.edu"}, talk.Reminders.Lists, "a calendar file has no mailing lists: the talk keeps its own")
 	assert.Equal(t, "special-lectures", eventByUID(t, cal, weeklyUID+"/20250922T200000Z").Series, "a talk moved to another series stays there")
 
-	longer := edit(t, renamed, "UNTIL=20251209T045959Z", "UNTIL=20251216T045959Z")
-	res = importICS(t, cal, longer, nil)
-	require.Len(t, res.Created, 1, "a week more")
-	assert.Equal(t, "vision-seminar", res.Created[0].Series, "a new instance joins the series its siblings are in")
+	res = importICS(t, cal, edit(t, renamed, "UNTIL=20251216T045959Z", "UNTIL=20251223T045959Z"), nil)
+	require.Len(t, res.Created, 1, "another week")
+	assert.Empty(t, res.SeriesCreated)
+	assert.Equal(t, "vision-seminar", res.Created[0].Series, "a new instance of the renamed event joins the series its siblings are in")
 	assert.Equal(t, seminar.SlotID("vision-seminar", res.Created[0].Slot), res.Created[0].ID)
 }
 
