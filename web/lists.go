@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,7 +17,8 @@ import (
 // listPage is the data of the home, month and series pages.
 type listPage struct {
 	layout
-	Days      []dayGroup
+	// Days are the sections of the days listed, their talks in rows.
+	Days      template.HTML
 	ZoneNote  string
 	Truncated bool
 	Empty     string

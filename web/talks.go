@@ -25,6 +25,9 @@ const (
 	// talkLine is a line of an event page's other talks of its month,
 	// the date and time under the title.
 	talkLine = "line"
+	// talkDay opens the section of a day on the listing pages, headed by
+	// its date; dayEnd closes it.
+	talkDay = "day"
 )
 
 // talkItem is what a talk's HTML shows, its times in the calendar's zone.
@@ -39,13 +42,6 @@ type talkItem struct {
 	Meta      string
 	Cancelled bool
 	Private   bool
-}
-
-// dayGroup is the talks of one day.
-type dayGroup struct {
-	Date  string // "Monday, June 12, 2017"
-	ISO   string // "2017-06-12"
-	Talks template.HTML
 }
 
 // lister writes the talks of one page: its root, the series it is of
@@ -159,9 +155,18 @@ func flags(bits ...bool) byte {
 	return f
 }
 
-// talks joins the HTML of events as kind. The talks not in the cache are
-// rendered one after the other into one buffer and kept.
+// talks joins the HTML of events as kind.
 func (l lister) talks(kind string, events []*seminar.Event) (template.HTML, error) {
+	var b strings.Builder
+	if err := l.writeTalks(&b, kind, events); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
+}
+
+// writeTalks writes the HTML of events as kind to b. The talks not in the
+// cache are rendered one after the other into one buffer and kept.
+func (l lister) writeTalks(b *strings.Builder, kind string, events []*seminar.Event) error {
 	keys := make([]string, len(events))
 	parts := make([]template.HTML, len(events))
 	var missing []int
@@ -174,15 +179,15 @@ func (l lister) talks(kind string, events []*seminar.Event) (template.HTML, erro
 		parts[i] = html
 	}
 	if len(missing) > 0 {
-		var b strings.Builder
+		var mb strings.Builder
 		ends := make([]int, len(missing))
 		for j, i := range missing {
-			if err := l.h.pages.talks.ExecuteTemplate(&b, kind, l.item(events[i])); err != nil {
-				return "", err
+			if err := l.h.pages.talks.ExecuteTemplate(&mb, kind, l.item(events[i])); err != nil {
+				return err
 			}
-			ends[j] = b.Len()
+			ends[j] = mb.Len()
 		}
-		all, start := b.String(), 0
+		all, start := mb.String(), 0
 		for j, i := range missing {
 			parts[i] = template.HTML(all[start:ends[j]])
 			start = ends[j]
@@ -193,47 +198,67 @@ func (l lister) talks(kind string, events []*seminar.Event) (template.HTML, erro
 	for _, p := range parts {
 		n += len(p)
 	}
-	var b strings.Builder
 	b.Grow(n)
 	for _, p := range parts {
 		b.WriteString(string(p))
 	}
-	return template.HTML(b.String()), nil
+	return nil
 }
 
 // days groups events, in order, by the day they start in the calendar's
-// zone, each day's talks as rows.
-func (l lister) days(events []*seminar.Event) ([]dayGroup, error) {
+// zone: each day a section headed by its date, with its talks as rows.
+func (l lister) days(events []*seminar.Event) (template.HTML, error) {
 	var (
-		out   []dayGroup
-		first int // of the day being grouped
+		b     strings.Builder
+		first int // of the day being written
 		y, d  int
 		m     time.Month
 	)
 	for i, e := range events {
 		start := e.Start.In(l.h.loc)
 		ey, em, ed := start.Date()
-		if len(out) > 0 && ey == y && em == m && ed == d {
+		if i > 0 && ey == y && em == m && ed == d {
 			continue
 		}
-		if len(out) > 0 {
-			talks, err := l.talks(talkRow, events[first:i])
-			if err != nil {
-				return nil, err
+		if i > 0 {
+			if err := l.writeDay(&b, events[first:i]); err != nil {
+				return "", err
 			}
-			out[len(out)-1].Talks = talks
 		}
 		first, y, m, d = i, ey, em, ed
-		out = append(out, dayGroup{Date: l.h.style.Date(start), ISO: start.Format(time.DateOnly)})
 	}
-	if len(out) > 0 {
-		talks, err := l.talks(talkRow, events[first:])
-		if err != nil {
-			return nil, err
+	if len(events) > 0 {
+		if err := l.writeDay(&b, events[first:]); err != nil {
+			return "", err
 		}
-		out[len(out)-1].Talks = talks
 	}
-	return out, nil
+	return template.HTML(b.String()), nil
+}
+
+// dayEnd closes what the template "day" opens.
+const dayEnd = "\n</ul>\n</section>"
+
+// writeDay writes the section of the day of events, which start that day.
+func (l lister) writeDay(b *strings.Builder, events []*seminar.Event) error {
+	start := events[0].Start.In(l.h.loc)
+	iso := start.Format(time.DateOnly)
+	key := appendString([]byte(talkDay), iso)
+	head, ok := l.h.talkCache.get(string(key))
+	if !ok {
+		var hb strings.Builder
+		day := struct{ ISO, Date string }{iso, l.h.style.Date(start)}
+		if err := l.h.pages.talks.ExecuteTemplate(&hb, talkDay, day); err != nil {
+			return err
+		}
+		head = template.HTML(hb.String())
+		l.h.talkCache.put(string(key), head)
+	}
+	b.WriteString(string(head))
+	if err := l.writeTalks(b, talkRow, events); err != nil {
+		return err
+	}
+	b.WriteString(dayEnd)
+	return nil
 }
 
 // talkCache keeps the HTML of talks by key within a budget of bytes, in
