@@ -1,6 +1,7 @@
 package ical
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 
@@ -278,15 +279,18 @@ func (w *htmlWriter) endLink(l openLink) {
 		return
 	}
 	shown := strings.TrimPrefix(l.href, "mailto:")
-	text := strings.TrimSpace(string(w.b[l.start:]))
+	own := w.b[l.start:]
+	text := bytes.TrimLeft(own, " \n")
+	at := l.start + len(own) - len(text) // where the link's text starts
+	text = bytes.TrimRight(text, " \n")
 	switch {
-	case text == "":
+	case len(text) == 0:
 		w.flush()
 		w.b = append(w.b, shown...)
-	case sameLink(text, l.href):
+	case len(text) <= len(l.href)+len("https://www.") && sameLink(string(text), l.href):
 		// The text without its scheme, say: the URL in full is as short
 		// and stays a link for a mail reader.
-		w.b = append(w.b[:l.start+strings.Index(string(w.b[l.start:]), text)], shown...)
+		w.b = append(w.b[:at], shown...)
 	default:
 		w.b = append(w.b, " ("+shown+")"...)
 	}
