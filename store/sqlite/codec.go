@@ -188,24 +188,27 @@ func appendEventArgs(args []any, e *seminar.Event) ([]any, error) {
 // scanEvent reads the columns of the current row of rows, and, when mark is
 // not nil, the column after them into mark.
 func scanEvent(rows *sql.Rows, mark *int64) (*seminar.Event, error) {
+	// What is scanned and decoded after is one variable, which escapes to
+	// the heap once for all its fields.
 	var (
-		e                                    seminar.Event
-		speakers, links, research, impact    sql.RawBytes
-		lists, schedule                      sql.RawBytes
-		start, end, created, updated, seqnum int64
-		slot                                 sql.NullInt64
-		status                               string
-		dest                                 [len(columns) + 1]any
+		e seminar.Event
+		r struct {
+			speakers, links, research, impact, lists, schedule sql.RawBytes
+			start, end, created, updated, seqnum               int64
+			slot                                               sql.NullInt64
+			status                                             string
+		}
+		dest [len(columns) + 1]any
 	)
 	d := append(dest[:0],
-		&e.ID, &e.UID, &e.Title, &e.Type, &e.Series, &slot, &speakers,
+		&e.ID, &e.UID, &e.Title, &e.Type, &e.Series, &r.slot, &r.speakers,
 		&e.Host.Name, &e.Host.Affiliation, &e.Host.Email, &e.Host.URL, &e.Host.PhotoURL, &e.Host.Bio,
 		&e.Contact.Name, &e.Contact.Affiliation, &e.Contact.Email, &e.Contact.URL, &e.Contact.PhotoURL, &e.Contact.Bio,
-		&start, &end, &e.TimeZone,
+		&r.start, &r.end, &e.TimeZone,
 		&e.Location.Room, &e.Location.Building, &e.Location.Address, &e.Location.URL,
-		&e.RoomDescription, &e.Public, &e.Abstract, &links, &research, &impact,
-		&lists, &e.Reminders.Subject, &schedule,
-		&status, &e.CancelReason, &seqnum, &e.Version, &e.CreatedBy, &created, &updated,
+		&e.RoomDescription, &e.Public, &e.Abstract, &r.links, &r.research, &r.impact,
+		&r.lists, &e.Reminders.Subject, &r.schedule,
+		&r.status, &e.CancelReason, &r.seqnum, &e.Version, &e.CreatedBy, &r.created, &r.updated,
 	)
 	if mark != nil {
 		d = append(d, mark)
@@ -214,16 +217,16 @@ func scanEvent(rows *sql.Rows, mark *int64) (*seminar.Event, error) {
 		return nil, err
 	}
 	var err error
-	e.Start, e.End, e.CreatedAt, e.UpdatedAt = fromNS(start), fromNS(end), fromNS(created), fromNS(updated)
-	if slot.Valid {
-		e.Slot = fromNS(slot.Int64)
+	e.Start, e.End, e.CreatedAt, e.UpdatedAt = fromNS(r.start), fromNS(r.end), fromNS(r.created), fromNS(r.updated)
+	if r.slot.Valid {
+		e.Slot = fromNS(r.slot.Int64)
 	}
-	e.Status = seminar.Status(status)
-	e.Sequence = int(seqnum)
-	if e.Speakers, err = sqlstore.DecodePeople(speakers); err != nil {
+	e.Status = seminar.Status(r.status)
+	e.Sequence = int(r.seqnum)
+	if e.Speakers, err = sqlstore.DecodePeople(r.speakers); err != nil {
 		return nil, fmt.Errorf("event %q: column speakers: %w", e.ID, err)
 	}
-	if e.Links, err = sqlstore.DecodeLinks(links); err != nil {
+	if e.Links, err = sqlstore.DecodeLinks(r.links); err != nil {
 		return nil, fmt.Errorf("event %q: column links: %w", e.ID, err)
 	}
 	for _, c := range []struct {
@@ -231,15 +234,15 @@ func scanEvent(rows *sql.Rows, mark *int64) (*seminar.Event, error) {
 		data sql.RawBytes
 		into *[]string
 	}{
-		{"research_areas", research, &e.ResearchAreas},
-		{"impact_areas", impact, &e.ImpactAreas},
-		{"reminder_lists", lists, &e.Reminders.Lists},
+		{"research_areas", r.research, &e.ResearchAreas},
+		{"impact_areas", r.impact, &e.ImpactAreas},
+		{"reminder_lists", r.lists, &e.Reminders.Lists},
 	} {
 		if *c.into, err = sqlstore.DecodeStrings(c.data); err != nil {
 			return nil, fmt.Errorf("event %q: column %s: %w", e.ID, c.name, err)
 		}
 	}
-	if e.Reminders.Schedule, err = sqlstore.DecodeDurations(schedule); err != nil {
+	if e.Reminders.Schedule, err = sqlstore.DecodeDurations(r.schedule); err != nil {
 		return nil, fmt.Errorf("event %q: column reminder_schedule: %w", e.ID, err)
 	}
 	return &e, nil
