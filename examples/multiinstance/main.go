@@ -132,6 +132,9 @@ func demo(ctx context.Context, out io.Writer, c config) (err error) {
 	if err != nil {
 		return err
 	}
+	if _, err := cal.CreateSeries(ctx, &seminar.Series{Name: "ML Tea"}); err != nil && !errors.Is(err, seminar.ErrExists) {
+		return err
+	}
 	if _, err := cal.CreateMany(ctx, talks(c.talks, time.Now())); err != nil {
 		return err
 	}
@@ -159,7 +162,7 @@ func talks(n int, now time.Time) []*seminar.Event {
 		events[i] = &seminar.Event{
 			Title:    fmt.Sprintf("Talk %d: Entropy-SGD", i+1),
 			Type:     "Seminar",
-			Series:   "ML Tea",
+			Series:   "ml-tea", // the ID of the series "ML Tea"
 			Speakers: []seminar.Person{{Name: "Pratik Chaudhari", Affiliation: "UCLA"}},
 			Start:    start.Add(time.Duration(i) * time.Minute),
 			End:      start.Add(time.Duration(i)*time.Minute + time.Hour),
