@@ -146,7 +146,7 @@ func (c *Calendar) drop(ctx context.Context, d *Delivery, reason string) (*Deliv
 
 // attempt sends a claimed delivery and records the outcome.
 func (c *Calendar) attempt(ctx context.Context, e *Event, d *Delivery, now time.Time) (*Delivery, error) {
-	p, err := c.compose(e, d)
+	p, err := c.compose(ctx, e, d)
 	if err != nil {
 		d.State, d.LastError = StateFailed, err.Error()
 		return c.finish(ctx, d, nil, err)

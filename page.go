@@ -1,6 +1,7 @@
 package seminar
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 	"io"
@@ -44,24 +45,43 @@ func ParsePageTemplate(src string) (*template.Template, error) {
 // talk as people read it, with the date and time in the event's zone and
 // its note ("all times are in the Eastern Time Zone"); see
 // ParsePageTemplate for what the default template shows. t is the template
-// to execute; nil means the default.
+// to execute; nil means the default. It does not know the name of e's
+// series (e.Series is its ID), which the page then leaves out: a
+// Calendar's pages are cal.WritePage, and a caller that knows the name
+// sets View.SeriesName and calls WriteView.
 func WritePage(w io.Writer, e *Event, t *template.Template) error {
 	return Style{}.WritePage(w, e, t)
 }
 
 // WritePage writes the event page of e as the function WritePage does, with
-// dates and times in style s: a Calendar's pages are
-// cal.Style().WritePage(w, e, nil).
+// dates and times in style s.
 func (s Style) WritePage(w io.Writer, e *Event, t *template.Template) error {
+	v, err := s.view(e)
+	if err != nil {
+		return fmt.Errorf("seminar: write page of event %q: %w", e.ID, err)
+	}
+	return WriteView(w, v, t)
+}
+
+// WritePage writes the event page of e as the function WritePage does, in
+// the Calendar's Style and with the name of e's series (see Calendar.View).
+func (c *Calendar) WritePage(ctx context.Context, w io.Writer, e *Event, t *template.Template) error {
+	v, err := c.View(ctx, e)
+	if err != nil {
+		return err
+	}
+	return WriteView(w, v, t)
+}
+
+// WriteView writes the event page of v, a View its caller may have
+// completed (SeriesName), as WritePage does. t is the template to execute;
+// nil means the default.
+func WriteView(w io.Writer, v *View, t *template.Template) error {
 	if t == nil {
 		t = defaultPage
 	}
-	v, err := s.view(e)
-	if err == nil {
-		err = t.Execute(w, v)
-	}
-	if err != nil {
-		return fmt.Errorf("seminar: write page of event %q: %w", e.ID, err)
+	if err := t.Execute(w, v); err != nil {
+		return fmt.Errorf("seminar: write page of event %q: %w", v.ID, err)
 	}
 	return nil
 }

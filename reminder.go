@@ -2,10 +2,12 @@ package seminar
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"fmt"
 	htmltemplate "html/template"
 	"io"
+	"log/slog"
 	"net/mail"
 	"strings"
 	texttemplate "text/template"
@@ -24,6 +26,15 @@ var reminderHTMLSource string
 // in Options.ICS, the way database/sql is handed a driver.
 type ICSEncoder interface {
 	EncodeEvent(w io.Writer, e *Event, method string) error
+}
+
+// ICSSeriesEncoder is an ICSEncoder that can also write the name of the
+// event's series where people read it (a description, a category), which
+// e.Series, the series' ID, is not. The Calendar calls EncodeEventInSeries
+// when its ICSEncoder has it, with seriesName empty when the name is not
+// known; ical.Attacher has it. An ICSEncoder without it gets EncodeEvent.
+type ICSSeriesEncoder interface {
+	EncodeEventInSeries(w io.Writer, e *Event, method, seriesName string) error
 }
 
 // ReminderTemplates are the text and HTML bodies of reminder messages. The
@@ -149,9 +160,17 @@ func (o *ReminderOptions) withDefaults(domain string) ReminderOptions {
 	return r
 }
 
-// render builds the message of delivery d for event e.
-func (c *Calendar) render(e *Event, d *Delivery) (*Message, error) {
-	view, err := c.style.view(e)
+// render builds the message of delivery d for event e. The name of e's
+// series is looked up once, for the bodies and the calendar part; a
+// failed look-up leaves it out rather than failing the delivery, which a
+// read that fails now would otherwise fail for good.
+func (c *Calendar) render(ctx context.Context, e *Event, d *Delivery) (*Message, error) {
+	series, err := c.seriesName(ctx, e)
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "reminder without its series' name",
+			slog.String("delivery", d.ID), slog.String("error", err.Error()))
+	}
+	view, err := c.style.viewIn(e, series)
 	if err != nil {
 		return nil, err
 	}
@@ -188,11 +207,20 @@ func (c *Calendar) render(e *Event, d *Delivery) (*Message, error) {
 		method = "CANCEL"
 	}
 	var ics bytes.Buffer
-	if err := c.ics.EncodeEvent(&ics, e, method); err != nil {
+	if err := c.encodeICS(&ics, e, method, series); err != nil {
 		return nil, fmt.Errorf("calendar attachment: %w", err)
 	}
 	msg.Calendar = &CalendarPart{Method: method, Filename: "talk.ics", Data: ics.Bytes()}
 	return msg, nil
+}
+
+// encodeICS writes the calendar part with the series' name, when the
+// ICSEncoder can write it.
+func (c *Calendar) encodeICS(w io.Writer, e *Event, method, seriesName string) error {
+	if enc, ok := c.ics.(ICSSeriesEncoder); ok {
+		return enc.EncodeEventInSeries(w, e, method, seriesName)
+	}
+	return c.ics.EncodeEvent(w, e, method)
 }
 
 func subjectFor(kind DeliveryKind, subject string) string {
@@ -232,8 +260,9 @@ func (c *Calendar) checkTemplates() error {
 		Abstract:  "Abstract.",
 		Links:     []Link{{Label: "arXiv", URL: "https://arxiv.org/abs/1611.01838"}},
 		Reminders: Reminders{Lists: []string{"list@example.org"}},
+		Series:    "sample-series",
 	}
-	view, err := c.style.view(sample)
+	view, err := c.style.viewIn(sample, "Sample Series")
 	if err != nil {
 		return err
 	}

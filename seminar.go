@@ -29,9 +29,9 @@
 // WritePage and the reminders write the talk for the people who may attend:
 // the facts in reading order, wrapped for mail readers, with no admin field
 // and no empty label. Options.Style sets how dates and clock times read
-// ("Monday 12 June 2017", "16:00"); Style.WritePage writes a page in a
-// style. ParsePageTemplate and ParseReminderTemplates take custom
-// templates.
+// ("Monday 12 June 2017", "16:00"); Calendar.WritePage writes a page in
+// that style, naming the talk's series. ParsePageTemplate and
+// ParseReminderTemplates take custom templates.
 //
 // # Series
 //
@@ -128,9 +128,8 @@ type Options struct {
 	Reminders *ReminderOptions
 	// Style is how reminders write dates and clock times: both parts, the
 	// time in ReminderOptions.RecipientZone and the "UPDATED:" notice's
-	// account of a new time. Pages in the same style are
-	// cal.Style().WritePage. Default: the American "Monday, June 12, 2017"
-	// and "4:00 PM".
+	// account of a new time. Pages in the same style are cal.WritePage.
+	// Default: the American "Monday, June 12, 2017" and "4:00 PM".
 	Style Style
 }
 

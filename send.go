@@ -47,7 +47,7 @@ func (c *Calendar) PreviewReminder(ctx context.Context, id string) (*Preview, er
 	}
 	d := c.newDelivery(e, KindManual, 0, resend, now)
 	d.Recipients = e.Reminders.Lists
-	p, err := c.compose(e, d)
+	p, err := c.compose(ctx, e, d)
 	if err != nil {
 		return nil, fmt.Errorf("seminar: preview reminder of %q: %w", id, err)
 	}
@@ -176,8 +176,8 @@ func (c *Calendar) newDelivery(e *Event, kind DeliveryKind, lead time.Duration, 
 
 // compose renders and composes the message of d: the one code path of
 // preview and send.
-func (c *Calendar) compose(e *Event, d *Delivery) (*Preview, error) {
-	msg, err := c.render(e, d)
+func (c *Calendar) compose(ctx context.Context, e *Event, d *Delivery) (*Preview, error) {
+	msg, err := c.render(ctx, e, d)
 	if err != nil {
 		return nil, err
 	}

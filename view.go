@@ -40,6 +40,12 @@ type View struct {
 	Where string
 	// HostLine is "Name, Affiliation"; ContactLine is "Name, email".
 	HostLine, ContactLine string
+	// SeriesName is the name of the talk's series (Series.Name), which
+	// pages and reminders show where people read it: Event.Series holds
+	// the series' ID, a slug. It is empty when not known, and the series
+	// is then left out. NewView and Style.View leave it empty; the
+	// Calendar's View, WritePage and reminders set it.
+	SeriesName string
 	// HostName is the host as pages and reminders name a person, like
 	// SpeakerLines: "Bolei Zhou (MIT CSAIL)", or the name alone.
 	HostName string
@@ -84,6 +90,12 @@ func NewView(e *Event) (*View, error) {
 // view is NewView in style s for the package's own callers, which name
 // the operation in their errors.
 func (s Style) view(e *Event) (*View, error) {
+	return s.viewIn(e, "")
+}
+
+// viewIn is view with the name of e's series, set before the subject is
+// rendered so that a subject template may use {{.SeriesName}}.
+func (s Style) viewIn(e *Event, seriesName string) (*View, error) {
 	loc := e.location()
 	start, end := e.Start.In(loc), e.End.In(loc)
 	heading := e.Title
@@ -99,6 +111,7 @@ func (s Style) view(e *Event) (*View, error) {
 		ZoneName:     ZoneNameAt(e.TimeZone, e.Start),
 		ZoneNote:     ZoneNoteAt(e.TimeZone, e.Start),
 		MonthName:    start.Format("January 2006"),
+		SeriesName:   seriesName,
 		Place:        joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address),
 		Where:        joinSet(", ", e.Location.Room, e.Location.Building, e.Location.Address, e.Location.URL),
 		HostLine:     joinSet(", ", e.Host.Name, e.Host.Affiliation),

@@ -40,23 +40,24 @@ func (h *Handler) build(ctx context.Context, key feedKey, win window, prev *feed
 	if err != nil {
 		return nil, err
 	}
-	events, named, err := h.announced(ctx, events, series)
-	if err != nil {
+	names := &seriesNames{cal: h.cal, known: series}
+	if err := names.resolve(ctx, events); err != nil {
 		return nil, err
 	}
+	events = announced(events, names)
 	head := h.header(key, events, series)
 	newest := newestUpdate(events)
 	if series != nil && series.UpdatedAt.After(newest) {
 		newest = series.UpdatedAt
 	}
-	if named.After(newest) {
-		newest = named
+	if names.newest.After(newest) {
+		newest = names.newest
 	}
 	sizeHint := len(events) * bytesPerEvent
 	if prev != nil {
 		sizeHint = len(prev.plain)
 	}
-	if b.plain, err = h.encode(events, head, newest, sizeHint); err != nil {
+	if b.plain, err = h.encode(events, head, names.of, newest, sizeHint); err != nil {
 		return nil, fmt.Errorf("feed: build %s: %w", Feed{kind: key.kind, name: key.name}.Path(), err)
 	}
 	if b.gzipped, err = gzipBytes(b.plain); err != nil {
@@ -151,9 +152,10 @@ func (h *Handler) collect(ctx context.Context, key feedKey, win window, now time
 // feed gives the same bytes, the same ETag, and a 304 to clients that poll
 // less often than MaxAge.
 //
+// seriesName names the events' series, as the encoder's SeriesName.
 // sizeHint, the size of the body this one replaces or a guess, spares the
 // buffer's doublings: a 2,000-event feed is megabytes.
-func (h *Handler) encode(events []*seminar.Event, head header, stamp time.Time, sizeHint int) ([]byte, error) {
+func (h *Handler) encode(events []*seminar.Event, head header, seriesName func(id string) string, stamp time.Time, sizeHint int) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(sizeHint + sizeHint/8)
 	enc := ical.NewEncoder(&buf, &ical.EncodeOptions{
@@ -162,6 +164,7 @@ func (h *Handler) encode(events []*seminar.Event, head header, stamp time.Time, 
 		Description:     head.description,
 		RefreshInterval: h.refresh,
 		Organizer:       h.organizer,
+		SeriesName:      seriesName,
 		EventURL:        h.eventURL,
 		CancelledPrefix: h.prefix,
 		Participants:    h.participants,

@@ -18,7 +18,7 @@ func TestHandler_concurrentFirstRequestsBuildOnce(t *testing.T) {
 		const clients = 8
 		recs := make([]*httptest.ResponseRecorder, clients)
 		done := make(chan int)
-		before := f.store.calls.Load()
+		before := f.store.lists.Load()
 		for i := range clients {
 			go func() {
 				recs[i] = serve(f.h, http.MethodGet, "/calendar.ics")
@@ -28,7 +28,7 @@ func TestHandler_concurrentFirstRequestsBuildOnce(t *testing.T) {
 		// Every client is now either in the one List call, held, or waiting
 		// for its result.
 		synctest.Wait()
-		assert.Equal(t, int64(1), f.store.calls.Load()-before, "one build for all the clients")
+		assert.Equal(t, int64(1), f.store.lists.Load()-before, "one build for all the clients")
 		close(f.store.hold)
 		for range clients {
 			<-done
@@ -37,7 +37,7 @@ func TestHandler_concurrentFirstRequestsBuildOnce(t *testing.T) {
 			require.Equal(t, http.StatusOK, rec.Code)
 			assert.Equal(t, recs[0].Body.String(), rec.Body.String())
 		}
-		assert.Equal(t, int64(1), f.store.calls.Load()-before)
+		assert.Equal(t, int64(1), f.store.lists.Load()-before)
 	})
 }
 

@@ -21,7 +21,8 @@ import (
 )
 
 // countingStore is a seminar.Store that keeps series and counts the calls a
-// feed makes, and can hold List calls until released or make them fail. It
+// feed makes (lists counts the List calls, one per build), and can hold
+// List calls until released or make them fail. It
 // hides the memstore's change token, as a Store written without one would:
 // trackingStore shows it.
 type countingStore struct {
@@ -29,6 +30,7 @@ type countingStore struct {
 	seminar.Outbox
 	seminar.SeriesStore
 	calls   atomic.Int64
+	lists   atomic.Int64
 	hold    chan struct{} // when set, List waits for it to close
 	failing atomic.Bool
 }
@@ -61,6 +63,7 @@ func (s *countingStore) ListSeries(ctx context.Context) ([]*seminar.Series, erro
 
 func (s *countingStore) List(ctx context.Context, q seminar.ListQuery) ([]*seminar.Event, error) {
 	s.calls.Add(1)
+	s.lists.Add(1)
 	if s.hold != nil {
 		<-s.hold
 	}

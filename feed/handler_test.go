@@ -613,7 +613,7 @@ func TestHandler_cacheBytes(t *testing.T) {
 	tests := []struct {
 		name       string
 		cacheBytes int64
-		wantCalls  int64
+		wantBuilds int64
 	}{
 		{"room for both feeds", 0, 0},
 		{"room for one feed", 1, 1},
@@ -623,10 +623,10 @@ func TestHandler_cacheBytes(t *testing.T) {
 			f := newFixture(t, &feed.Options{CacheBytes: tt.cacheBytes})
 			require.Equal(t, http.StatusOK, f.get("/calendar.ics").status)
 			require.Equal(t, http.StatusOK, f.get("/series/vision-seminar.ics").status)
-			before := f.store.calls.Load()
+			before := f.store.lists.Load()
 			require.Equal(t, http.StatusOK, f.get("/series/vision-seminar.ics").status)
 			require.Equal(t, http.StatusOK, f.get("/calendar.ics").status)
-			assert.Equal(t, tt.wantCalls, f.store.calls.Load()-before,
+			assert.Equal(t, tt.wantBuilds, f.store.lists.Load()-before,
 				"the least recently served feed is dropped when the cache is full; the newest is kept")
 		})
 	}

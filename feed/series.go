@@ -75,47 +75,63 @@ func (h *Handler) redirectPath(m *movedError, private bool, query string) string
 	return path
 }
 
+// seriesNames looks up the names of the series a feed's events belong
+// to, each once per build: calendar clients show the name, not the ID, in
+// a talk's description and categories, and in the title of a slot still to
+// be announced.
+type seriesNames struct {
+	cal   *seminar.Calendar
+	known *seminar.Series // of a series feed, if any
+	names map[string]string
+	// newest is the newest UpdatedAt of the series whose names were found,
+	// which the feed's DTSTAMP and Last-Modified take into account, as a
+	// rename changes what the feed says.
+	newest time.Time
+}
+
+// resolve looks up the series of every event. The name of a series is its
+// Name; id itself when the Store keeps no series, where Series is free
+// text and so the name; empty for a series that is not stored.
+func (n *seriesNames) resolve(ctx context.Context, events []*seminar.Event) error {
+	n.names = map[string]string{}
+	for _, e := range events {
+		id := e.Series
+		if _, ok := n.names[id]; ok || id == "" {
+			continue
+		}
+		s := n.known
+		if s == nil || s.ID != id {
+			var err error
+			s, err = n.cal.GetSeries(ctx, id)
+			switch {
+			case errors.Is(err, errors.ErrUnsupported):
+				n.names[id] = id
+				continue
+			case errors.Is(err, seminar.ErrNotFound):
+				n.names[id] = ""
+				continue
+			case err != nil:
+				return err
+			}
+		}
+		n.names[id] = s.Name
+		if s.UpdatedAt.After(n.newest) {
+			n.newest = s.UpdatedAt
+		}
+	}
+	return nil
+}
+
+// of returns the name of series id found by resolve, or "" when there is
+// none: ical.EncodeOptions.SeriesName then writes the ID.
+func (n *seriesNames) of(id string) string { return n.names[id] }
+
 // announced returns events with a title for each planned slot that has
 // none yet (Event.IsTBA): "Vision Seminar: to be announced", after the name
 // of its series, or seminar.ToBeAnnounced alone when the series is not
 // known. Calendar clients show SUMMARY as the entry's title, and an entry
-// with none reads as a mistake. The events given are not modified. It also
-// returns the newest UpdatedAt of the series whose names it used, which
-// the feed's DTSTAMP and Last-Modified take into account, as a rename
-// changes those titles. known, if not nil, is the series of a series feed.
-func (h *Handler) announced(ctx context.Context, events []*seminar.Event, known *seminar.Series) ([]*seminar.Event, time.Time, error) {
-	var (
-		names  map[string]string
-		newest time.Time
-	)
-	name := func(id string) (string, error) {
-		if n, ok := names[id]; ok {
-			return n, nil
-		}
-		if names == nil {
-			names = map[string]string{}
-		}
-		s := known
-		if s == nil || s.ID != id {
-			var err error
-			s, err = h.cal.GetSeries(ctx, id)
-			switch {
-			case errors.Is(err, errors.ErrUnsupported):
-				names[id] = id // free text: the name itself
-				return id, nil
-			case errors.Is(err, seminar.ErrNotFound):
-				names[id] = ""
-				return "", nil
-			case err != nil:
-				return "", err
-			}
-		}
-		names[id] = s.Name
-		if s.UpdatedAt.After(newest) {
-			newest = s.UpdatedAt
-		}
-		return s.Name, nil
-	}
+// with none reads as a mistake. The events given are not modified.
+func announced(events []*seminar.Event, names *seriesNames) []*seminar.Event {
 	out := events
 	copied := false
 	for i, e := range events {
@@ -123,14 +139,8 @@ func (h *Handler) announced(ctx context.Context, events []*seminar.Event, known 
 			continue
 		}
 		title := seminar.ToBeAnnounced
-		if e.Series != "" {
-			n, err := name(e.Series)
-			if err != nil {
-				return nil, time.Time{}, err
-			}
-			if n != "" {
-				title = n + ": to be announced"
-			}
+		if n := names.of(e.Series); n != "" {
+			title = n + ": to be announced"
 		}
 		if !copied {
 			out, copied = slices.Clone(events), true
@@ -139,5 +149,5 @@ func (h *Handler) announced(ctx context.Context, events []*seminar.Event, known 
 		c.Title = title
 		out[i] = c
 	}
-	return out, newest, nil
+	return out
 }

@@ -218,3 +218,40 @@ func TestHandler_storeWithoutSeries(t *testing.T) {
 		})
 	}
 }
+
+// A talk's DESCRIPTION and CATEGORIES name its series as people read it,
+// by its name: the ID is a slug for URLs, and a subscriber filters by the
+// name. Every feed a talk is in says the same.
+func TestHandler_seriesNamesOfTalks(t *testing.T) {
+	f := newFixture(t, nil)
+	tests := []struct {
+		feed       feed.Feed
+		title      string
+		id, wantIn string
+	}{
+		{feed.Calendar(), visionTalk, visionSeries, visionSeriesName},
+		{feed.Calendar(), theoryTalk, theorySeries, theorySeriesName},
+		{feed.Series(visionSeries), visionTalk, visionSeries, visionSeriesName},
+		{feed.Event(f.events[theoryTalk].ID), theoryTalk, theorySeries, theorySeriesName},
+	}
+	for _, tt := range tests {
+		t.Run(tt.feed.Path()+" "+tt.title, func(t *testing.T) {
+			resp := f.get(tt.feed.Path())
+			require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+			e := parse(t, resp.body).event(tt.title)
+			require.NotNil(t, e, "the talk is in the feed")
+			desc := e.GetProperty(ics.ComponentPropertyDescription)
+			require.NotNil(t, desc)
+			assert.Contains(t, desc.Value, "Series: "+tt.wantIn, "DESCRIPTION names the series")
+			assert.NotContains(t, desc.Value, tt.id, "DESCRIPTION never shows the series' ID")
+			var categories []string
+			for _, p := range e.Properties {
+				if p.IANAToken == string(ics.ComponentPropertyCategories) {
+					categories = append(categories, p.Value)
+				}
+			}
+			assert.Contains(t, categories, tt.wantIn, "the series' name is a category")
+			assert.NotContains(t, categories, tt.id, "the series' ID is not a category")
+		})
+	}
+}

@@ -20,14 +20,28 @@ type Attacher struct {
 	zones   ZoneCache
 }
 
-var _ seminar.ICSEncoder = (*Attacher)(nil)
+var (
+	_ seminar.ICSEncoder       = (*Attacher)(nil)
+	_ seminar.ICSSeriesEncoder = (*Attacher)(nil)
+)
 
 // EncodeEvent writes e as a calendar of one event with the given METHOD.
 func (a *Attacher) EncodeEvent(w io.Writer, e *seminar.Event, method string) error {
+	return a.EncodeEventInSeries(w, e, method, "")
+}
+
+// EncodeEventInSeries writes e as EncodeEvent does, with seriesName, the
+// name of e's series, in DESCRIPTION and CATEGORIES instead of the ID that
+// e.Series holds. An empty seriesName leaves Options.SeriesName to name
+// it.
+func (a *Attacher) EncodeEventInSeries(w io.Writer, e *seminar.Event, method, seriesName string) error {
 	opts := a.Options
 	opts.Method, opts.NoExtensions = method, true
 	if opts.Zones == nil {
 		opts.Zones = &a.zones
+	}
+	if seriesName != "" {
+		opts.SeriesName = func(string) string { return seriesName }
 	}
 	return EncodeEvent(w, e, &opts)
 }

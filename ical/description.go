@@ -51,7 +51,7 @@ func (enc *Encoder) description(e *seminar.Event, cancelled bool) {
 		d.field("Contact", e.Contact.Name, e.Contact.Email)
 	}
 	d.field("Event type", e.Type)
-	d.field("Series", e.Series)
+	d.field("Series", enc.seriesName(e))
 	d.field("Research areas", e.ResearchAreas...)
 	d.field("Impact areas", e.ImpactAreas...)
 	enc.line = d.line

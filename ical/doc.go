@@ -60,7 +60,8 @@
 //
 // With EncodeOptions.HideContact no email address is written in any of them;
 // with EncodeOptions.NoExtensions, which the Attacher of reminder mail sets,
-// none of them is written.
+// none of them is written. With EncodeOptions.SeriesName, DESCRIPTION and
+// the SERIES category name a series by its name rather than its ID.
 //
 // # Import
 //

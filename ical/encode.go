@@ -48,6 +48,15 @@ type EncodeOptions struct {
 	// Calendar's Domain), or noreply@seminar.invalid for a UID without
 	// one. Name, if set, becomes its CN.
 	Organizer seminar.Person
+	// SeriesName returns the name of the series whose ID is id (an
+	// event's Series), which DESCRIPTION ("Series: Vision Seminar") and
+	// CATEGORIES then write instead of the ID: people read them, and a
+	// subscriber filters by the name. nil, or an empty result, writes the
+	// ID, as for a Store whose series are free text. Decode gives the name
+	// back as the Series of Occurrence.Event, which Result.CalendarImport
+	// makes a series of. A feed's handler sets it, and the Attacher passes
+	// the name the Calendar gives it.
+	SeriesName func(id string) string
 	// EventURL returns the URL of an event's page, written as URL; nil,
 	// or an empty result, leaves URL out.
 	EventURL func(e *seminar.Event) string
@@ -508,8 +517,8 @@ func (enc *Encoder) location(l seminar.Location) {
 }
 
 // categories writes one CATEGORIES property per value, so that no client
-// has to split a list. Type and Series are categories too: they are what
-// a subscriber to a feed of several series filters or colours by. The
+// has to split a list. Type and Series (its name) are categories too: they
+// are what a subscriber to a feed of several series filters or colours by. The
 // X-SEMINAR-KIND parameter says which field each value came from, so an
 // import gives every field back (unless EncodeOptions.NoExtensions).
 func (enc *Encoder) categories(e *seminar.Event) {
@@ -524,13 +533,25 @@ func (enc *Encoder) categories(e *seminar.Event) {
 		enc.text(value)
 	}
 	category("TYPE", e.Type)
-	category("SERIES", e.Series)
+	category("SERIES", enc.seriesName(e))
 	for _, a := range e.ResearchAreas {
 		category("RESEARCH", a)
 	}
 	for _, a := range e.ImpactAreas {
 		category("IMPACT", a)
 	}
+}
+
+// seriesName is the series of e as people read it: its name, when
+// EncodeOptions.SeriesName knows it, or else e.Series.
+func (enc *Encoder) seriesName(e *seminar.Event) string {
+	if e.Series == "" || enc.opts.SeriesName == nil {
+		return e.Series
+	}
+	if name := enc.opts.SeriesName(e.Series); name != "" {
+		return name
+	}
+	return e.Series
 }
 
 // organizer writes the one ORGANIZER that RFC 5546 requires: the contact,

@@ -83,10 +83,14 @@ func TestEncodeEvent_descriptionIsThePage(t *testing.T) {
 		"several speakers, every field": trickyEvents()[0], "cancelled in Tokyo": trickyEvents()[1],
 	} {
 		t.Run(name, func(t *testing.T) {
-			var page strings.Builder
-			require.NoError(t, seminar.WritePage(&page, e, nil))
+			seriesName := func(id string) string { return "Name of " + id }
 			view, err := seminar.NewView(e)
 			require.NoError(t, err)
+			if e.Series != "" {
+				view.SeriesName = seriesName(e.Series)
+			}
+			var page strings.Builder
+			require.NoError(t, seminar.WriteView(&page, view, nil))
 			var want []string
 			for line := range strings.Lines(page.String()) {
 				line = strings.TrimSuffix(line, "\n")
@@ -94,7 +98,7 @@ func TestEncodeEvent_descriptionIsThePage(t *testing.T) {
 					want = append(want, line)
 				}
 			}
-			desc := value(t, onlyEvent(t, parseICS(t, encodeAll(t, nil, e))).Properties, "DESCRIPTION")
+			desc := value(t, onlyEvent(t, parseICS(t, encodeAll(t, &ical.EncodeOptions{SeriesName: seriesName}, e))).Properties, "DESCRIPTION")
 			// The page wraps at 72 columns, setting a wrapped line off by
 			// blank lines, and DESCRIPTION leaves the wrapping to the
 			// client: the words are compared.
