@@ -64,7 +64,7 @@ func TestAttacher_EncodeEvent_noExtensions(t *testing.T) {
 	got := res.Occurrences[0].Event()
 	assert.Equal(t, e.Title, got.Title, "an import reads the standard properties")
 	assert.True(t, got.Start.Equal(e.Start) && got.End.Equal(e.End), "an import reads the instants")
-	assert.Empty(t, got.Abstract, "an import takes a file of this package for its own and does not parse DESCRIPTION back")
+	assert.Contains(t, got.Abstract, "Lorem ipsum", "without X-SEMINAR properties, an import reads DESCRIPTION as another product's")
 
 	var seed, feed bytes.Buffer
 	require.NoError(t, (&ical.Attacher{Options: ical.EncodeOptions{Now: fixedNow}}).EncodeEvent(&seed, seedEvent(), "PUBLISH"))
@@ -95,4 +95,22 @@ func TestAttacher_Interop(t *testing.T) {
 			})
 		}
 	}
+}
+
+// A reminder's calendar, written without the X-SEMINAR properties, is read
+// back as another product's: its abstract, contact and place are in
+// DESCRIPTION, ORGANIZER and LOCATION, and Decode finds them there even
+// though the PRODID is ours.
+func TestAttacher_EncodeEvent_decodedAsForeign(t *testing.T) {
+	e := seedEvent()
+	var b bytes.Buffer
+	require.NoError(t, (&ical.Attacher{Options: ical.EncodeOptions{Now: fixedNow}}).EncodeEvent(&b, e, "PUBLISH"))
+	require.Contains(t, b.String(), "PRODID:"+ical.DefaultProdID)
+	res, err := ical.Decode(&b, nil)
+	require.NoError(t, err)
+	require.Len(t, res.Occurrences, 1)
+	got := res.Occurrences[0].Event()
+	assert.Contains(t, got.Abstract, "Stochastic gradient descent", "the abstract, read from DESCRIPTION")
+	assert.Equal(t, e.Contact.Email, got.Contact.Email, "the contact, read from ORGANIZER")
+	assert.Contains(t, got.Location.Room, e.Location.Room, "the place, read from LOCATION")
 }

@@ -211,7 +211,8 @@ func (d *decoder) calendar(root *component) {
 			}
 		}
 	}
-	cc := &calendarContext{res: newTZResolver(defs, d.work, &d.skipped), index: len(d.calendars)}
+	cc := &calendarContext{res: newTZResolver(defs, d.work, &d.skipped), index: len(d.calendars),
+		extended: slices.ContainsFunc(cal.children, hasSeminarFields)}
 	info := Calendar{Line: root.line}
 	var name, desc, name7986, desc7986 *contentLine
 	for i := range cal.props {
@@ -259,7 +260,11 @@ type calendarContext struct {
 	res    *tzResolver
 	cancel bool // METHOD:CANCEL
 	ours   bool // PRODID of our encoder
-	index  int  // in Result.Calendars
+	// extended is set when some VEVENT carries X-SEMINAR properties: our
+	// encoder wrote the calendar with them, and an event of ours that has
+	// none has no field for them to hold.
+	extended bool
+	index    int // in Result.Calendars
 }
 
 // calendarName reads X-WR-CALNAME or NAME, fitted to one line of

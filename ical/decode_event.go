@@ -337,7 +337,14 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 	o := &ev.tmpl
 	f := fieldReader{d: d, ev: ev}
 	var x seminarFields
-	ours := cc.ours || hasSeminarFields(c)
+	// Only X-SEMINAR properties, the event's or its calendar's others',
+	// make its fields ours to fill: a calendar of ours written without
+	// them (EncodeOptions.NoExtensions, a reminder's) says the abstract,
+	// contact and place in DESCRIPTION, ORGANIZER and LOCATION, and is
+	// read as another product's. Our PRODID still says that DESCRIPTION
+	// is plain text.
+	ext := hasSeminarFields(c) || cc.ours && cc.extended
+	ours := cc.ours || ext
 	var alt *contentLine
 	for i := range c.props {
 		p := &c.props[i]
@@ -424,7 +431,7 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 	if len(o.Speakers) == 0 {
 		o.Speakers = f.participants(c)
 	}
-	if ours {
+	if ext {
 		o.ext = &x
 	}
 }

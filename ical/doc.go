@@ -60,8 +60,10 @@
 //
 // With EncodeOptions.HideContact no email address is written in any of them;
 // with EncodeOptions.NoExtensions, which the Attacher of reminder mail sets,
-// none of them is written. With EncodeOptions.SeriesName, DESCRIPTION and
-// the SERIES category name a series by its name rather than its ID.
+// none of them is written, and Decode reads the calendar as another
+// product's: DESCRIPTION is the abstract, LOCATION the room, ORGANIZER the
+// contact. With EncodeOptions.SeriesName, DESCRIPTION and the SERIES
+// category name a series by its name rather than its ID.
 //
 // # Import
 //

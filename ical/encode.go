@@ -77,12 +77,11 @@ type EncodeOptions struct {
 	// reader (the abstract and the bios again, among others; see the
 	// package documentation). It is for a calendar that only calendar
 	// clients read, such as the one a reminder mail carries, which it
-	// makes about 40% shorter for a talk with a long abstract. Decode,
-	// which knows this package's PRODID, then gives back only what the
-	// standard properties hold (title, times, status, sequence,
-	// categories as research areas, and no contact, place or abstract):
-	// a calendar meant to be imported again is a feed's. The Attacher
-	// sets it.
+	// makes about 40% shorter for a talk with a long abstract. Decode
+	// then reads it as another product's calendar: the page's text of
+	// DESCRIPTION as the abstract, LOCATION as the room, ORGANIZER as the
+	// contact and the categories as research areas. A calendar meant to be
+	// imported again is a feed's. The Attacher sets it.
 	NoExtensions bool
 	// Now is the clock that sets DTSTAMP, read once per Encoder. Default
 	// time.Now.
