@@ -18,7 +18,7 @@ import (
 type listPage struct {
 	layout
 	// Days are the sections of the days listed, their talks in rows.
-	Days      template.HTML
+	Days      []template.HTML
 	ZoneNote  string
 	Truncated bool
 	Empty     string

@@ -157,16 +157,16 @@ func flags(bits ...bool) byte {
 
 // talks joins the HTML of events as kind.
 func (l lister) talks(kind string, events []*seminar.Event) (template.HTML, error) {
-	var b strings.Builder
-	if err := l.writeTalks(&b, kind, events); err != nil {
+	parts, err := l.talkParts(kind, events)
+	if err != nil {
 		return "", err
 	}
-	return template.HTML(b.String()), nil
+	return joinHTML("", parts, ""), nil
 }
 
-// writeTalks writes the HTML of events as kind to b. The talks not in the
-// cache are rendered one after the other into one buffer and kept.
-func (l lister) writeTalks(b *strings.Builder, kind string, events []*seminar.Event) error {
+// talkParts returns the HTML of each of events as kind. The talks not in
+// the cache are rendered one after the other into one buffer and kept.
+func (l lister) talkParts(kind string, events []*seminar.Event) ([]template.HTML, error) {
 	keys := make([]string, len(events))
 	parts := make([]template.HTML, len(events))
 	var missing []int
@@ -178,87 +178,101 @@ func (l lister) writeTalks(b *strings.Builder, kind string, events []*seminar.Ev
 		}
 		parts[i] = html
 	}
-	if len(missing) > 0 {
-		var mb strings.Builder
-		ends := make([]int, len(missing))
-		for j, i := range missing {
-			if err := l.h.pages.talks.ExecuteTemplate(&mb, kind, l.item(events[i])); err != nil {
-				return err
-			}
-			ends[j] = mb.Len()
-		}
-		all, start := mb.String(), 0
-		for j, i := range missing {
-			parts[i] = template.HTML(all[start:ends[j]])
-			start = ends[j]
-			l.h.talkCache.put(keys[i], parts[i])
-		}
+	if len(missing) == 0 {
+		return parts, nil
 	}
-	n := 0
+	var b strings.Builder
+	ends := make([]int, len(missing))
+	for j, i := range missing {
+		if err := l.h.pages.talks.ExecuteTemplate(&b, kind, l.item(events[i])); err != nil {
+			return nil, err
+		}
+		ends[j] = b.Len()
+	}
+	all, start := b.String(), 0
+	for j, i := range missing {
+		parts[i] = template.HTML(all[start:ends[j]])
+		start = ends[j]
+		l.h.talkCache.put(keys[i], parts[i])
+	}
+	return parts, nil
+}
+
+// joinHTML joins head, parts and tail.
+func joinHTML(head template.HTML, parts []template.HTML, tail string) template.HTML {
+	n := len(head) + len(tail)
 	for _, p := range parts {
 		n += len(p)
 	}
+	var b strings.Builder
 	b.Grow(n)
+	b.WriteString(string(head))
 	for _, p := range parts {
 		b.WriteString(string(p))
 	}
-	return nil
+	b.WriteString(tail)
+	return template.HTML(b.String())
 }
 
 // days groups events, in order, by the day they start in the calendar's
-// zone: each day a section headed by its date, with its talks as rows.
-func (l lister) days(events []*seminar.Event) (template.HTML, error) {
+// zone: the HTML of each day is a section headed by its date, with its
+// talks as rows. (A page prints each day with a template action: one
+// value of all of them would be printed through a buffer of fmt's that
+// is not reused, since it is large.)
+func (l lister) days(events []*seminar.Event) ([]template.HTML, error) {
 	var (
-		b     strings.Builder
-		first int // of the day being written
+		out   []template.HTML
+		first int // of the day being grouped
 		y, d  int
 		m     time.Month
 	)
 	for i, e := range events {
-		start := e.Start.In(l.h.loc)
-		ey, em, ed := start.Date()
+		ey, em, ed := e.Start.In(l.h.loc).Date()
 		if i > 0 && ey == y && em == m && ed == d {
 			continue
 		}
 		if i > 0 {
-			if err := l.writeDay(&b, events[first:i]); err != nil {
-				return "", err
+			day, err := l.day(events[first:i])
+			if err != nil {
+				return nil, err
 			}
+			out = append(out, day)
 		}
 		first, y, m, d = i, ey, em, ed
 	}
 	if len(events) > 0 {
-		if err := l.writeDay(&b, events[first:]); err != nil {
-			return "", err
+		day, err := l.day(events[first:])
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, day)
 	}
-	return template.HTML(b.String()), nil
+	return out, nil
 }
 
 // dayEnd closes what the template "day" opens.
 const dayEnd = "\n</ul>\n</section>"
 
-// writeDay writes the section of the day of events, which start that day.
-func (l lister) writeDay(b *strings.Builder, events []*seminar.Event) error {
+// day returns the section of the day of events, which start that day.
+func (l lister) day(events []*seminar.Event) (template.HTML, error) {
 	start := events[0].Start.In(l.h.loc)
 	iso := start.Format(time.DateOnly)
-	key := appendString([]byte(talkDay), iso)
-	head, ok := l.h.talkCache.get(string(key))
+	key := string(appendString([]byte(talkDay), iso))
+	head, ok := l.h.talkCache.get(key)
 	if !ok {
-		var hb strings.Builder
+		var b strings.Builder
 		day := struct{ ISO, Date string }{iso, l.h.style.Date(start)}
-		if err := l.h.pages.talks.ExecuteTemplate(&hb, talkDay, day); err != nil {
-			return err
+		if err := l.h.pages.talks.ExecuteTemplate(&b, talkDay, day); err != nil {
+			return "", err
 		}
-		head = template.HTML(hb.String())
-		l.h.talkCache.put(string(key), head)
+		head = template.HTML(b.String())
+		l.h.talkCache.put(key, head)
 	}
-	b.WriteString(string(head))
-	if err := l.writeTalks(b, talkRow, events); err != nil {
-		return err
+	parts, err := l.talkParts(talkRow, events)
+	if err != nil {
+		return "", err
 	}
-	b.WriteString(dayEnd)
-	return nil
+	return joinHTML(head, parts, dayEnd), nil
 }
 
 // talkCache keeps the HTML of talks by key within a budget of bytes, in
