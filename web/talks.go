@@ -117,12 +117,12 @@ func (l lister) item(e *seminar.Event) talkItem {
 	}
 }
 
-// talkKey is the key of e's HTML of kind on this lister's pages: it holds
-// everything item reads of e and of the page, each string prefixed by its
-// length, so that two talks share HTML only when it would be the same. The
-// calendar's zone and style are the Handler's, and the same for all.
-func (l lister) talkKey(kind string, e *seminar.Event) string {
-	b := make([]byte, 0, 160)
+// appendTalkKey appends to b the key of e's HTML of kind on this lister's
+// pages: it holds everything item reads of e and of the page, each string
+// prefixed by its length, so that two talks share HTML only when it would
+// be the same. The calendar's zone and style are the Handler's, and the
+// same for all.
+func (l lister) appendTalkKey(b []byte, kind string, e *seminar.Event) []byte {
 	b = appendString(b, kind)
 	b = appendString(b, l.root)
 	b = appendString(b, e.ID)
@@ -137,8 +137,7 @@ func (l lister) talkKey(kind string, e *seminar.Event) string {
 	}
 	b = appendString(b, e.Location.Room)
 	b = appendString(b, e.Location.Building)
-	b = appendString(b, l.seriesShown(e))
-	return string(b)
+	return appendString(b, l.seriesShown(e))
 }
 
 func appendString(b []byte, s string) []byte {
@@ -167,14 +166,18 @@ func (l lister) talks(kind string, events []*seminar.Event) (template.HTML, erro
 // talkParts returns the HTML of each of events as kind. The talks not in
 // the cache are rendered one after the other into one buffer and kept.
 func (l lister) talkParts(kind string, events []*seminar.Event) ([]template.HTML, error) {
-	keys := make([]string, len(events))
 	parts := make([]template.HTML, len(events))
-	var missing []int
+	var (
+		missing []int
+		keys    []string // of the missing talks
+		key     []byte
+	)
 	for i, e := range events {
-		keys[i] = l.talkKey(kind, e)
-		html, ok := l.h.talkCache.get(keys[i])
+		key = l.appendTalkKey(key[:0], kind, e)
+		html, ok := l.h.talkCache.get(key)
 		if !ok {
 			missing = append(missing, i)
+			keys = append(keys, string(key))
 		}
 		parts[i] = html
 	}
@@ -193,7 +196,7 @@ func (l lister) talkParts(kind string, events []*seminar.Event) ([]template.HTML
 	for j, i := range missing {
 		parts[i] = template.HTML(all[start:ends[j]])
 		start = ends[j]
-		l.h.talkCache.put(keys[i], parts[i])
+		l.h.talkCache.put(keys[j], parts[i])
 	}
 	return parts, nil
 }
@@ -257,7 +260,7 @@ const dayEnd = "\n</ul>\n</section>"
 func (l lister) day(events []*seminar.Event) (template.HTML, error) {
 	start := events[0].Start.In(l.h.loc)
 	iso := start.Format(time.DateOnly)
-	key := string(appendString([]byte(talkDay), iso))
+	key := appendString([]byte(talkDay), iso)
 	head, ok := l.h.talkCache.get(key)
 	if !ok {
 		var b strings.Builder
@@ -266,7 +269,7 @@ func (l lister) day(events []*seminar.Event) (template.HTML, error) {
 			return "", err
 		}
 		head = template.HTML(b.String())
-		l.h.talkCache.put(key, head)
+		l.h.talkCache.put(string(key), head)
 	}
 	parts, err := l.talkParts(talkRow, events)
 	if err != nil {
@@ -292,16 +295,18 @@ func newTalkCache(limit int64) *talkCache {
 	return &talkCache{newer: map[string]template.HTML{}, limit: limit / 2}
 }
 
-func (c *talkCache) get(key string) (template.HTML, bool) {
+// get returns the HTML kept under key. It takes the key as bytes, which
+// a lookup does not copy.
+func (c *talkCache) get(key []byte) (template.HTML, bool) {
 	c.mu.RLock()
-	html, ok := c.newer[key]
+	html, ok := c.newer[string(key)]
 	old := false
 	if !ok {
-		html, old = c.older[key]
+		html, old = c.older[string(key)]
 	}
 	c.mu.RUnlock()
 	if old {
-		c.put(key, html)
+		c.put(string(key), html)
 	}
 	return html, ok || old
 }

@@ -19,10 +19,10 @@ func TestTalkCache_budget(t *testing.T) {
 	}
 	for i := 10; i < 30; i++ {
 		put(i)
-		_, ok := c.get("k0")
+		_, ok := c.get([]byte("k0"))
 		assert.True(t, ok, "an entry used after each put is kept (after %d)", i)
 	}
-	_, ok := c.get("k1")
+	_, ok := c.get([]byte("k1"))
 	assert.False(t, ok, "an entry not used for two generations is dropped")
 	n := len(c.newer) + len(c.older)
 	assert.LessOrEqual(t, n, 20, "at most two generations are kept")
