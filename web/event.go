@@ -145,7 +145,7 @@ func (h *Handler) serveEventPage(w http.ResponseWriter, r *http.Request, v viewe
 			return nil, err
 		}
 		page.Flash = flash
-		return h.htmlResponse("event", page, cls)
+		return h.htmlResponse("event", page, len(page.Others), cls)
 	})
 }
 

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/seminarkit/seminar"
@@ -43,7 +42,6 @@ type Handler struct {
 	icsZones  ical.ZoneCache
 	gzip      gzipper
 	pages     *templates
-	buffers   sync.Pool // of *bytes.Buffer, for rendering pages
 
 	mux   *http.ServeMux
 	serve http.Handler // the mux behind cross-origin protection

@@ -79,7 +79,7 @@ func (h *Handler) serveHome(w http.ResponseWriter, r *http.Request) {
 				{Path: monthPath(this.add(1)), Label: "Next month, " + monthName(this.add(1)) + " →"},
 			},
 		}
-		return h.htmlResponse("list", page, cls)
+		return h.htmlResponse("list", page, htmlSize(page.Days), cls)
 	})
 }
 
@@ -119,7 +119,7 @@ func (h *Handler) serveMonth(w http.ResponseWriter, r *http.Request) {
 				{Path: monthPath(m.add(1)), Label: monthName(m.add(1)) + " →", Rel: "next"},
 			},
 		}
-		return h.htmlResponse("list", page, cls)
+		return h.htmlResponse("list", page, htmlSize(page.Days), cls)
 	})
 }
 
@@ -177,7 +177,7 @@ func (h *Handler) serveSeries(w http.ResponseWriter, r *http.Request) {
 		if page.CanCreate {
 			page.NewTalk = page.Root + "events/new?series=" + url.QueryEscape(id)
 		}
-		return h.htmlResponse("list", page, cls)
+		return h.htmlResponse("list", page, htmlSize(page.Days), cls)
 	})
 }
 
@@ -208,8 +208,10 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, key string, 
 	val.(*response).write(w, r)
 }
 
-func (h *Handler) htmlResponse(name string, data any, cls string) (*response, error) {
-	body, err := h.execute(name, data)
+// htmlResponse renders the page name with data; listed is the length of
+// what it lists, HTML made already.
+func (h *Handler) htmlResponse(name string, data any, listed int, cls string) (*response, error) {
+	body, err := h.execute(name, data, pageSize+listed)
 	if err != nil {
 		return nil, err
 	}
@@ -221,6 +223,15 @@ func (h *Handler) htmlResponse(name string, data any, cls string) (*response, er
 func (h *Handler) zoneNote(t time.Time) string {
 	note := seminar.ZoneNoteAt(h.loc.String(), t)
 	return strings.ToUpper(note[:1]) + note[1:] + "."
+}
+
+// htmlSize is the length of parts.
+func htmlSize(parts []template.HTML) int {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	return n
 }
 
 func eventPath(id string) string { return "events/" + url.PathEscape(id) }

@@ -77,35 +77,25 @@ func (h *Handler) layout(r *http.Request, v viewer, title, current string) layou
 	}
 }
 
-// execute runs the page template name with data, into a buffer of the
-// pool: the page is copied out at its size, which a cached page keeps,
-// rather than grown into a new buffer each time.
-func (h *Handler) execute(name string, data any) ([]byte, error) {
-	buf, _ := h.buffers.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = bytes.NewBuffer(make([]byte, 0, 16<<10))
-	}
-	defer func() {
-		if buf.Cap() <= maxPooledBuffer {
-			buf.Reset()
-			h.buffers.Put(buf)
-		}
-	}()
+// execute runs the page template name with data. size is a guess of the
+// page's length, which the buffer is made with: a page of hundreds of talks
+// is written without the buffer growing again and again.
+func (h *Handler) execute(name string, data any, size int) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, size))
 	if err := h.pages.byName[name].ExecuteTemplate(buf, "layout.html", data); err != nil {
 		return nil, fmt.Errorf("web: page %s: %w", name, err)
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	return buf.Bytes(), nil
 }
 
-// maxPooledBuffer is the largest page buffer kept for the next page: a
-// month of a thousand talks, about 300 KB. Rarer, larger pages do not
-// keep their memory.
-const maxPooledBuffer = 512 << 10
+// pageSize is the length of a page, besides what it lists, that execute
+// is given to start with.
+const pageSize = 12 << 10
 
 // render writes a page that is not cached: forms, their answers and error
 // pages. They depend on the request, and no cache keeps them.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	body, err := h.execute(name, data)
+	body, err := h.execute(name, data, pageSize)
 	if err != nil {
 		h.log.Error("web: page not rendered", "page", name, "error", err)
 		if name != "error" {
