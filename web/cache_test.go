@@ -265,4 +265,9 @@ func TestHandler_listingsFollowEveryChange(t *testing.T) {
 	assert.Contains(t, text(r.body), "Other events happening in July 2017")
 	assert.Contains(t, r.body, `href="../events/`+july.ID+`"`)
 	assert.NotContains(t, s.getPage("/months/2017-06", "").body, seed.ID)
+
+	require.Equal(t, http.StatusOK, s.getPage("/events/"+july.ID, "").StatusCode)
+	require.NoError(t, s.cal.Delete(t.Context(), july.ID))
+	assert.Equal(t, http.StatusNotFound, s.getPage("/events/"+july.ID, "").StatusCode, "a deleted talk is gone")
+	assert.NotContains(t, s.getPage("/events/"+seed.ID, "").body, july.ID, "and gone from its month")
 }
