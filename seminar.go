@@ -82,6 +82,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -560,7 +561,26 @@ func (c *Calendar) rewrite(ctx context.Context, tx Tx, cur, next *Event, at path
 // not bring the slot back (see PlanSeries).
 func (c *Calendar) Delete(ctx context.Context, id string) error {
 	now := c.clock()
+	// A slot's series is locked before the slot, in the order every
+	// transaction takes them (series, then events), so that deleting a slot
+	// cannot deadlock against planning or editing its series. The series is
+	// read before the transaction to know which one to lock.
+	var lockFirst string
+	if c.series != nil {
+		if pre, err := c.store.Get(ctx, id); err == nil && !pre.Slot.IsZero() {
+			lockFirst = pre.Series
+		}
+	}
 	err := c.atomic(ctx, func(tx Tx) error {
+		if lockFirst != "" {
+			st, err := seriesTx(tx)
+			if err != nil {
+				return err
+			}
+			if _, err := st.GetSeries(ctx, lockFirst); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
 		if c.series != nil {
 			cur, err := tx.Get(ctx, id)
 			if err != nil {
