@@ -7,9 +7,10 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/seminarkit/seminar/internal/httpcond"
 )
 
 // response is a rendered page, .ics or JSON body, ready to serve as it is
@@ -118,16 +119,16 @@ func (r *response) write(w http.ResponseWriter, req *http.Request) {
 	hd := w.Header()
 	hd["Cache-Control"], hd["Vary"] = r.hdr.cacheControl, r.hdr.vary
 	gz := r.gz.Load()
-	if gz != nil && !acceptsGzip(req.Header["Accept-Encoding"]) {
+	if gz != nil && !httpcond.AcceptsGzip(req.Header["Accept-Encoding"]) {
 		gz = nil
 	}
 	if inm := req.Header["If-None-Match"]; len(inm) > 0 && r.status == http.StatusOK {
 		switch {
-		case gz != nil && noneMatch(inm, gz.etag):
+		case gz != nil && httpcond.NoneMatch(inm, gz.etag):
 			hd["Etag"] = gz.etagH
 			w.WriteHeader(http.StatusNotModified)
 			return
-		case noneMatch(inm, r.etag):
+		case httpcond.NoneMatch(inm, r.etag):
 			hd["Etag"] = r.hdr.etag
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -169,73 +170,4 @@ func (g *gzipper) gzip(plain []byte) []byte {
 	_ = zw.Close()
 	g.pool.Put(zw)
 	return buf.Bytes()
-}
-
-// noneMatch reports whether If-None-Match header lines list tag, or "*",
-// comparing weakly as RFC 9110 13.1.2 says: W/"x" matches "x". Parsing
-// stops at the first malformed element of a line.
-func noneMatch(lines []string, tag string) bool {
-	for _, s := range lines {
-		for {
-			s = strings.TrimLeft(s, " \t,")
-			if s == "" {
-				break
-			}
-			if s[0] == '*' {
-				return true
-			}
-			s = strings.TrimPrefix(s, "W/")
-			if len(s) < 2 || s[0] != '"' {
-				break
-			}
-			end := strings.IndexByte(s[1:], '"') + 2
-			if end < 2 {
-				break
-			}
-			if s[:end] == tag {
-				return true
-			}
-			s = s[end:]
-		}
-	}
-	return false
-}
-
-// acceptsGzip reports whether Accept-Encoding allows gzip (RFC 9110
-// 12.5.3): gzip or x-gzip with a q above zero, or else * with one.
-func acceptsGzip(headers []string) bool {
-	gzipQ, anyQ := -1.0, -1.0
-	for _, header := range headers {
-		for elem := range strings.SplitSeq(header, ",") {
-			coding, params, _ := strings.Cut(elem, ";")
-			q := qvalue(params)
-			switch strings.ToLower(strings.TrimSpace(coding)) {
-			case "gzip", "x-gzip":
-				gzipQ = max(gzipQ, q)
-			case "*":
-				anyQ = max(anyQ, q)
-			}
-		}
-	}
-	if gzipQ >= 0 {
-		return gzipQ > 0
-	}
-	return anyQ > 0
-}
-
-// qvalue returns the weight in the parameters of an Accept-Encoding
-// element: 1 when there is none, 0 when it does not parse.
-func qvalue(params string) float64 {
-	for p := range strings.SplitSeq(params, ";") {
-		name, value, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if !strings.EqualFold(strings.TrimSpace(name), "q") {
-			continue
-		}
-		q, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if err != nil || !(q >= 0 && q <= 1) {
-			return 0
-		}
-		return q
-	}
-	return 1
 }
