@@ -274,25 +274,31 @@ type importItem struct {
 // matchImports matches each imported event with the stored event it
 // replaces, as ImportCalendar says, reading the store outside the atomic
 // step that writes (a Tx cannot look up a UID); that step's writes check
-// the Version read here.
+// the Version read here. It reads the events of all the UIDs in one call,
+// and then those of all the slots, when the Store is a BatchGetter.
 func (c *Calendar) matchImports(ctx context.Context, events []*Event, from []int) ([]*importItem, error) {
 	items := make([]*importItem, len(events))
 	uids := make(map[string]bool, len(events))
-	taken := map[string]bool{} // stored or new IDs already matched
+	keys := make([]string, len(events))
 	for i, in := range events {
 		items[i] = &importItem{in: in, from: from[i]}
 		uids[in.UID] = true
-		cur, err := c.store.GetByUID(ctx, in.UID)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("event %q: %w", in.UID, err)
+		keys[i] = in.UID
+	}
+	byUID, err := c.getManyByUID(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	taken := map[string]bool{} // stored or new IDs already matched
+	for _, it := range items {
+		if cur := byUID[it.in.UID]; cur != nil {
+			it.cur = cur
+			taken[cur.ID] = true
 		}
-		items[i].cur = cur
-		taken[cur.ID] = true
 	}
 	joins := seriesJoined(items)
+	var slotted []*importItem // those whose slot's ID is to be read
+	keys = keys[:0]
 	for _, it := range items {
 		if it.cur != nil {
 			continue
@@ -309,17 +315,96 @@ func (c *Calendar) matchImports(ctx context.Context, events []*Event, from []int
 			continue
 		}
 		taken[id] = true
-		cur, err := c.store.Get(ctx, id)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			it.id = id
-		case err != nil:
-			return nil, fmt.Errorf("event %q: %w", it.in.UID, err)
+		it.id = id
+		slotted = append(slotted, it)
+		keys = append(keys, id)
+	}
+	if len(slotted) == 0 {
+		return items, nil
+	}
+	byID, err := c.getMany(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range slotted {
+		switch cur := byID[it.id]; {
+		case cur == nil:
+			// A new event in the slot, under the slot's ID.
 		case cur.Series == it.in.Series && !uids[cur.UID]:
-			it.cur, it.bySlot = cur, true
+			it.cur, it.bySlot, it.id = cur, true, ""
+		default:
+			// The slot holds another event: a new one with an ID of its own.
+			it.id = ""
 		}
 	}
 	return items, nil
+}
+
+// getManyByUID returns the stored events whose UID is among uids, by UID:
+// in one call when the Store is a BatchGetter, and one GetByUID each
+// otherwise.
+func (c *Calendar) getManyByUID(ctx context.Context, uids []string) (map[string]*Event, error) {
+	found := make(map[string]*Event, len(uids))
+	if bg, ok := c.store.(BatchGetter); ok {
+		events, err := bg.GetManyByUID(ctx, uids)
+		if err != nil {
+			return nil, fmt.Errorf("match events by uid: %w", err)
+		}
+		want := make(map[string]bool, len(uids))
+		for _, uid := range uids {
+			want[uid] = true
+		}
+		for _, e := range events {
+			if e != nil && want[e.UID] {
+				found[e.UID] = e
+			}
+		}
+		return found, nil
+	}
+	for _, uid := range uids {
+		e, err := c.store.GetByUID(ctx, uid)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return nil, fmt.Errorf("event %q: %w", uid, err)
+		default:
+			found[uid] = e
+		}
+	}
+	return found, nil
+}
+
+// getMany returns the stored events whose ID is among ids, by ID, as
+// getManyByUID does by UID.
+func (c *Calendar) getMany(ctx context.Context, ids []string) (map[string]*Event, error) {
+	found := make(map[string]*Event, len(ids))
+	if bg, ok := c.store.(BatchGetter); ok {
+		events, err := bg.GetMany(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("match events by slot: %w", err)
+		}
+		want := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			want[id] = true
+		}
+		for _, e := range events {
+			if e != nil && want[e.ID] {
+				found[e.ID] = e
+			}
+		}
+		return found, nil
+	}
+	for _, id := range ids {
+		e, err := c.store.Get(ctx, id)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return nil, fmt.Errorf("event %q: %w", id, err)
+		default:
+			found[id] = e
+		}
+	}
+	return found, nil
 }
 
 // seriesJoined returns, for each series the import names, the stored

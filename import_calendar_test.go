@@ -2,6 +2,7 @@ package seminar_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,13 +57,20 @@ func importICS(t *testing.T, cal *seminar.Calendar, ics string, opts *ical.Impor
 // the day of its export.
 var importClock = time.Date(2025, 10, 1, 12, 0, 0, 0, time.UTC)
 
-// forEachStore runs test with a Calendar on memstore and one on SQLite.
+// forEachStore runs test with a Calendar on memstore, one on a memstore
+// that an import reads one event at a time (no seminar.BatchGetter), and
+// one on SQLite.
 func forEachStore(t *testing.T, test func(t *testing.T, cal *seminar.Calendar)) {
 	opts := func() *seminar.Options {
 		return &seminar.Options{Domain: "csail.mit.edu", TimeZone: "America/New_York", Now: fixedClock(importClock)}
 	}
 	t.Run("memstore", func(t *testing.T) {
 		cal, err := seminar.New(memstore.New(), opts())
+		require.NoError(t, err)
+		test(t, cal)
+	})
+	t.Run("memstore-unbatched", func(t *testing.T) {
+		cal, err := seminar.New(newUnbatched(), opts())
 		require.NoError(t, err)
 		test(t, cal)
 	})
@@ -74,6 +82,21 @@ func forEachStore(t *testing.T, test func(t *testing.T, cal *seminar.Calendar)) 
 		require.NoError(t, err)
 		test(t, cal)
 	})
+}
+
+// unbatched is a memstore.Store without its seminar.BatchGetter: a
+// Calendar on it reads the events an import matches one at a time, with
+// Get and GetByUID.
+type unbatched struct {
+	seminar.Store
+	seminar.Outbox
+	seminar.SeriesStore
+	seminar.ChangeTracker
+}
+
+func newUnbatched() unbatched {
+	s := memstore.New()
+	return unbatched{s, s, s, s}
 }
 
 // allEvents lists every event of cal, cancelled ones too.
@@ -381,4 +404,58 @@ func TestCalendar_ImportCalendar_storeWithoutSeries(t *testing.T) {
 	assert.Len(t, res.Created, 14)
 	assert.Empty(t, res.SeriesCreated, "a store that keeps no series gets none")
 	assert.Equal(t, "vision-seminar", eventByUID(t, cal, weeklyUID+"/20251020T200000Z").Series, "Series is free text there")
+}
+
+// TestCalendar_ImportCalendar_batchedAsUnbatched checks that an import
+// reading the store in batches (seminar.BatchGetter) does what one reading
+// it one event at a time does: the same results, the same stored events
+// (the same slot IDs; other IDs are random) and the same outbox, over
+// imports that create, replace by UID and by slot, leave alone and split
+// a series.
+func TestCalendar_ImportCalendar_batchedAsUnbatched(t *testing.T) {
+	type outcome struct {
+		results []string
+		events  []*seminar.Event
+	}
+	run := func(t *testing.T, store seminar.Store) outcome {
+		ctx := t.Context()
+		cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu", TimeZone: "America/New_York", Now: fixedClock(importClock)})
+		require.NoError(t, err)
+		_, err = cal.CreateSeries(ctx, &seminar.Series{Name: "Vision Seminar",
+			Defaults: seminar.SeriesDefaults{TimeZone: "America/New_York"}})
+		require.NoError(t, err)
+		start, err := seminar.WallTime(2025, time.September, 8, 16, 0, "America/New_York")
+		require.NoError(t, err)
+		_, err = cal.PlanSeries(ctx, "vision-seminar", seminar.Plan{Start: start, Rule: "FREQ=WEEKLY;COUNT=3"})
+		require.NoError(t, err)
+		v1 := weeklyICS(t)
+		split := edit(t, v1, "UNTIL=20251209T045959Z", "UNTIL=20251103T045959Z",
+			"END:VCALENDAR\r\n",
+			"BEGIN:VEVENT\r\nDTSTART;TZID=America/New_York:20251103T160000\r\nDTEND;TZID=America/New_York:20251103T170000\r\n"+
+				"RRULE:FREQ=WEEKLY;WKST=SU;UNTIL=20251209T045959Z;BYDAY=MO\r\nDTSTAMP:20251002T120000Z\r\nUID:new@google.com\r\n"+
+				"CREATED:20251002T100000Z\r\nLAST-MODIFIED:20251002T100000Z\r\nLOCATION:32-G882\r\nSEQUENCE:0\r\n"+
+				"STATUS:CONFIRMED\r\nSUMMARY:Vision Seminar\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+		var out outcome
+		for _, ics := range []string{v1, v1, split, split, v1} {
+			res := importICS(t, cal, ics, nil)
+			out.results = append(out.results, strings.Join(uidsOf(res.Created), " ")+"|"+
+				strings.Join(uidsOf(res.Updated), " ")+"|"+strings.Join(res.Unchanged, " "))
+		}
+		for _, e := range allEvents(t, cal) {
+			ds, err := cal.Deliveries(ctx, e.ID)
+			require.NoError(t, err)
+			e = e.Clone()
+			if e.ID != seminar.SlotID(e.Series, e.Slot) {
+				e.ID = ""
+			}
+			e.Title += fmt.Sprintf(" (%d deliveries)", len(ds))
+			out.events = append(out.events, e)
+		}
+		return out
+	}
+	batched := run(t, memstore.New())
+	unbatched := run(t, newUnbatched())
+	assert.Equal(t, unbatched.results, batched.results)
+	assert.Equal(t, unbatched.events, batched.events)
+	assert.Len(t, batched.events, 14)
 }

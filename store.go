@@ -243,3 +243,22 @@ func Compare(a, b *Event) int {
 	}
 	return 0
 }
+
+// BatchGetter is an optional capability of a Store: reading many events in
+// one call rather than one call per event. ImportCalendar uses it to match
+// the events of an import with those stored; with a Store that does not
+// implement it, it calls Get and GetByUID once per event.
+//
+// GetMany returns the stored events whose ID is among ids, and
+// GetManyByUID those whose UID is among uids, each event once, in any
+// order. Keys that no event has are left out, which is not an error; a key
+// given twice is read once; no keys is no events. The rules of Store's
+// methods hold: keys compare exactly, returned events share no memory with
+// the store or the arguments, and a done context returns an error wrapping
+// ctx.Err(). Each call reads one consistent state of the store, as one
+// query does. store/storetest checks these rules when a Store implements
+// BatchGetter.
+type BatchGetter interface {
+	GetMany(ctx context.Context, ids []string) ([]*Event, error)
+	GetManyByUID(ctx context.Context, uids []string) ([]*Event, error)
+}

@@ -41,6 +41,7 @@ var (
 	_ seminar.Store         = (*Store)(nil)
 	_ seminar.Outbox        = (*Store)(nil)
 	_ seminar.ChangeTracker = (*Store)(nil)
+	_ seminar.BatchGetter   = (*Store)(nil)
 )
 
 // Store keeps events in memory. Make one with New.
@@ -182,6 +183,36 @@ func (s *Store) GetByUID(ctx context.Context, uid string) (*seminar.Event, error
 		return nil, seminar.ErrNotFound
 	}
 	return s.byID[id].Clone(), nil
+}
+
+// GetMany returns copies of the events whose ID is among ids.
+func (s *Store) GetMany(ctx context.Context, ids []string) ([]*seminar.Event, error) {
+	return s.getMany(ctx, ids, func(id string) string { return id })
+}
+
+// GetManyByUID returns copies of the events whose UID is among uids.
+func (s *Store) GetManyByUID(ctx context.Context, uids []string) ([]*seminar.Event, error) {
+	return s.getMany(ctx, uids, func(uid string) string { return s.byUID[uid] })
+}
+
+// getMany returns copies of the events whose ID id(key) gives for a key
+// among keys, each once.
+func (s *Store) getMany(ctx context.Context, keys []string, id func(string) string) ([]*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var events []*seminar.Event
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		e, ok := s.byID[id(k)]
+		if ok && !seen[e.ID] {
+			seen[e.ID] = true
+			events = append(events, e.Clone())
+		}
+	}
+	return events, nil
 }
 
 // Update replaces the event e.ID by a copy of e if its stored Version is

@@ -90,6 +90,49 @@ func (s *Store) GetByUID(ctx context.Context, uid string) (*seminar.Event, error
 	return s.db().getOne(ctx, s.sql.getByUID, "get event by uid", uid)
 }
 
+// GetMany returns the stored events whose ID is among ids, in any order;
+// IDs not stored are left out. It is one query, whatever the number of
+// IDs. It implements seminar.BatchGetter.
+func (s *Store) GetMany(ctx context.Context, ids []string) ([]*seminar.Event, error) {
+	return s.db().getMany(ctx, s.sql.getMany, "get events", ids)
+}
+
+// GetManyByUID returns the stored events whose UID is among uids, in any
+// order; UIDs not stored are left out. It is one query, whatever the
+// number of UIDs. It implements seminar.BatchGetter.
+func (s *Store) GetManyByUID(ctx context.Context, uids []string) ([]*seminar.Event, error) {
+	return s.db().getMany(ctx, s.sql.getManyByUID, "get events by uid", uids)
+}
+
+// getMany runs a query selecting the events whose key is in the array it
+// is given.
+func (d db) getMany(ctx context.Context, query, op string, keys []string) ([]*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := d.q.Query(ctx, query, keys)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %s: %w", op, dbError(ctx, err))
+	}
+	defer rows.Close()
+	events := make([]*seminar.Event, 0, len(keys))
+	row := newEventRow()
+	for rows.Next() {
+		e, err := row.scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: %s: %w", op, dbError(ctx, err))
+		}
+		events = append(events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: %s: %w", op, dbError(ctx, err))
+	}
+	return events, nil
+}
+
 // getOne runs a query selecting at most one event by key.
 func (d db) getOne(ctx context.Context, query, op, key string) (*seminar.Event, error) {
 	if err := ctx.Err(); err != nil {

@@ -15,6 +15,7 @@ type statements struct {
 	copyColumns []string       // the columns, then mark
 
 	get, getForUpdate, getByUID, insert, update, version, remove string
+	getMany, getManyByUID                                        string
 	lists                                                        [sqlstore.ListShapes]string
 
 	takeMarks, lockMarks, lastMark, changed string
@@ -41,6 +42,8 @@ func newStatements(schema string) *statements {
 		get:          selectEvents + " WHERE id = $1",
 		getForUpdate: selectEvents + " WHERE id = $1 FOR UPDATE",
 		getByUID:     selectEvents + " WHERE uid = $1",
+		getMany:      selectEvents + " WHERE id = ANY($1)",
+		getManyByUID: selectEvents + " WHERE uid = ANY($1)",
 		insert: nextMark + "INSERT INTO " + events + " (" + strings.Join(columns, ", ") + ", mark) VALUES (" +
 			placeholders(1, len(columns)) + ", (SELECT last FROM next))",
 		update:  updateSQL(events, marks),

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -78,6 +79,64 @@ func (s *Store) Get(ctx context.Context, id string) (*seminar.Event, error) {
 // seminar.ErrNotFound.
 func (s *Store) GetByUID(ctx context.Context, uid string) (*seminar.Event, error) {
 	return s.pool().getOne(ctx, s.getByUID, "get event by uid", uid)
+}
+
+// GetMany returns the stored events whose ID is among ids, in any order;
+// IDs not stored are left out. It is one query, whatever the number of
+// IDs. It implements seminar.BatchGetter.
+func (s *Store) GetMany(ctx context.Context, ids []string) ([]*seminar.Event, error) {
+	return s.pool().getMany(ctx, s.getMany, "get events", ids)
+}
+
+// GetManyByUID returns the stored events whose UID is among uids, in any
+// order; UIDs not stored are left out. It is one query, whatever the
+// number of UIDs. It implements seminar.BatchGetter.
+func (s *Store) GetManyByUID(ctx context.Context, uids []string) ([]*seminar.Event, error) {
+	return s.pool().getMany(ctx, s.getManyByUID, "get events by uid", uids)
+}
+
+// getMany runs many, a query selecting the events whose key is among
+// those of a JSON array of hexadecimal strings (which carries any key,
+// UTF-8 or not, as it is).
+func (h handle) getMany(ctx context.Context, many *sql.Stmt, op string, keys []string) ([]*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	n := 2 + len(keys)*3
+	for _, k := range keys {
+		n += 2 * len(k)
+	}
+	list := make([]byte, 0, n)
+	list = append(list, '[')
+	for i, k := range keys {
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = append(list, '"')
+		list = hex.AppendEncode(list, []byte(k))
+		list = append(list, '"')
+	}
+	list = append(list, ']')
+	rows, err := h.stmt(ctx, many).QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", op, dbError(ctx, err))
+	}
+	defer rows.Close()
+	events := make([]*seminar.Event, 0, len(keys))
+	for rows.Next() {
+		e, err := scanEvent(rows, nil)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", op, dbError(ctx, err))
+		}
+		events = append(events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", op, dbError(ctx, err))
+	}
+	return events, nil
 }
 
 // getOne runs a query selecting at most one event by key.

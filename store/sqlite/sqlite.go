@@ -144,6 +144,9 @@ type Store struct {
 
 	get, getByUID, insert, insertNext, update, updateValues, version, remove *sql.Stmt
 
+	// The statements of GetMany and GetManyByUID: see events.go.
+	getMany, getManyByUID *sql.Stmt
+
 	// The outbox's statements.
 	getDelivery, eventDeliveries, addDelivery, claimDue, finish, deliveryLease, drop *sql.Stmt
 
@@ -283,6 +286,8 @@ func (s *Store) statements() []struct {
 	}{
 		{&s.get, selectSQL + " WHERE id = ?"},
 		{&s.getByUID, selectSQL + " WHERE uid = ?"},
+		{&s.getMany, selectSQL + " WHERE id IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))"},
+		{&s.getManyByUID, selectSQL + " WHERE uid IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))"},
 		{&s.insert, insertSQL},
 		{&s.insertNext, insertNextSQL},
 		{&s.update, updateSQL},

@@ -84,6 +84,11 @@
 //     byte by byte; a series and its slots committed together or undone
 //     together; a SeriesTx reading its own writes; no memory shared; a done
 //     context. Its Tx must implement seminar.SeriesTx.
+//   - Batch, for a seminar.BatchGetter: GetMany and GetManyByUID return
+//     every field of the events asked for, each once, and no others; keys
+//     not stored, none, or given twice; exact comparison; more keys than
+//     an SQL statement binds; the state after updates and deletes; no
+//     memory shared; a done context.
 //   - Changes, for a seminar.ChangeTracker: a new token after every
 //     committed write, alone or concurrent, series writes included in a
 //     store that keeps series, and the same token after reads and refused
@@ -171,6 +176,13 @@ func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
 				"a Calendar on it keeps an event's Series as free text")
 		}
 		runCases(t, seriesCases, newStore)
+	})
+	t.Run("Batch", func(t *testing.T) {
+		if _, ok := newStore(t).(seminar.BatchGetter); !ok {
+			t.Skip("the store does not implement seminar.BatchGetter, so the Batch cases do not run; " +
+				"an import then reads the store once per event")
+		}
+		runCases(t, batchCases, newStore)
 	})
 	t.Run("Changes", func(t *testing.T) {
 		if _, ok := newStore(t).(seminar.ChangeTracker); !ok {
