@@ -72,7 +72,9 @@
 // claim and finish of due deliveries, and Changed, the write marks that
 // Reconcile follows. A Store that keeps series also implements SeriesStore
 // (series.go), and its transactions SeriesTx, so that a series and its
-// talks are written in one step. ListQuery.Match and Compare state the
+// talks are written in one step. A Store that can read many events in one
+// query implements BatchGetter, which an import uses to match its events
+// with the stored ones. ListQuery.Match and Compare state the
 // listing rules in Go, for stores that filter in memory. Package
 // store/storetest checks every rule: run storetest.Run in your tests and
 // storetest.RunBenchmarks beside them; store/memstore is the reference.
