@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -215,4 +216,93 @@ func TestHandler_patchedMonthsAfterARestore(t *testing.T) {
 	require.NoError(t, err)
 	sameAsFresh(t, s, "an edit after the restore", paths)
 	assert.Greater(t, web.PatchedMonths(s.h), before, "patched again after the restore")
+}
+
+// TestHandler_patchedMonthsUnderConcurrentWrites serves pages from several
+// goroutines while another Calendar on the same SQLite file edits, moves,
+// cancels, creates and deletes talks; once the writes stop, every page
+// equals a new Handler's.
+func TestHandler_patchedMonthsUnderConcurrentWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "talks.db")
+	open := func() seminar.Store {
+		st, err := sqlite.Open(context.Background(), path, nil)
+		require.NoError(t, err)
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	s := newSite(t, &siteOptions{store: open(), web: web.Options{Poll: -1}})
+	w, err := seminar.New(open(), &seminar.Options{Domain: "csail.mit.edu", TimeZone: "America/New_York", Now: s.now()})
+	require.NoError(t, err)
+	ctx := context.Background()
+	var ids []string
+	for i := range 6 {
+		e, err := w.Create(ctx, talk(t, fmt.Sprintf("Talk %d", i), 1+4*i, 10))
+		require.NoError(t, err)
+		ids = append(ids, e.ID)
+	}
+	paths := []string{"/", "/months/2017-06", "/months/2017-07"}
+	for _, id := range ids {
+		paths = append(paths, "/events/"+id)
+	}
+
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	served := slices.Clone(paths)
+	for range 3 {
+		go func() {
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				path := served[i%len(served)]
+				r := s.getPage(path, "")
+				if r.StatusCode != http.StatusOK && r.StatusCode != http.StatusNotFound {
+					errs <- fmt.Errorf("%s: status %d", path, r.StatusCode)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 60 {
+		id := ids[i%len(ids)]
+		e, err := w.Get(ctx, id)
+		if err != nil {
+			continue // deleted
+		}
+		switch i % 6 {
+		case 0, 1:
+			e.Title = fmt.Sprintf("Talk %d, edit %d", i%len(ids), i)
+		case 2:
+			e.Start, e.End = e.Start.AddDate(0, 1, 0), e.End.AddDate(0, 1, 0)
+		case 3:
+			e.Start, e.End = e.Start.AddDate(0, -1, 0), e.End.AddDate(0, -1, 0)
+		case 4:
+			e.Public = !e.Public
+		case 5:
+			if i%4 == 1 {
+				require.NoError(t, w.Delete(ctx, id))
+				created, err := w.Create(ctx, talk(t, fmt.Sprintf("Talk %d again", i), 1+i%28, 15))
+				require.NoError(t, err)
+				ids[i%len(ids)] = created.ID
+				paths = append(paths, "/events/"+created.ID)
+				continue
+			}
+			if !e.Cancelled() {
+				_, err := w.Cancel(ctx, id, "Ill")
+				require.NoError(t, err)
+			}
+			continue
+		}
+		_, err = w.Update(ctx, e)
+		require.NoError(t, err)
+		time.Sleep(time.Millisecond)
+	}
+	close(done)
+	for range 3 {
+		require.NoError(t, <-errs)
+	}
+	sameAsFresh(t, s, "after concurrent writes", paths)
 }
