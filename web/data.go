@@ -70,9 +70,22 @@ func (h *Handler) eventInMonth(ctx context.Context, gen uint64, id string) (*sem
 
 // seriesByID returns the calendar's series by ID, as of generation gen
 // (series writes move the change token too); none when the Store keeps no
-// series.
+// series. After a change, the series read before are kept when the Store's
+// marks show that only events were written since (see delta).
 func (h *Handler) seriesByID(ctx context.Context, gen uint64) (map[string]*seminar.Series, error) {
-	v, err := h.cache.get(ctx, "S", gen, h.now(), func(ctx context.Context) (built, error) {
+	now := h.now()
+	old, _ := h.cache.peek("S", gen, now)
+	v, err := h.cache.get(ctx, "S", gen, now, func(ctx context.Context) (built, error) {
+		r := h.changes.current()
+		if prev, ok := old.(*seriesSet); ok && r != nil && prev.mark >= 0 && r.mark >= 0 {
+			if d := r.delta; prev.mark == r.mark || d != nil && d.complete && d.from == prev.mark {
+				return built{val: &seriesSet{byID: prev.byID, mark: r.mark}, size: prev.size}, nil
+			}
+		}
+		set := &seriesSet{mark: -1, size: 64}
+		if r != nil {
+			set.mark = r.mark // read before the series
+		}
 		all, err := h.cal.ListSeries(ctx)
 		if errors.Is(err, errors.ErrUnsupported) {
 			all, err = nil, nil
@@ -80,18 +93,25 @@ func (h *Handler) seriesByID(ctx context.Context, gen uint64) (map[string]*semin
 		if err != nil {
 			return built{}, err
 		}
-		byID := make(map[string]*seminar.Series, len(all))
-		size := 64
+		set.byID = make(map[string]*seminar.Series, len(all))
 		for _, s := range all {
-			byID[s.ID] = s
-			size += 256 + len(s.ID) + len(s.Name) + len(s.Description)
+			set.byID[s.ID] = s
+			set.size += int64(256 + len(s.ID) + len(s.Name) + len(s.Description))
 		}
-		return built{val: byID, size: int64(size)}, nil
+		return built{val: set, size: set.size}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(map[string]*seminar.Series), nil
+	return v.(*seriesSet).byID, nil
+}
+
+// seriesSet is the calendar's series by ID, as of a mark of the Store's
+// writes (-1: not known).
+type seriesSet struct {
+	byID map[string]*seminar.Series
+	mark int64
+	size int64
 }
 
 // month returns every event of a month in the calendar's zone, any
