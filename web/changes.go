@@ -18,7 +18,9 @@ import (
 // token it sees with a generation. Cached pages remember the generation they
 // were built at and are stale once a later one is seen. Generations, unlike
 // tokens, are ordered, so a request still holding an older generation never
-// replaces a newer page with an older one.
+// replaces a newer page with an older one. With each new token it reads
+// what the Store wrote since the reading before (a delta), by which month
+// listings are patched rather than read again.
 type changes struct {
 	cal   *seminar.Calendar
 	every time.Duration
