@@ -142,6 +142,13 @@ func TestHandler_patchedMonthsEqualFullReads(t *testing.T) {
 			patched("and back", func() {
 				edit(seed.ID, func(e *seminar.Event) { e.Start, e.End = e.Start.AddDate(0, -1, 0), e.End.AddDate(0, -1, 0) })
 			}, true)
+			patched("a talk moved across the turn of the month", func() {
+				edit(third.ID, func(e *seminar.Event) {
+					start, err := seminar.WallTime(2017, time.June, 30, 23, 30, "America/New_York")
+					require.NoError(t, err)
+					e.Start, e.End = start, start.Add(time.Hour) // in June's listing and July's
+				})
+			}, true)
 			patched("a talk cancelled", func() {
 				_, err := w.Cancel(ctx, other.ID, "Ill")
 				require.NoError(t, err)
