@@ -102,10 +102,11 @@ type Outbox interface {
 	// mark, ordered by that mark, and the mark of the last event returned.
 	// Marks are positive integers the store hands out as writes commit:
 	// each event that a Create or Update writes, directly or in a
-	// transaction, takes a mark of its own, and so does each Delete, each
-	// higher than every mark already committed, so that a caller who passes
-	// back the mark it got sees every later write, once. Deleted events are
-	// not returned. With nothing newer it returns no events and the highest
+	// transaction, takes a mark of its own, and so does each Delete, and,
+	// in a store that keeps series (SeriesStore), each write of a series,
+	// each higher than every mark already committed, so that a caller who
+	// passes back the mark it got sees every later write, once. Deleted
+	// events are not returned, nor anything for a series write. With nothing newer it returns no events and the highest
 	// mark taken, which is below mark only if the store went back in time
 	// (restored from a backup, say); 0 stands for before the first write.
 	// limit must be positive.

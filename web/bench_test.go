@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -28,7 +29,23 @@ import (
 //   - cached: the page served again with nothing written (gzipped).
 //   - 304: a revalidation of the cached page.
 //   - reads: the Calendar reads of cold alone, after the same write, to
-//     tell the Store's share of cold from the Handler's.
+//     tell the Store's share of cold from the Handler's: the change token
+//     and the events written since the mark of the page's listing (two
+//     Calendar.Changed calls: the write, and the last mark, which shows
+//     that nothing else was written meanwhile). The month's listing is
+//     patched with the written talk, and the series kept, not read again.
+//   - reads-full: the reads of cold when the listing is read again in
+//     full (after a delete, a restore, or a first request): the change
+//     token, the series and the month.
+//
+// Run them with
+//
+//	go test ./web -run '^$' -bench Handler -benchmem -count 6 | tee new.txt
+//	~/go/bin/benchstat new.txt
+//
+// and read each cold against its target (event page 200 µs, month of 500
+// talks 5 ms), and against reads and reads-full to see how much of it is
+// the Store's.
 
 // benchSite returns a Calendar on a SQLite file holding the seed talk and
 // n-1 other talks of June 2017, and the seed talk.
@@ -84,8 +101,9 @@ func (w *benchWriter) serve(b *testing.B, h http.Handler, r *http.Request, want 
 
 // benchPages are the pages the benchmarks serve: the seed talk's page, with
 // the 19 other talks of its month listed, and a month of 500 talks. reads
-// are the Calendar reads a cold request makes besides the change token and
-// the series: the event page takes its talk from the month's listing.
+// are the Calendar reads a request makes, besides the change token and the
+// series, when it reads the month in full: the event page takes its talk
+// from the month's listing.
 var benchPages = []struct {
 	name  string
 	talks int
@@ -171,6 +189,32 @@ func BenchmarkHandler(b *testing.B) {
 				}
 			})
 			b.Run("reads", func(b *testing.B) {
+				cal, _, seed := benchSite(b, p.talks, -1)
+				ctx := context.Background()
+				_, mark, err := cal.Changed(ctx, math.MaxInt64, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					b.StopTimer()
+					benchWrite(b, cal, seed)
+					b.StartTimer()
+					if _, err := cal.ChangeToken(ctx); err != nil {
+						b.Fatal(err)
+					}
+					for {
+						events, next, err := cal.Changed(ctx, mark, 64)
+						if err != nil {
+							b.Fatal(err)
+						}
+						mark = next
+						if len(events) == 0 {
+							break
+						}
+					}
+				}
+			})
+			b.Run("reads-full", func(b *testing.B) {
 				cal, _, seed := benchSite(b, p.talks, -1)
 				ctx := context.Background()
 				for b.Loop() {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,7 +18,9 @@ import (
 // token it sees with a generation. Cached pages remember the generation they
 // were built at and are stale once a later one is seen. Generations, unlike
 // tokens, are ordered, so a request still holding an older generation never
-// replaces a newer page with an older one.
+// replaces a newer page with an older one. With each new token it reads
+// what the Store wrote since the reading before (a delta), by which month
+// listings are patched rather than read again.
 type changes struct {
 	cal   *seminar.Calendar
 	every time.Duration
@@ -32,7 +36,35 @@ type reading struct {
 	gen    uint64
 	at     time.Time // by the monotonic clock, not Options.Now
 	writes uint64    // the Calendar's WriteCount before the token was read
+	// mark is the last mark of the Store's writes (seminar.Calendar.Changed)
+	// as of a read made after the token's, or -1 when it is not known.
+	// What is read after this reading holds every write up to it.
+	mark int64
+	// delta is what was written since the reading before's mark; nil when
+	// either mark is not known.
+	delta *delta
 }
+
+// delta is what the Store wrote between two marks: the events written, as
+// they were read after the later mark. complete is set when every mark in
+// between was taken by a write of one of these events: none was deleted
+// (nor a series written), so that a listing of the events as of the earlier
+// mark, with these put in, is the listing as of the later one.
+type delta struct {
+	from, to int64
+	events   map[string]*seminar.Event
+	complete bool
+}
+
+// maxDelta is how many changed events a delta holds at most; after more
+// writes than that, listings are read again in full.
+const maxDelta = 256
+
+// changedBatch is how many changed events one Calendar.Changed call reads.
+const changedBatch = 64
+
+// current returns the last reading, or nil before the first.
+func (c *changes) current() *reading { return c.last.Load() }
 
 // fresh reports whether r may be used without reading the token again.
 func (c *changes) fresh(r *reading) bool {
@@ -64,13 +96,76 @@ func (c *changes) generation(ctx context.Context) uint64 {
 		}
 		return prev.gen
 	}
-	next := &reading{token: token, at: at, writes: writes, gen: 1}
-	if prev != nil {
-		next.gen = prev.gen
-		if prev.token != token {
-			next.gen++
+	next := &reading{token: token, at: at, writes: writes, gen: 1, mark: -1}
+	switch {
+	case prev == nil:
+		next.mark = c.lastMark(ctx)
+	case prev.token == token:
+		next.gen, next.mark, next.delta = prev.gen, prev.mark, prev.delta
+	default:
+		next.gen = prev.gen + 1
+		if prev.mark >= 0 {
+			next.delta = c.since(ctx, prev.mark)
+			if next.delta != nil {
+				next.mark = next.delta.to
+			}
+		} else {
+			next.mark = c.lastMark(ctx)
 		}
 	}
 	c.last.Store(next)
 	return next.gen
+}
+
+// lastMark returns the last mark the Store handed out, or -1 when the
+// Store has no marks (it is no seminar.Outbox) or they cannot be read.
+func (c *changes) lastMark(ctx context.Context) int64 {
+	_, last, err := c.cal.Changed(ctx, math.MaxInt64, 1)
+	if err != nil {
+		if !errors.Is(err, errors.ErrUnsupported) {
+			c.log.LogAttrs(ctx, slog.LevelWarn, "web: changed events not read", slog.Any("error", err))
+		}
+		return -1
+	}
+	return last
+}
+
+// since reads what the Store wrote after mark, up to its last mark, or
+// returns nil when it cannot be read. A delta of more than maxDelta events,
+// or one across a Store that went back in time (restored from a backup),
+// is not complete.
+func (c *changes) since(ctx context.Context, mark int64) *delta {
+	d := &delta{from: mark, to: mark, events: make(map[string]*seminar.Event)}
+	writes := int64(0) // the marks of event writes seen, each counted once
+	for {
+		events, next, err := c.cal.Changed(ctx, d.to, changedBatch)
+		if err != nil {
+			if !errors.Is(err, errors.ErrUnsupported) {
+				c.log.LogAttrs(ctx, slog.LevelWarn, "web: changed events not read", slog.Any("error", err))
+			}
+			return nil
+		}
+		if len(events) == 0 {
+			// next is the last mark handed out (below from when the
+			// Store went back). Every mark in (from, next] was taken by
+			// a write returned here only when they number as many.
+			d.complete = next >= d.from && next-d.from == writes
+			d.to = next
+			return d
+		}
+		for _, e := range events {
+			d.events[e.ID] = e // a later write of the event replaces an earlier
+		}
+		writes += int64(len(events))
+		d.to = next
+		if len(d.events) > maxDelta {
+			d.complete = false
+			d.to = c.lastMark(ctx)
+			if d.to < 0 {
+				return nil
+			}
+			d.events = nil
+			return d
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -69,9 +70,22 @@ func (h *Handler) eventInMonth(ctx context.Context, gen uint64, id string) (*sem
 
 // seriesByID returns the calendar's series by ID, as of generation gen
 // (series writes move the change token too); none when the Store keeps no
-// series.
+// series. After a change, the series read before are kept when the Store's
+// marks show that only events were written since (see delta).
 func (h *Handler) seriesByID(ctx context.Context, gen uint64) (map[string]*seminar.Series, error) {
-	v, err := h.cache.get(ctx, "S", gen, h.now(), func(ctx context.Context) (built, error) {
+	now := h.now()
+	old, _ := h.cache.peek("S", gen, now)
+	v, err := h.cache.get(ctx, "S", gen, now, func(ctx context.Context) (built, error) {
+		r := h.changes.current()
+		if prev, ok := old.(*seriesSet); ok && r != nil && prev.mark >= 0 && r.mark >= 0 {
+			if d := r.delta; prev.mark == r.mark || d != nil && d.complete && d.from == prev.mark {
+				return built{val: &seriesSet{byID: prev.byID, mark: r.mark}, size: prev.size}, nil
+			}
+		}
+		set := &seriesSet{mark: -1, size: 64}
+		if r != nil {
+			set.mark = r.mark // read before the series
+		}
 		all, err := h.cal.ListSeries(ctx)
 		if errors.Is(err, errors.ErrUnsupported) {
 			all, err = nil, nil
@@ -79,35 +93,91 @@ func (h *Handler) seriesByID(ctx context.Context, gen uint64) (map[string]*semin
 		if err != nil {
 			return built{}, err
 		}
-		byID := make(map[string]*seminar.Series, len(all))
-		size := 64
+		set.byID = make(map[string]*seminar.Series, len(all))
 		for _, s := range all {
-			byID[s.ID] = s
-			size += 256 + len(s.ID) + len(s.Name) + len(s.Description)
+			set.byID[s.ID] = s
+			set.size += int64(256 + len(s.ID) + len(s.Name) + len(s.Description))
 		}
-		return built{val: byID, size: int64(size)}, nil
+		return built{val: set, size: set.size}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(map[string]*seminar.Series), nil
+	return v.(*seriesSet).byID, nil
+}
+
+// seriesSet is the calendar's series by ID, as of a mark of the Store's
+// writes (-1: not known).
+type seriesSet struct {
+	byID map[string]*seminar.Series
+	mark int64
+	size int64
 }
 
 // month returns every event of a month in the calendar's zone, any
-// visibility, cancelled ones too.
+// visibility, cancelled ones too. After a write, the listing built before
+// it is patched with the events written since, when the Store's marks say
+// that those are all that changed (see delta): one indexed read of the
+// changed events rather than a read of the whole month.
 func (h *Handler) month(ctx context.Context, gen uint64, m month) (*listing, error) {
-	v, err := h.cache.get(ctx, "m:"+m.String(), gen, h.now(), func(ctx context.Context) (built, error) {
+	key, now := "m:"+m.String(), h.now()
+	old, _ := h.cache.peek(key, gen, now)
+	v, err := h.cache.get(ctx, key, gen, now, func(ctx context.Context) (built, error) {
+		r := h.changes.current()
+		if prev, ok := old.(*listing); ok && r != nil {
+			if l := h.patchMonth(prev, r, m); l != nil {
+				return built{val: l, size: listSize(l.events)}, nil
+			}
+		}
 		events, err := h.cal.Month(ctx, m.year, m.month, seminar.Filter{IncludeCancelled: true})
 		if err != nil {
 			return built{}, err
 		}
 		l := newListing(events, false)
+		l.mark = -1
+		if r != nil {
+			l.mark = r.mark // read before the month: the listing holds every write up to it
+		}
 		return built{val: l, size: listSize(events)}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return v.(*listing), nil
+}
+
+// patchMonth returns the listing of month m as of the reading r, made from
+// prev, the month's listing as of an earlier mark, or nil when the writes
+// since are not known to be only the events of r's delta.
+func (h *Handler) patchMonth(prev *listing, r *reading, m month) *listing {
+	switch {
+	case prev.mark < 0 || r.mark < 0:
+		return nil
+	case prev.mark == r.mark:
+		return prev
+	}
+	d := r.delta
+	if d == nil || !d.complete || d.from != prev.mark {
+		return nil
+	}
+	from, to := h.cal.MonthRange(m.year, m.month)
+	q := seminar.ListQuery{From: from, To: to, Filter: seminar.Filter{IncludeCancelled: true}}
+	events := make([]*seminar.Event, 0, len(prev.events)+len(d.events))
+	for _, e := range prev.events {
+		if _, written := d.events[e.ID]; !written {
+			events = append(events, e)
+		}
+	}
+	for _, e := range d.events {
+		if q.Match(e) {
+			events = append(events, e)
+		}
+	}
+	slices.SortFunc(events, seminar.Compare)
+	l := newListing(events, false)
+	l.mark = d.to
+	h.patched.Add(1)
+	return l
 }
 
 // listing is events in order of start: all of a month, or the first of a
@@ -118,10 +188,13 @@ type listing struct {
 	// public is set when every event is public, so that a page need not
 	// check them one by one on each request.
 	public bool
+	// mark is the Store's mark (seminar.Calendar.Changed) that a month's
+	// listing holds every write up to, or -1 when it is not known.
+	mark int64
 }
 
 func newListing(events []*seminar.Event, truncated bool) *listing {
-	l := &listing{events: events, truncated: truncated, public: true}
+	l := &listing{events: events, truncated: truncated, public: true, mark: -1}
 	for _, e := range events {
 		if !e.Public {
 			l.public = false
@@ -188,7 +261,7 @@ func (h *Handler) visibleList(ctx context.Context, v viewer, gen uint64, k listK
 		}
 		shown, cls := v.visible(all)
 		if cls != "" {
-			return &listing{events: shown, truncated: all.truncated}, cls, nil
+			return &listing{events: shown, truncated: all.truncated, mark: -1}, cls, nil
 		}
 	}
 	k.publicOnly = true

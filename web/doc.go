@@ -99,7 +99,11 @@
 // no-cache" with "Vary: Accept-Encoding, Cookie, Authorization"; authorized
 // ones are "private, no-store", and their ETags differ from anonymous ones.
 //
-// After a change, a page is made again from the Store's reads, but each
+// After a change, a page is made again from what changed: a month's
+// listing is patched with the events written since it was read
+// (seminar.Calendar.Changed), and read again in full only when the Store's
+// marks show a write that those events do not account for (a delete, a
+// series write, a talk written twice) or a Store gone back in time. Each
 // talk of a listing is rendered once for as long as it reads the same: the
 // HTML of talks is kept apart (a quarter of Options.CacheBytes), by what it
 // shows, so a month of hundreds of talks of which one changed renders that

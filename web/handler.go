@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/seminarkit/seminar"
@@ -37,6 +38,9 @@ type Handler struct {
 
 	changes *changes
 	cache   *cache
+	// patched counts the month listings patched with a delta rather than
+	// read in full (see Handler.month).
+	patched atomic.Uint64
 	// talkCache holds the HTML of talks in listings (see talks.go).
 	talkCache *talkCache
 	icsZones  ical.ZoneCache

@@ -15,9 +15,14 @@ var _ seminar.ChangeTracker = (*Store)(nil)
 // marks, up to ?2, each with its mark after its columns.
 var changedSQL = "SELECT " + strings.Join(columns[:], ", ") + ", mark FROM events WHERE mark > ? ORDER BY mark LIMIT ?"
 
+// lastMarkAboveSQL selects the last mark taken and whether an event has a
+// mark above ?, both from one snapshot.
+var lastMarkAboveSQL = "SELECT (" + lastMarkSQL + "), EXISTS (SELECT 1 FROM events WHERE mark > ?)"
+
 // Changed returns up to limit events whose last write took a mark above
 // mark, in the order of their marks, and the mark of the last one; with
-// none, it returns the last mark taken. It walks the index of marks.
+// none, it returns the last mark taken. It walks the index of marks: one
+// statement when nothing is newer, two when something is.
 func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.Event, int64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: changed events: %w", err)
@@ -25,13 +30,21 @@ func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.
 	if limit <= 0 {
 		return nil, 0, fmt.Errorf("sqlite: changed events: %w: limit %d is not positive", seminar.ErrInvalid, limit)
 	}
-	// The last mark is read first, and the events after, perhaps in a
-	// later snapshot: with no event above mark in that one, none committed
-	// between the two reads either, so no write that the caller will not
-	// ask for again lies below the mark returned.
-	last, err := s.lastMarkTaken(ctx)
-	if err != nil {
-		return nil, 0, fmt.Errorf("sqlite: changed events: %w", err)
+	// The last mark and whether any event lies above mark are read in one
+	// statement, from one snapshot: with no event above mark in it, no
+	// write that the caller will not ask for again lies below the last
+	// mark. The events are read after, perhaps from a later snapshot; with
+	// none left above mark then (deleted meanwhile), the last mark holds
+	// as well.
+	var (
+		last  int64
+		newer bool
+	)
+	if err := s.lastMarkAbove.QueryRowContext(ctx, mark).Scan(&last, &newer); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
+	}
+	if !newer {
+		return nil, last, nil
 	}
 	rows, err := s.changed.QueryContext(ctx, mark, limit)
 	if err != nil {

@@ -96,23 +96,30 @@ func TestStore_Changed_MarksEachWrite(t *testing.T) {
 }
 
 // TestStore_Changed_PlanWalksTheMarkIndex: Changed reads only the events
-// after the mark, in the order of the index.
+// after the mark, in the order of the index, and learns whether there are
+// any from the end of the index.
 func TestStore_Changed_PlanWalksTheMarkIndex(t *testing.T) {
 	s, _ := openFile(t)
-	rows, err := sqlite.DB(s).QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+sqlite.ChangedSQL, 0, 10)
-	require.NoError(t, err)
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notUsed int
-		var detail string
-		require.NoError(t, rows.Scan(&id, &parent, &notUsed, &detail))
-		plan = append(plan, detail)
+	plan := func(query string, args ...any) string {
+		rows, err := sqlite.DB(s).QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
+		require.NoError(t, err)
+		defer rows.Close()
+		var plan []string
+		for rows.Next() {
+			var id, parent, notUsed int
+			var detail string
+			require.NoError(t, rows.Scan(&id, &parent, &notUsed, &detail))
+			plan = append(plan, detail)
+		}
+		require.NoError(t, rows.Err())
+		return strings.Join(plan, "\n")
 	}
-	require.NoError(t, rows.Err())
-	text := strings.Join(plan, "\n")
+	text := plan(sqlite.ChangedSQL, 0, 10)
 	assert.Contains(t, text, "SEARCH events USING INDEX events_mark (mark>?)", "plan:\n%s", text)
 	assert.NotContains(t, text, "TEMP B-TREE", "plan:\n%s", text)
+	text = plan(sqlite.LastMarkAboveSQL, 0)
+	assert.Contains(t, text, "USING COVERING INDEX events_mark (mark>?)", "plan:\n%s", text)
+	assert.NotContains(t, text, "SCAN events", "plan:\n%s", text)
 }
 
 // TestStore_ChangeToken_SeesOtherHandles: the token follows the writes made

@@ -40,3 +40,7 @@ var ClaimSQL = claimSQL
 // ChangedSQL is the statement Changed runs; its parameters are the mark
 // and the limit.
 var ChangedSQL = changedSQL
+
+// LastMarkAboveSQL is the statement Changed runs first; its parameter is
+// the mark.
+var LastMarkAboveSQL = lastMarkAboveSQL

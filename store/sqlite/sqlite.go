@@ -151,7 +151,7 @@ type Store struct {
 	getDelivery, eventDeliveries, addDelivery, claimDue, finish, deliveryLease, drop *sql.Stmt
 
 	// The statements of marks: see changes.go.
-	changed, lastMark *sql.Stmt
+	changed, lastMark, lastMarkAbove *sql.Stmt
 
 	// The statements of series: see series.go.
 	getSeries, listSeries, insertSeries, updateSeries, seriesVersion, removeSeries *sql.Stmt
@@ -303,6 +303,7 @@ func (s *Store) statements() []struct {
 		{&s.drop, dropSQL},
 		{&s.changed, changedSQL},
 		{&s.lastMark, lastMarkSQL},
+		{&s.lastMarkAbove, lastMarkAboveSQL},
 		{&s.getSeries, selectSeriesSQL + " WHERE id = ?"},
 		{&s.listSeries, selectSeriesSQL + " ORDER BY id"},
 		{&s.insertSeries, insertSeriesSQL},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -33,6 +34,7 @@ var seriesCases = []testCase{
 	{"CreateSameIDConcurrently", testSeriesCreateSameIDConcurrently},
 	{"UpdateSameVersionConcurrently", testSeriesUpdateSameVersionConcurrently},
 	{"DoneContext", testSeriesDoneContext},
+	{"WritesTakeMarks", testSeriesWritesTakeMarks},
 }
 
 // seriesStore is what the series cases need of a store: SeriesStore to read
@@ -592,4 +594,37 @@ func testSeriesDoneContext(t *testing.T, s seminar.Store) {
 	assertNoSeries(t, ss, "new", "an Outbox must undo a series write of a transaction whose context was done before it committed")
 	assert.Empty(t, listIDs(t, s, everything()), "an Outbox must undo the slots of a transaction whose context was done before it committed")
 	mustGetSeries(t, ss, "vision")
+}
+
+// testSeriesWritesTakeMarks: each committed write of a series takes a mark
+// of its own, as a Delete does, and Changed returns no event for it: a
+// cache that counts the marks since its own knows whether anything but
+// the events it was given was written.
+func testSeriesWritesTakeMarks(t *testing.T, s seminar.Store) {
+	ss := asSeriesStore(t, s)
+	mustCreate(t, s, newEvent("a", june, time.Hour))
+	_, mark, err := ss.Changed(t.Context(), math.MaxInt64, 1)
+	require.NoError(t, err, "an Outbox must return the last mark from Changed")
+	step := func(what string, write func() error) {
+		t.Helper()
+		require.NoError(t, write(), what)
+		events, next, err := ss.Changed(t.Context(), mark, 10)
+		require.NoError(t, err, "an Outbox must return the changed events from Changed")
+		assert.Empty(t, events, "an Outbox must return no event from Changed for a series write (%s)", what)
+		assert.Greater(t, next, mark, "a SeriesStore must take a mark for each series write (%s)", what)
+		mark = next
+	}
+	step("a SeriesTx creates a series", func() error {
+		return inSeriesTx(t, t.Context(), ss, func(_ seminar.Tx, st seminar.SeriesTx) error {
+			return st.CreateSeries(t.Context(), newSeries("vision"))
+		})
+	})
+	next := newSeries("vision")
+	next.Name, next.Version = "Vision Seminar (renamed)", 2
+	step("a SeriesTx updates a series", func() error { return updateSeries(t, ss, next, 1) })
+	step("a SeriesTx deletes a series", func() error {
+		return inSeriesTx(t, t.Context(), ss, func(_ seminar.Tx, st seminar.SeriesTx) error {
+			return st.DeleteSeries(t.Context(), "vision")
+		})
+	})
 }
