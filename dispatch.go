@@ -58,19 +58,56 @@ func (c *Calendar) DispatchDue(ctx context.Context) (*DispatchReport, error) {
 	if err != nil {
 		return report, fmt.Errorf("seminar: dispatch: %w", err)
 	}
-	for {
+	// One goroutine claims deliveries and composes their messages, a
+	// batch at a time, while this one sends the batch before and records
+	// its outcomes: the reads and the composing of a batch overlap the
+	// network's round trips of the one before.
+	batches := make(chan *claimedBatch)
+	go c.prepareDue(ctx, batches)
+	var claimErr error
+	for b := range batches {
+		if b.err != nil {
+			claimErr = b.err
+			continue
+		}
+		c.deliver(ctx, b, report)
+	}
+	switch {
+	case claimErr != nil:
+		return report, fmt.Errorf("seminar: dispatch: %w", claimErr)
+	case ctx.Err() != nil:
+		return report, fmt.Errorf("seminar: dispatch: %w", ctx.Err())
+	}
+	return report, nil
+}
+
+// claimedBatch is a batch of claimed deliveries made ready to send: the
+// outcome of each, so far, and the messages of those to send.
+type claimedBatch struct {
+	now     time.Time
+	outs    []outcome
+	msgs    []Outgoing
+	sending []int // the index in outs of each message of msgs
+	err     error // the claim's, when it failed
+}
+
+// prepareDue claims due deliveries a batch at a time, prepares each batch
+// and hands it over on batches, until none is due, ctx is done or a claim
+// fails; it closes batches when it is done. Every batch it claimed is
+// handed over, so that its outcomes are recorded.
+func (c *Calendar) prepareDue(ctx context.Context, batches chan<- *claimedBatch) {
+	defer close(batches)
+	for ctx.Err() == nil {
 		now := c.clock()
 		claimed, err := c.outbox.ClaimDue(ctx, now, c.owner, c.rem.Lease, dispatchBatch)
 		if err != nil {
-			return report, fmt.Errorf("seminar: dispatch: %w", err)
+			batches <- &claimedBatch{err: err}
+			return
 		}
 		if len(claimed) == 0 {
-			return report, nil
+			return
 		}
-		c.dispatchClaimed(ctx, claimed, now, report)
-		if ctx.Err() != nil {
-			return report, fmt.Errorf("seminar: dispatch: %w", ctx.Err())
-		}
+		batches <- c.prepare(ctx, claimed, now)
 	}
 }
 
@@ -107,17 +144,15 @@ type outcome struct {
 	err       error
 }
 
-// dispatchClaimed sends the claimed deliveries that are still wanted, drops
-// the others, and records every outcome, counting in report those it
-// recorded. A delivery whose event could not be read is left to the lease.
-func (c *Calendar) dispatchClaimed(ctx context.Context, claimed []*Delivery, now time.Time, report *DispatchReport) {
-	outs := make([]outcome, 0, len(claimed))
-	msgs := make([]Outgoing, 0, len(claimed))
-	var sending []int // the index in outs of each message of msgs
+// prepare reads the events of the claimed deliveries, drops those no
+// longer wanted and composes the messages of the others. A delivery whose
+// event could not be read is left to its lease.
+func (c *Calendar) prepare(ctx context.Context, claimed []*Delivery, now time.Time) *claimedBatch {
+	b := &claimedBatch{now: now, outs: make([]outcome, 0, len(claimed)), msgs: make([]Outgoing, 0, len(claimed))}
 	for _, d := range claimed {
 		e, err := c.get(ctx, d.EventID)
 		if errors.Is(err, ErrNotFound) {
-			outs = append(outs, c.dropped(d, "the event was deleted"))
+			b.outs = append(b.outs, c.dropped(d, "the event was deleted"))
 			continue
 		}
 		if err != nil {
@@ -129,7 +164,7 @@ func (c *Calendar) dispatchClaimed(ctx context.Context, claimed []*Delivery, now
 			continue
 		}
 		if reason := c.stale(e, d, now); reason != "" {
-			outs = append(outs, c.dropped(d, reason))
+			b.outs = append(b.outs, c.dropped(d, reason))
 			continue
 		}
 		if len(d.Recipients) == 0 {
@@ -138,16 +173,23 @@ func (c *Calendar) dispatchClaimed(ctx context.Context, claimed []*Delivery, now
 		p, err := c.compose(ctx, e, d)
 		if err != nil {
 			d.State, d.LastError, d.UpdatedAt = StateFailed, err.Error(), c.clock()
-			outs = append(outs, outcome{d: d, err: err})
+			b.outs = append(b.outs, outcome{d: d, err: err})
 			continue
 		}
-		sending = append(sending, len(outs))
-		outs = append(outs, outcome{d: d})
-		msgs = append(msgs, Outgoing{Envelope: p.Envelope, Raw: p.Raw})
+		b.sending = append(b.sending, len(b.outs))
+		b.outs = append(b.outs, outcome{d: d})
+		b.msgs = append(b.msgs, Outgoing{Envelope: p.Envelope, Raw: p.Raw})
 	}
-	c.sendAll(ctx, msgs, func(i int, res *SendResult, err error) {
-		o := &outs[sending[i]]
-		o.follow, o.err = c.settle(o.d, res, err, now), err
+	return b
+}
+
+// deliver sends the messages of a prepared batch and records every
+// outcome of the batch, counting in report those it recorded.
+func (c *Calendar) deliver(ctx context.Context, b *claimedBatch, report *DispatchReport) {
+	outs := b.outs
+	c.sendAll(ctx, b.msgs, func(i int, res *SendResult, err error) {
+		o := &outs[b.sending[i]]
+		o.follow, o.err = c.settle(o.d, res, err, b.now), err
 	})
 	for _, d := range c.recordAll(ctx, outs) {
 		report.count(d)
