@@ -42,6 +42,12 @@ type DispatchReport struct {
 //     reply marks the delivery failed, with the reason in LastError.
 //   - Recipients a server refused for now while it accepted others get a
 //     follow-up delivery of the same message.
+//   - Deliveries are claimed in batches of up to 20. The messages of a
+//     batch go to the Mailer together (over one SMTP connection, when it
+//     is a BatchMailer such as mail.Mailer), while the next batch is read
+//     and composed, and the batch's outcomes are recorded in one
+//     transaction once its last message was answered, or each on its own
+//     if that transaction fails.
 //   - A delivery is marked sent only after the server accepted the message.
 //     If a dispatcher dies between claiming and recording the result, the
 //     lease expires and another dispatcher sends the message again, with
