@@ -42,6 +42,12 @@ type DispatchReport struct {
 //     reply marks the delivery failed, with the reason in LastError.
 //   - Recipients a server refused for now while it accepted others get a
 //     follow-up delivery of the same message.
+//   - Deliveries are claimed in batches of up to 20. The messages of a
+//     batch go to the Mailer together (over one SMTP connection, when it
+//     is a BatchMailer such as mail.Mailer), while the next batch is read
+//     and composed, and the batch's outcomes are recorded in one
+//     transaction once its last message was answered, or each on its own
+//     if that transaction fails.
 //   - A delivery is marked sent only after the server accepted the message.
 //     If a dispatcher dies between claiming and recording the result, the
 //     lease expires and another dispatcher sends the message again, with
@@ -58,25 +64,63 @@ func (c *Calendar) DispatchDue(ctx context.Context) (*DispatchReport, error) {
 	if err != nil {
 		return report, fmt.Errorf("seminar: dispatch: %w", err)
 	}
-	for {
+	// One goroutine claims deliveries and composes their messages, a
+	// batch at a time, while this one sends the batch before and records
+	// its outcomes: the reads and the composing of a batch overlap the
+	// network's round trips of the one before.
+	batches := make(chan *claimedBatch)
+	go c.prepareDue(ctx, batches)
+	var claimErr error
+	for b := range batches {
+		if b.err != nil {
+			claimErr = b.err
+			continue
+		}
+		c.deliver(ctx, b, report)
+	}
+	switch {
+	case claimErr != nil:
+		return report, fmt.Errorf("seminar: dispatch: %w", claimErr)
+	case ctx.Err() != nil:
+		return report, fmt.Errorf("seminar: dispatch: %w", ctx.Err())
+	}
+	return report, nil
+}
+
+// claimedBatch is a batch of claimed deliveries made ready to send: the
+// outcome of each, so far, and the messages of those to send.
+type claimedBatch struct {
+	now     time.Time
+	outs    []outcome
+	msgs    []Outgoing
+	sending []int // the index in outs of each message of msgs
+	err     error // the claim's, when it failed
+}
+
+// prepareDue claims due deliveries a batch at a time, prepares each batch
+// and hands it over on batches, until none is due, ctx is done or a claim
+// fails; it closes batches when it is done. Every batch it claimed is
+// handed over, so that its outcomes are recorded.
+func (c *Calendar) prepareDue(ctx context.Context, batches chan<- *claimedBatch) {
+	defer close(batches)
+	for ctx.Err() == nil {
 		now := c.clock()
 		claimed, err := c.outbox.ClaimDue(ctx, now, c.owner, c.rem.Lease, dispatchBatch)
 		if err != nil {
-			return report, fmt.Errorf("seminar: dispatch: %w", err)
+			batches <- &claimedBatch{err: err}
+			return
 		}
 		if len(claimed) == 0 {
-			return report, nil
+			return
 		}
-		for _, d := range claimed {
-			d, err := c.dispatchOne(ctx, d, now)
-			if err != nil && ctx.Err() != nil {
-				return report, fmt.Errorf("seminar: dispatch: %w", ctx.Err())
-			}
-			report.count(d)
-		}
+		batches <- c.prepare(ctx, claimed, now)
 	}
 }
 
+// dispatchBatch is how many deliveries DispatchDue claims at a time: their
+// messages go to the Mailer together (over one connection, with a
+// BatchMailer that can), and their outcomes are recorded in one
+// transaction.
 const dispatchBatch = 20
 
 func (r *DispatchReport) count(d *Delivery) {
@@ -98,22 +142,90 @@ func (r *DispatchReport) count(d *Delivery) {
 	}
 }
 
-// dispatchOne checks that a claimed delivery is still wanted and sends it.
-func (c *Calendar) dispatchOne(ctx context.Context, d *Delivery, now time.Time) (*Delivery, error) {
-	e, err := c.get(ctx, d.EventID)
-	if errors.Is(err, ErrNotFound) {
-		return c.drop(ctx, d, "the event was deleted")
+// outcome is what became of one claimed delivery: d as it is to be
+// recorded, the follow-up delivery of the recipients refused for now, if
+// any, and the error of its send or composing.
+type outcome struct {
+	d, follow *Delivery
+	err       error
+}
+
+// prepare reads the events of the claimed deliveries, drops those no
+// longer wanted and composes the messages of the others. A delivery whose
+// event could not be read is left to its lease.
+func (c *Calendar) prepare(ctx context.Context, claimed []*Delivery, now time.Time) *claimedBatch {
+	b := &claimedBatch{now: now, outs: make([]outcome, 0, len(claimed)), msgs: make([]Outgoing, 0, len(claimed))}
+	for _, d := range claimed {
+		e, err := c.get(ctx, d.EventID)
+		if errors.Is(err, ErrNotFound) {
+			b.outs = append(b.outs, c.dropped(d, "the event was deleted"))
+			continue
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			c.log.LogAttrs(ctx, slog.LevelWarn, "delivery left to its lease: its event could not be read",
+				slog.String("delivery", d.ID), slog.Any("error", err))
+			continue
+		}
+		if reason := c.stale(e, d, now); reason != "" {
+			b.outs = append(b.outs, c.dropped(d, reason))
+			continue
+		}
+		if len(d.Recipients) == 0 {
+			d.Recipients = slices.Clone(e.Reminders.Lists)
+		}
+		p, err := c.compose(ctx, e, d)
+		if err != nil {
+			d.State, d.LastError, d.UpdatedAt = StateFailed, err.Error(), c.clock()
+			b.outs = append(b.outs, outcome{d: d, err: err})
+			continue
+		}
+		b.sending = append(b.sending, len(b.outs))
+		b.outs = append(b.outs, outcome{d: d})
+		b.msgs = append(b.msgs, Outgoing{Envelope: p.Envelope, Raw: p.Raw})
 	}
-	if err != nil {
-		return nil, err
+	return b
+}
+
+// deliver sends the messages of a prepared batch and records every
+// outcome of the batch, counting in report those it recorded.
+func (c *Calendar) deliver(ctx context.Context, b *claimedBatch, report *DispatchReport) {
+	outs := b.outs
+	c.sendAll(ctx, b.msgs, func(i int, res *SendResult, err error) {
+		o := &outs[b.sending[i]]
+		o.follow, o.err = c.settle(o.d, res, err, b.now), err
+	})
+	for _, d := range c.recordAll(ctx, outs) {
+		report.count(d)
 	}
-	if reason := c.stale(e, d, now); reason != "" {
-		return c.drop(ctx, d, reason)
+}
+
+// sendAll sends msgs through the Mailer, together when it is a BatchMailer,
+// and calls done with the result of each, once, in order.
+func (c *Calendar) sendAll(ctx context.Context, msgs []Outgoing, done func(i int, res *SendResult, err error)) {
+	if len(msgs) == 0 {
+		return
 	}
-	if len(d.Recipients) == 0 {
-		d.Recipients = slices.Clone(e.Reminders.Lists)
+	if bm, ok := c.mailer.(BatchMailer); ok && len(msgs) > 1 {
+		reported := 0
+		bm.SendBatch(ctx, msgs, func(i int, res *SendResult, err error) {
+			if i != reported {
+				return // out of order or twice: a broken BatchMailer
+			}
+			reported++
+			done(i, res, err)
+		})
+		for i := reported; i < len(msgs); i++ {
+			done(i, nil, fmt.Errorf("%w: the mailer did not report this message", ErrTemporary))
+		}
+		return
 	}
-	return c.attempt(ctx, e, d, now)
+	for i, m := range msgs {
+		res, err := c.mailer.Send(ctx, m.Envelope, m.Raw)
+		done(i, res, err)
+	}
 }
 
 // stale says why a due delivery must not be sent any more, or "".
@@ -133,39 +245,48 @@ const (
 	reasonOver    = "the talk is over"
 )
 
-func (c *Calendar) drop(ctx context.Context, d *Delivery, reason string) (*Delivery, error) {
+// dropped returns the outcome of dropping d for reason.
+func (c *Calendar) dropped(d *Delivery, reason string) outcome {
 	d.State = StateDropped
 	d.LastError = reason
 	d.UpdatedAt = c.clock()
-	if err := c.record(ctx, d, nil); err != nil {
-		return nil, err
-	}
-	c.log.LogAttrs(ctx, slog.LevelInfo, "delivery dropped", slog.String("delivery", d.ID), slog.String("reason", reason))
-	return d, nil
+	return outcome{d: d}
 }
 
 // attempt sends a claimed delivery and records the outcome.
 func (c *Calendar) attempt(ctx context.Context, e *Event, d *Delivery, now time.Time) (*Delivery, error) {
 	p, err := c.compose(ctx, e, d)
 	if err != nil {
-		d.State, d.LastError = StateFailed, err.Error()
-		return c.finish(ctx, d, nil, err)
+		d.State, d.LastError, d.UpdatedAt = StateFailed, err.Error(), c.clock()
+		return c.finish(ctx, outcome{d: d, err: err}, false)
 	}
 	res, sendErr := c.mailer.Send(ctx, p.Envelope, p.Raw)
+	follow := c.settle(d, res, sendErr, now)
+	return c.finish(ctx, outcome{d: d, follow: follow, err: sendErr}, false)
+}
+
+// settle sets the outcome of sending d, which Send returned as res and
+// sendErr, and returns the follow-up delivery of the recipients refused
+// for now, if any.
+func (c *Calendar) settle(d *Delivery, res *SendResult, sendErr error, now time.Time) *Delivery {
 	d.UpdatedAt = c.clock()
-	var follow *Delivery
 	switch {
 	case sendErr == nil:
 		d.State, d.SentAt, d.LastError = StateSent, d.UpdatedAt, ""
-		d.Recipients = slices.Clone(res.Accepted)
-		follow = c.followUp(d, res.Refused, now)
+		var accepted []string
+		var refused []RecipientError
+		if res != nil {
+			accepted, refused = res.Accepted, res.Refused
+		}
+		d.Recipients = slices.Clone(accepted)
+		return c.followUp(d, refused, now)
 	case errors.Is(sendErr, ErrTemporary) && d.Attempts < c.rem.MaxAttempts:
 		d.State, d.LastError = StateRetry, sendErr.Error()
 		d.DueAt = now.Add(c.backoff(d.Attempts))
 	default:
 		d.State, d.LastError = StateFailed, sendErr.Error()
 	}
-	return c.finish(ctx, d, follow, sendErr)
+	return nil
 }
 
 // followUp records recipients refused along an accepted send: those refused
@@ -205,17 +326,76 @@ func (c *Calendar) backoff(attempts int) time.Duration {
 	return min(d, c.rem.RetryMax)
 }
 
-// finish records the outcome of an attempt, and its follow-up delivery if
-// any; sendErr, if any, is returned with it.
-func (c *Calendar) finish(ctx context.Context, d, follow *Delivery, sendErr error) (*Delivery, error) {
-	if err := c.record(ctx, d, follow); err != nil {
-		c.log.LogAttrs(ctx, slog.LevelError, "delivery outcome not recorded", slog.String("delivery", d.ID),
-			slog.String("state", string(d.State)), slog.Any("error", err))
-		return nil, errors.Join(sendErr, err)
+// finish records the outcome o of an attempt, and its follow-up delivery
+// if any, and returns the delivery recorded, or nil, and the error of the
+// send, if any, joined with that of the record. maybeRecorded says that an
+// earlier try may have recorded o already.
+func (c *Calendar) finish(ctx context.Context, o outcome, maybeRecorded bool) (*Delivery, error) {
+	if err := c.record(ctx, o.d, o.follow, maybeRecorded); err != nil {
+		c.log.LogAttrs(ctx, slog.LevelError, "delivery outcome not recorded", slog.String("delivery", o.d.ID),
+			slog.String("state", string(o.d.State)), slog.Any("error", err))
+		return nil, errors.Join(o.err, err)
+	}
+	c.logOutcome(ctx, o.d)
+	return o.d, o.err
+}
+
+// logOutcome logs the recorded outcome of d.
+func (c *Calendar) logOutcome(ctx context.Context, d *Delivery) {
+	if d.State == StateDropped {
+		c.log.LogAttrs(ctx, slog.LevelInfo, "delivery dropped", slog.String("delivery", d.ID), slog.String("reason", d.LastError))
+		return
 	}
 	c.log.LogAttrs(ctx, slog.LevelInfo, "delivery attempted", slog.String("delivery", d.ID),
 		slog.String("state", string(d.State)), slog.Int("attempts", d.Attempts), slog.String("error", d.LastError))
-	return d, sendErr
+}
+
+// recordAll records the outcomes outs of a claimed batch, in one
+// transaction when it can, and returns the deliveries it recorded. When
+// that transaction fails (one delivery's lease was lost, say), it records
+// each outcome on its own, so that one outcome that cannot be recorded does
+// not hold back the others.
+func (c *Calendar) recordAll(ctx context.Context, outs []outcome) []*Delivery {
+	recorded := make([]*Delivery, 0, len(outs))
+	if len(outs) > 1 {
+		err := c.recordBatch(ctx, outs)
+		if err == nil {
+			for _, o := range outs {
+				c.logOutcome(ctx, o.d)
+				recorded = append(recorded, o.d)
+			}
+			return recorded
+		}
+		c.log.LogAttrs(ctx, slog.LevelWarn, "delivery outcomes not recorded together; recording each",
+			slog.Int("deliveries", len(outs)), slog.Any("error", err))
+	}
+	for _, o := range outs {
+		if d, _ := c.finish(ctx, o, len(outs) > 1); d != nil {
+			recorded = append(recorded, d)
+		}
+	}
+	return recorded
+}
+
+// recordBatch records every outcome of outs, with their follow-up
+// deliveries, in one transaction, once: whatever the failure, recordAll
+// goes on with record, which tries again.
+func (c *Calendar) recordBatch(ctx context.Context, outs []outcome) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	return c.outbox.Atomic(ctx, func(tx Tx) error {
+		for _, o := range outs {
+			if err := tx.Finish(ctx, o.d); err != nil {
+				return err
+			}
+			if o.follow != nil {
+				if err := tx.AddDeliveries(ctx, o.follow); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // recordTries and recordWait bound how record retries: about 2 seconds in
@@ -231,8 +411,10 @@ const (
 // cancelled (within recordTimeout), and tries again after a store error
 // that may be transient. A retry that finds the claim already finished
 // with this very outcome (the first try committed, but its reply was lost)
-// counts as done. Neither a retry nor a failure ever sends anything.
-func (c *Calendar) record(ctx context.Context, d, f *Delivery) error {
+// counts as done, as does a first try that finds it so when maybeRecorded
+// says that an earlier step may have committed it. Neither a retry nor a
+// failure ever sends anything.
+func (c *Calendar) record(ctx context.Context, d, f *Delivery, maybeRecorded bool) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	wait := recordWait
@@ -258,7 +440,7 @@ func (c *Calendar) record(ctx context.Context, d, f *Delivery) error {
 		switch {
 		case err == nil:
 			return nil
-		case try > 0 && errors.Is(err, ErrConflict) && c.recorded(ctx, d):
+		case (try > 0 || maybeRecorded) && errors.Is(err, ErrConflict) && c.recorded(ctx, d):
 			return nil
 		case errors.Is(err, ErrConflict), errors.Is(err, ErrNotFound), errors.Is(err, ErrInvalid):
 			return err

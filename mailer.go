@@ -82,6 +82,38 @@ type Mailer interface {
 	Send(ctx context.Context, env Envelope, raw []byte) (*SendResult, error)
 }
 
+// BatchMailer is a Mailer that can also send several messages in one go,
+// such as one after the other over one SMTP connection, which saves a
+// connection and a greeting for every message after the first. DispatchDue
+// hands the messages of the deliveries it claimed together to SendBatch
+// when its Mailer has it, and each to Send otherwise; mail.Mailer has it.
+//
+// A type that wraps a Mailer by embedding it, to watch or change what Send
+// does, inherits the embedded Mailer's SendBatch, which does not call the
+// wrapper's Send: such a wrapper must define SendBatch too.
+type BatchMailer interface {
+	Mailer
+
+	// SendBatch sends each message of msgs as Send would, in order, and
+	// calls done once for each, from the goroutine that called SendBatch,
+	// with its index in msgs and what Send would have returned for it:
+	// the result and the error, which means what Send's would. It calls
+	// done for a message as soon as its outcome is known, before it sends
+	// the next one, and returns once it called done for every message.
+	// A message the server did not take for a reason of the connection
+	// rather than of the message (a server that closes the connection
+	// between messages, say) is sent again on a new connection, never one
+	// the server answered 250 at the end of DATA.
+	SendBatch(ctx context.Context, msgs []Outgoing, done func(i int, res *SendResult, err error))
+}
+
+// Outgoing is one message for BatchMailer.SendBatch.
+type Outgoing struct {
+	Envelope Envelope
+	// Raw is the message as Composer.Compose returned it.
+	Raw []byte
+}
+
 // SendResult says which recipients the server accepted and refused.
 type SendResult struct {
 	Accepted []string

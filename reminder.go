@@ -126,7 +126,8 @@ type ReminderOptions struct {
 	NoUpdateNotices, NoCancelNotices bool
 	// Lease is how long a dispatcher holds a claimed delivery before another
 	// may take it over; default 2 minutes. It must exceed the time one send
-	// can take.
+	// can take, times 40: DispatchDue claims 20 deliveries at a time, while
+	// it sends the 20 before.
 	Lease time.Duration
 	// RetryBase and RetryMax bound the backoff between attempts after a
 	// temporary failure: RetryBase doubled each attempt, at most RetryMax.

@@ -63,5 +63,8 @@ func refusedError(refused []seminar.RecipientError) error {
 		}
 		parts[i] = fmt.Sprintf("%s: %d %s", r.Address, r.Code, r.Message)
 	}
-	return fmt.Errorf("every recipient refused: %w: %s", class, strings.Join(parts, "; "))
+	return fmt.Errorf("%w: %w: %s", errRefused, class, strings.Join(parts, "; "))
 }
+
+// errRefused begins the error of a send whose every recipient was refused.
+var errRefused = errors.New("every recipient refused")

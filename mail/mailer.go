@@ -75,19 +75,33 @@ type Options struct {
 	// AuthMechanism is AuthPlain or AuthLogin; empty means PLAIN when the
 	// server offers it, LOGIN otherwise.
 	AuthMechanism string
-	// Timeout bounds a Send whose context has no deadline; default
-	// DefaultTimeout. A context deadline always wins.
+	// Timeout bounds a Send whose context has no deadline, and each
+	// message of a SendBatch; default DefaultTimeout. A context deadline
+	// always wins.
 	Timeout time.Duration
+	// MessagesPerConnection is how many messages SendBatch sends over one
+	// connection, with RSET between them, before it says QUIT and connects
+	// again; default DefaultMessagesPerConnection. 1 sends each message
+	// over a connection of its own, as Send does.
+	MessagesPerConnection int
 }
 
+// DefaultMessagesPerConnection is the default of
+// Options.MessagesPerConnection. A server that allows fewer in one session
+// says so by closing the connection or answering 421, and SendBatch goes
+// on over a new connection.
+const DefaultMessagesPerConnection = 100
+
 // Mailer is a seminar.Mailer that speaks SMTP with net/smtp: one
-// connection and one transaction per Send. It is safe for concurrent use.
+// connection and one transaction per Send, and, as a seminar.BatchMailer,
+// several transactions per connection in SendBatch. It is safe for
+// concurrent use.
 type Mailer struct {
 	opts Options
 	host string // Addr's host: the TLS server name and the AUTH host
 }
 
-var _ seminar.Mailer = (*Mailer)(nil)
+var _ seminar.BatchMailer = (*Mailer)(nil)
 
 // New returns a Mailer for opts, or an error matching seminar.ErrInvalid
 // when an option is wrong.
@@ -140,6 +154,12 @@ func checkOptions(o *Options) error {
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
 	}
+	if o.MessagesPerConnection < 0 {
+		return fmt.Errorf("messagesPerConnection: %d is negative", o.MessagesPerConnection)
+	}
+	if o.MessagesPerConnection == 0 {
+		o.MessagesPerConnection = DefaultMessagesPerConnection
+	}
 	return nil
 }
 
@@ -166,11 +186,8 @@ func (m *Mailer) Compose(msg *seminar.Message) ([]byte, error) {
 // The context bounds the whole transaction; without a deadline,
 // Options.Timeout does.
 func (m *Mailer) Send(ctx context.Context, env seminar.Envelope, raw []byte) (*seminar.SendResult, error) {
-	if m.opts.Addr == "" {
-		return nil, fmt.Errorf("mail: send: %w: %w: Options.Addr is not set", seminar.ErrPermanent, seminar.ErrInvalid)
-	}
-	if err := checkEnvelope(env, raw); err != nil {
-		return nil, fmt.Errorf("mail: send via %s: %w: %w: %s", m.opts.Addr, seminar.ErrPermanent, seminar.ErrInvalid, err)
+	if err := m.checkSend(env, raw); err != nil {
+		return nil, err
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -183,6 +200,17 @@ func (m *Mailer) Send(ctx context.Context, env seminar.Envelope, raw []byte) (*s
 		return res, fmt.Errorf("mail: send via %s: %w", m.opts.Addr, err)
 	}
 	return res, nil
+}
+
+// checkSend returns Send's error for a message that cannot be sent at all.
+func (m *Mailer) checkSend(env seminar.Envelope, raw []byte) error {
+	if m.opts.Addr == "" {
+		return fmt.Errorf("mail: send: %w: %w: Options.Addr is not set", seminar.ErrPermanent, seminar.ErrInvalid)
+	}
+	if err := checkEnvelope(env, raw); err != nil {
+		return fmt.Errorf("mail: send via %s: %w: %w: %s", m.opts.Addr, seminar.ErrPermanent, seminar.ErrInvalid, err)
+	}
+	return nil
 }
 
 // checkEnvelope accepts a bare sender address or the null sender "", one

@@ -21,6 +21,9 @@ const quitTimeout = 2 * time.Second
 type session struct {
 	m   *Mailer
 	ctx context.Context
+	// data is set once the server answered DATA with 354: from then on,
+	// the message may be on its way.
+	data bool
 }
 
 // run connects, prepares the connection and sends. Every error it returns
@@ -65,6 +68,14 @@ func (s *session) run(env seminar.Envelope, raw []byte) (*seminar.SendResult, er
 // prepare says EHLO, secures the connection, authenticates, and checks the
 // extensions the message needs, before MAIL FROM.
 func (s *session) prepare(c *smtp.Client, env seminar.Envelope, raw []byte) error {
+	if err := s.greet(c); err != nil {
+		return err
+	}
+	return s.check(c, env, raw)
+}
+
+// greet says EHLO, secures the connection and authenticates.
+func (s *session) greet(c *smtp.Client) error {
 	// Hello says EHLO (HELO if refused) at once: its error is the
 	// connection's, and Extension below can trust the list it got.
 	if err := c.Hello(s.m.opts.HeloName); err != nil {
@@ -92,6 +103,11 @@ func (s *session) prepare(c *smtp.Client, env seminar.Envelope, raw []byte) erro
 			return s.fail("AUTH", err)
 		}
 	}
+	return nil
+}
+
+// check checks that the server offers the extensions the message needs.
+func (s *session) check(c *smtp.Client, env seminar.Envelope, raw []byte) error {
 	if addr, ok := firstNonASCII(env); ok {
 		if has, _ := c.Extension("SMTPUTF8"); !has {
 			return s.fail("MAIL FROM", fmt.Errorf("the server does not offer SMTPUTF8, "+
@@ -133,6 +149,7 @@ func (s *session) transact(c *smtp.Client, env seminar.Envelope, raw []byte) (*s
 	if err != nil {
 		return nil, s.fail("DATA", err)
 	}
+	s.data = true
 	if _, err := w.Write(raw); err != nil {
 		return nil, s.fail("DATA", err)
 	}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	sendmail "github.com/seminarkit/seminar/mail"
 )
 
 // command is what the command line asks for.
@@ -28,9 +30,12 @@ type config struct {
 	user     string
 	pass     string
 	insecure bool
-	from     string
-	domain   string
-	now      func() time.Time
+	// perConn is how many messages -dispatch sends over one SMTP
+	// connection.
+	perConn int
+	from    string
+	domain  string
+	now     func() time.Time
 
 	cmd   command
 	id    string // the talk of -preview and -send
@@ -55,7 +60,7 @@ var (
 )
 
 const usageHead = `Usage: reminders -db FILE [-smtp HOST:PORT] [-user U -pass P] [-insecure]
-                 [-from ADDR] [-domain NAME] [-now RFC3339]
+                 [-per-connection N] [-from ADDR] [-domain NAME] [-now RFC3339]
                  (-list | -preview ID | -send ID [-force] | -dispatch)
 
 Previews and sends the reminder emails of the talks in a SQLite database made
@@ -78,6 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.user, "user", "", "user name for SMTP AUTH")
 	fs.StringVar(&c.pass, "pass", "", "password for SMTP AUTH (default $"+passwordEnv+", which other users cannot see)")
 	fs.BoolVar(&c.insecure, "insecure", false, "allow plaintext SMTP; otherwise STARTTLS is required")
+	fs.IntVar(&c.perConn, "per-connection", sendmail.DefaultMessagesPerConnection, "with -dispatch: how many messages to send over one SMTP connection, `N`; 1 for a connection each")
 	fs.StringVar(&c.from, "from", "seminars@example.org", "From header and envelope sender")
 	fs.StringVar(&c.domain, "domain", "", "domain of UIDs and Message-IDs (default the domain of -from)")
 	now := fs.String("now", "", "fixed clock, an `RFC3339` instant, for demonstrations and tests (default the real clock)")
@@ -124,6 +130,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	if set["force"] && c.cmd != cmdSend {
 		return nil, errors.New("-force goes with -send only")
+	}
+	if c.perConn < 1 {
+		return nil, fmt.Errorf("-per-connection N must be at least 1, not %d", c.perConn)
 	}
 	if c.db == "" {
 		return nil, errors.New("-db FILE is required: the SQLite database, as examples/quickstart makes it")

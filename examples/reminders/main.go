@@ -194,7 +194,7 @@ func (c *config) mailer() (seminar.Mailer, error) {
 
 // mailOptions says how to reach the mail server.
 func (c *config) mailOptions() mail.Options {
-	o := mail.Options{Addr: c.smtp, Username: c.user, Password: c.pass}
+	o := mail.Options{Addr: c.smtp, Username: c.user, Password: c.pass, MessagesPerConnection: c.perConn}
 	if c.insecure {
 		o.TLS, o.AllowInsecure = mail.TLSNone, true
 	}

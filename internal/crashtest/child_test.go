@@ -123,6 +123,17 @@ func (a *announcer) Send(ctx context.Context, env seminar.Envelope, raw []byte) 
 	return res, err
 }
 
+// SendBatch announces each message of a batch the server took, as Send
+// does, the moment its outcome is known.
+func (a *announcer) SendBatch(ctx context.Context, msgs []seminar.Outgoing, done func(int, *seminar.SendResult, error)) {
+	a.Mailer.SendBatch(ctx, msgs, func(i int, res *seminar.SendResult, err error) {
+		if err == nil {
+			a.out.print("%s %s", lineAccepted, messageID(msgs[i].Raw))
+		}
+		done(i, res, err)
+	})
+}
+
 // messageID returns the Message-ID of raw without its angle brackets.
 func messageID(raw []byte) string {
 	m, err := stdmail.ReadMessage(bytes.NewReader(raw))

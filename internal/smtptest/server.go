@@ -1,12 +1,14 @@
 package smtptest
 
 import (
+	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log"
 	"net"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -66,6 +68,15 @@ type Options struct {
 	// Delay is how long each DATA takes to answer, as a real server's
 	// would.
 	Delay time.Duration
+	// MaxMessagesPerConnection, when positive, is how many messages one
+	// connection may carry: the MAIL FROM of the next is answered 421 and
+	// the connection closed after the reply, or, with HangUpAtLimit,
+	// closed without a reply.
+	MaxMessagesPerConnection int
+	HangUpAtLimit            bool
+	// Transcripts keeps what clients send on each connection, for
+	// [Server.Transcripts]; meant for Plaintext servers.
+	Transcripts bool
 }
 
 // Message is a message the server accepted.
@@ -111,6 +122,13 @@ type Server struct {
 	messageIDs []string
 	count      int
 	sessions   int
+	scripts    []*transcript
+}
+
+// transcript is what a client sent on one connection.
+type transcript struct {
+	mu   sync.Mutex
+	sent []byte
 }
 
 // Start runs a server until t ends, and fails t if it cannot start or
@@ -170,7 +188,7 @@ func (s *Server) listen() (net.Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	s.conns = &trackingListener{Listener: tcp, conns: map[net.Conn]struct{}{}}
+	s.conns = &trackingListener{Listener: tcp, srv: s, conns: map[net.Conn]struct{}{}}
 	s.ln = s.conns
 	if s.opts.TLS == ImplicitTLS {
 		cfg, err := serverTLS()
@@ -273,6 +291,22 @@ func (s *Server) Count() int {
 	return s.count
 }
 
+// Transcripts returns what clients sent on each connection so far, in
+// the order the connections were accepted, for a server with
+// Options.Transcripts.
+func (s *Server) Transcripts() [][]byte {
+	s.mu.Lock()
+	scripts := slices.Clone(s.scripts)
+	s.mu.Unlock()
+	out := make([][]byte, len(scripts))
+	for i, t := range scripts {
+		t.mu.Lock()
+		out[i] = bytes.Clone(t.sent)
+		t.mu.Unlock()
+	}
+	return out
+}
+
 // Sessions returns how many connections got as far as EHLO.
 func (s *Server) Sessions() int {
 	s.mu.Lock()
@@ -284,6 +318,7 @@ func (s *Server) Sessions() int {
 // closed, so that Close can close every one of them.
 type trackingListener struct {
 	net.Listener
+	srv   *Server
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
 }
@@ -294,6 +329,12 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	tc := &trackedConn{Conn: c, l: l}
+	if l.srv != nil && l.srv.opts.Transcripts {
+		tc.script = &transcript{}
+		l.srv.mu.Lock()
+		l.srv.scripts = append(l.srv.scripts, tc.script)
+		l.srv.mu.Unlock()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.conns[tc] = struct{}{}
@@ -316,7 +357,18 @@ func (l *trackingListener) closeConns() {
 // of connections holds only the open ones.
 type trackedConn struct {
 	net.Conn
-	l *trackingListener
+	l      *trackingListener
+	script *transcript // nil unless Options.Transcripts
+}
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if c.script != nil && n > 0 {
+		c.script.mu.Lock()
+		c.script.sent = append(c.script.sent, p[:n]...)
+		c.script.mu.Unlock()
+	}
+	return n, err
 }
 
 func (c *trackedConn) Close() error {

@@ -30,6 +30,8 @@ type session struct {
 	user string
 	from string
 	to   []string
+	// messages counts the messages the connection carried.
+	messages int
 }
 
 func (s *session) AuthMechanisms() []string { return s.srv.opts.Mechanisms }
@@ -54,6 +56,16 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if len(s.srv.opts.Mechanisms) > 0 && s.user == "" {
 		return smtp.ErrAuthRequired
+	}
+	if max := s.srv.opts.MaxMessagesPerConnection; max > 0 && s.messages >= max {
+		if s.srv.opts.HangUpAtLimit {
+			_ = s.conn.Conn().Close()
+			return &smtp.SMTPError{Code: 421, Message: "too many messages"}
+		}
+		// The reply goes out before the connection closes.
+		conn := s.conn.Conn()
+		time.AfterFunc(50*time.Millisecond, func() { _ = conn.Close() })
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "too many messages in one session"}
 	}
 	s.from = from
 	return nil
@@ -97,6 +109,7 @@ func (s *session) Data(r io.Reader) error {
 		case <-s.srv.release:
 		}
 	}
+	s.messages++
 	s.srv.keep(s, data)
 	return nil
 }
