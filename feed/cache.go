@@ -25,7 +25,7 @@ type feedBody struct {
 	disposition    string    // Content-Disposition
 	truncated      bool      // MaxEvents left events out
 
-	token string    // the Calendar's change token before the build listed anything
+	gen   uint64    // the generation of the change token before the build listed anything
 	built time.Time // the handler's clock when the build started
 }
 

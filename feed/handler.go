@@ -68,6 +68,8 @@ type Handler struct {
 	participants       bool
 	secret             []byte
 	maxAge             time.Duration
+	poll               time.Duration // 0: every request reads the change token
+	tokens             tokenPoller
 	log                *slog.Logger
 	now                func() time.Time
 
@@ -103,6 +105,7 @@ func NewHandler(cal *seminar.Calendar, opts *Options) (*Handler, error) {
 		hideContact:  o.HideContact,
 		participants: o.Participants,
 		maxAge:       orDuration(o.MaxAge, DefaultMaxAge),
+		poll:         max(orDuration(o.Poll, DefaultPoll), 0),
 		log:          o.Logger,
 		now:          o.Now,
 	}

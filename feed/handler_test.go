@@ -570,26 +570,54 @@ func TestHandler_caching(t *testing.T) {
 		f.clock.Add(time.Second)
 		assert.Contains(t, parse(t, f.get("/calendar.ics").body).titles(), "Edited elsewhere")
 	})
-	t.Run("with a store that tracks changes, another process's write shows at the next poll", func(t *testing.T) {
+	// f.cal stands for another process writing to the same store; here is
+	// this instance's Calendar and Handler.
+	otherProcess := func(t *testing.T, poll time.Duration) *fixture {
 		f := newFixture(t, &feed.Options{MaxAge: time.Hour})
-		// This instance's Calendar and Handler; f.cal stands for another
-		// process writing to the same store.
 		here, err := seminar.New(trackingStore{f.store}, &seminar.Options{Domain: "example.edu", TimeZone: "America/New_York", Now: f.clock.Now})
 		require.NoError(t, err)
-		f.h, err = feed.NewHandler(here, &feed.Options{MaxAge: time.Hour, Now: f.clock.Now})
+		f.h, err = feed.NewHandler(here, &feed.Options{MaxAge: time.Hour, Poll: poll, Now: f.clock.Now})
 		require.NoError(t, err)
+		return f
+	}
+	edit := func(t *testing.T, f *fixture, title string) {
+		e := f.events[visionTalk]
+		e.Title = title
+		_, err := f.cal.Update(context.Background(), e)
+		require.NoError(t, err)
+	}
+	t.Run("with a store that tracks changes, another process's write shows within Poll", func(t *testing.T) {
+		f := otherProcess(t, 0)
 		first := f.get("/calendar.ics")
 		before := f.store.calls.Load()
 		assert.Equal(t, first.body, f.get("/calendar.ics").body)
 		assert.Equal(t, before, f.store.calls.Load(), "an unchanged poll lists nothing")
 
-		e := f.events[visionTalk]
-		e.Title = "Edited by another instance"
-		_, err = f.cal.Update(context.Background(), e)
-		require.NoError(t, err)
+		edit(t, f, "Edited by another instance")
+		f.clock.Add(feed.DefaultPoll - time.Millisecond)
 		resp := f.get("/calendar.ics", "If-None-Match: "+first.header.Get("ETag"))
-		require.Equal(t, http.StatusOK, resp.status, "the old ETag no longer matches, well within MaxAge")
+		require.Equal(t, http.StatusNotModified, resp.status, "within Poll the token read before the write still holds")
+		assert.Equal(t, before, f.store.calls.Load(), "requests within Poll share one reading of the token")
+		f.clock.Add(time.Millisecond)
+		resp = f.get("/calendar.ics", "If-None-Match: "+first.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, resp.status, "the old ETag no longer matches once Poll passed, well within MaxAge")
 		assert.Contains(t, parse(t, resp.body).titles(), "Edited by another instance")
+	})
+	t.Run("with a negative Poll, another process's write shows at the next poll", func(t *testing.T) {
+		f := otherProcess(t, -1)
+		first := f.get("/calendar.ics")
+		edit(t, f, "Edited by another instance")
+		resp := f.get("/calendar.ics", "If-None-Match: "+first.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, resp.status, "the old ETag no longer matches, with no time passed")
+		assert.Contains(t, parse(t, resp.body).titles(), "Edited by another instance")
+	})
+	t.Run("a write through the Calendar shows at once, whatever Poll is", func(t *testing.T) {
+		f := newFixture(t, &feed.Options{MaxAge: time.Hour, Poll: time.Hour})
+		first := f.get("/calendar.ics")
+		edit(t, f, "Edited through this Calendar")
+		resp := f.get("/calendar.ics", "If-None-Match: "+first.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, resp.status)
+		assert.Contains(t, parse(t, resp.body).titles(), "Edited through this Calendar")
 	})
 	t.Run("an unchanged rebuild keeps ETag and Last-Modified", func(t *testing.T) {
 		f := newFixture(t, nil)
