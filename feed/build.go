@@ -66,6 +66,7 @@ func (h *Handler) build(ctx context.Context, key feedKey, win window, prev *feed
 	b.etag, b.gzipETag = etag(b.plain), etag(b.gzipped)
 	b.modified = lastModified(newest, b.built, b.etag, prev)
 	b.disposition = disposition(key)
+	b.headers()
 	return b, nil
 }
 

@@ -73,7 +73,8 @@ type Handler struct {
 	log                *slog.Logger
 	now                func() time.Time
 
-	publicCacheControl, privateCacheControl string
+	// Header values made once; see headerValue.
+	publicCacheControl, privateCacheControl, truncatedValue []string
 }
 
 // NewHandler returns a Handler serving the events of cal. It fails
@@ -134,8 +135,9 @@ func NewHandler(cal *seminar.Calendar, opts *Options) (*Handler, error) {
 	h.cache = newFeedCache(cacheBytes)
 	h.loc = cal.Location()
 	maxAge := strconv.Itoa(int(h.refresh / time.Second))
-	h.publicCacheControl = "public, max-age=" + maxAge
-	h.privateCacheControl = "private, max-age=" + maxAge
+	h.publicCacheControl = headerValue("public, max-age=" + maxAge)
+	h.privateCacheControl = headerValue("private, max-age=" + maxAge)
+	h.truncatedValue = headerValue(strconv.Itoa(h.maxEvents))
 	h.routes()
 	return h, nil
 }

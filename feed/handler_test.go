@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -489,6 +490,45 @@ func TestHandler_gzip(t *testing.T) {
 			assert.Equal(t, plain.body, inflated, "the gzipped body is the plain body")
 		})
 	}
+}
+
+// addingWriter adds a value to some headers when the response is written,
+// as a middleware might.
+type addingWriter struct {
+	http.ResponseWriter
+	value string
+}
+
+func (w addingWriter) WriteHeader(status int) {
+	for _, name := range []string{"Vary", "Etag", "Cache-Control", "Content-Type", "Last-Modified"} {
+		w.Header().Add(name, w.value)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// The handler shares header values between the responses of a body; what
+// one response's middleware adds to its header shows in no other.
+func TestHandler_headerValuesAreNotShared(t *testing.T) {
+	f := newFixture(t, nil)
+	first := serve(f.h, http.MethodGet, "/calendar.ics")
+	require.Equal(t, http.StatusOK, first.Code)
+	var added []*httptest.ResponseRecorder
+	for _, value := range []string{"one", "two"} {
+		adding := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			f.h.ServeHTTP(addingWriter{w, value}, r)
+		})
+		rec := serve(adding, http.MethodGet, "/calendar.ics")
+		require.Equal(t, http.StatusOK, rec.Code)
+		added = append(added, rec)
+	}
+	assert.Equal(t, []string{"Accept-Encoding", "one"}, added[0].Header().Values("Vary"), "the second response's Add left the first alone")
+	assert.Equal(t, []string{"Accept-Encoding", "two"}, added[1].Header().Values("Vary"))
+	again := serve(f.h, http.MethodGet, "/calendar.ics")
+	for _, name := range []string{"Vary", "Etag", "Cache-Control", "Content-Type", "Last-Modified"} {
+		assert.Equal(t, first.Header().Values(name), again.Header().Values(name), name)
+		assert.Len(t, again.Header().Values(name), 1, name)
+	}
+	assert.Equal(t, first.Body.Bytes(), again.Body.Bytes())
 }
 
 func TestHandler_methods(t *testing.T) {
