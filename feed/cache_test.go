@@ -2,13 +2,18 @@ package feed_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seminarkit/seminar/feed"
 )
 
 func TestHandler_concurrentFirstRequestsBuildOnce(t *testing.T) {
@@ -64,4 +69,41 @@ func TestHandler_waitingClientMayLeave(t *testing.T) {
 		close(f.store.hold)
 		assert.Equal(t, http.StatusOK, (<-first).Code)
 	})
+}
+
+// Requests share the token's reading while writes go through the Calendar
+// and the clock moves past Poll: each write shows to the requests after it,
+// and the feed ends with the last one. Run with -race.
+func TestHandler_concurrentPollsAndWrites(t *testing.T) {
+	f := newFixture(t, &feed.Options{MaxAge: time.Hour})
+	require.Equal(t, http.StatusOK, serve(f.h, http.MethodGet, "/calendar.ics").Code)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if rec := serve(f.h, http.MethodGet, "/calendar.ics", "Accept-Encoding: gzip"); rec.Code != http.StatusOK {
+					t.Errorf("status %d", rec.Code)
+					return
+				}
+			}
+		})
+	}
+	e := f.events[visionTalk]
+	for i := range 10 {
+		e.Title = fmt.Sprintf("Edit %d", i)
+		var err error
+		e, err = f.cal.Update(context.Background(), e)
+		require.NoError(t, err)
+		assert.Contains(t, parse(t, serve(f.h, http.MethodGet, "/calendar.ics").Body.Bytes()).titles(), e.Title,
+			"a write through the Calendar shows to the next request")
+		f.clock.Add(feed.DefaultPoll)
+	}
+	close(stop)
+	wg.Wait()
 }
