@@ -27,18 +27,29 @@ type changes struct {
 // they were built at and are stale once a later one is seen. Generations,
 // unlike tokens, are ordered, so a request still holding an older reading
 // takes a body built at a newer one as fresh instead of building it again.
+//
+// One read runs at a time, so that generations follow the order of the
+// reads. A request that waited for another's read uses it if that read
+// began after the request arrived, since it then saw every write made
+// before: concurrent requests share reads even with a negative Poll, and
+// a failing Store is asked once, not once per waiting request.
 type tokenPoller struct {
-	mu   sync.Mutex // serializes reads of the token, so generations follow their order
-	last atomic.Pointer[tokenReading]
+	mu      sync.Mutex    // held by the one read of the token
+	started atomic.Uint64 // how many reads began
+	last    atomic.Pointer[tokenReading]
 }
 
 // tokenReading is one read of the change token.
 type tokenReading struct {
 	token  string
 	gen    uint64
+	n      uint64    // the read's number: started, once it began
 	at     time.Time // the handler's clock before the token was read
 	writes uint64    // the Calendar's WriteCount before the token was read
+	failed bool      // the read failed; token and gen are the last known
 }
+
+func (r *tokenReading) changes() changes { return changes{gen: r.gen, unknown: r.failed} }
 
 // current reports whether r may be used without reading the token again.
 func (h *Handler) current(r *tokenReading) bool {
@@ -54,31 +65,34 @@ func (h *Handler) current(r *tokenReading) bool {
 // wait.
 func (h *Handler) changes(ctx context.Context) changes {
 	if r := h.tokens.last.Load(); h.current(r) {
-		return changes{gen: r.gen}
+		return r.changes()
 	}
+	arrived := h.tokens.started.Load()
 	h.tokens.mu.Lock()
 	defer h.tokens.mu.Unlock()
 	prev := h.tokens.last.Load()
-	if h.current(prev) {
-		return changes{gen: prev.gen} // another request read it meanwhile
+	if h.current(prev) || prev != nil && prev.n > arrived {
+		return prev.changes() // read meanwhile, after this request arrived
 	}
+	next := &tokenReading{n: h.tokens.started.Add(1)}
 	// The clock and the write count are taken first: a write after them
 	// moves the count again, so the next request reads the token again.
-	at, writes := h.now(), h.cal.WriteCount()
-	token, err := h.cal.ChangeToken(ctx)
-	if err != nil {
-		h.log.LogAttrs(ctx, slog.LevelWarn, "change token not read; serving cached feeds until MaxAge", slog.Any("error", err))
-		return changes{unknown: true}
-	}
-	next := &tokenReading{token: token, at: at, writes: writes, gen: 1}
+	next.at, next.writes = h.now(), h.cal.WriteCount()
+	// Other requests may wait for this read: their client is not this one.
+	token, err := h.cal.ChangeToken(context.WithoutCancel(ctx))
 	if prev != nil {
-		next.gen = prev.gen
-		if prev.token != token {
-			next.gen++
-		}
+		next.token, next.gen = prev.token, prev.gen
+	}
+	switch {
+	case err != nil:
+		h.log.LogAttrs(ctx, slog.LevelWarn, "change token not read; serving cached feeds until MaxAge", slog.Any("error", err))
+		next.failed = true
+	case prev == nil || prev.token != token:
+		next.token = token
+		next.gen++
 	}
 	h.tokens.last.Store(next)
-	return changes{gen: next.gen}
+	return next.changes()
 }
 
 // fresh reports whether a cached body may be served as it is: no write was

@@ -93,9 +93,11 @@ type Options struct {
 	// one reading for Poll: a write by another process (or another
 	// Calendar on the same Store) shows within Poll. Writes made through
 	// this Handler's Calendar show at once (see
-	// seminar.Calendar.WriteCount). A negative Poll reads the token on
-	// every request. Poll is measured on the Now clock. Default
-	// DefaultPoll.
+	// seminar.Calendar.WriteCount). A negative Poll reads the token for
+	// every request: requests that arrive while a read is under way share
+	// the next one. When the token cannot be read, cached bodies are
+	// served (up to MaxAge) and it is read again after Poll. Poll is
+	// measured on the Now clock. Default DefaultPoll.
 	Poll time.Duration
 	// CacheBytes bounds the memory of cached bodies, plain and gzipped
 	// together; the least recently served are dropped first, and the body
