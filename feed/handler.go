@@ -37,8 +37,9 @@ import (
 // parameters count as absent; others are ignored.
 //
 // Bodies are cached per feed and window, plain and gzipped, until a write
-// through the Calendar or Options.MaxAge, so an unchanged poll costs no
-// Store call and no encoding. Concurrent requests for a feed that is not
+// (through the Calendar at once, through another process within
+// Options.Poll) or Options.MaxAge, so an unchanged poll costs no Store call
+// and no encoding. Concurrent requests for a feed that is not
 // cached wait for one build. Responses carry a strong ETag (the gzipped body
 // has its own), Last-Modified, Cache-Control with the refresh interval as
 // max-age, and Content-Disposition; conditional requests get 304 (RFC 9110:
