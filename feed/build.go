@@ -21,7 +21,7 @@ import (
 // c was read before the build lists anything: a write that lands during the
 // build leaves the body stale rather than hiding behind it.
 func (h *Handler) build(ctx context.Context, key feedKey, win window, prev *feedBody, c changes) (*feedBody, error) {
-	b := &feedBody{token: c.token, built: h.now()}
+	b := &feedBody{gen: c.gen, built: h.now()}
 	var (
 		events []*seminar.Event
 		series *seminar.Series // of a series feed, when the Store keeps series
@@ -66,6 +66,7 @@ func (h *Handler) build(ctx context.Context, key feedKey, win window, prev *feed
 	b.etag, b.gzipETag = etag(b.plain), etag(b.gzipped)
 	b.modified = lastModified(newest, b.built, b.etag, prev)
 	b.disposition = disposition(key)
+	b.headers()
 	return b, nil
 }
 

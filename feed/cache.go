@@ -3,6 +3,8 @@ package feed
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -25,9 +27,36 @@ type feedBody struct {
 	disposition    string    // Content-Disposition
 	truncated      bool      // MaxEvents left events out
 
-	token string    // the Calendar's change token before the build listed anything
+	// The header values of the responses, made once by headers so that
+	// serving the body allocates none: see headerValue.
+	plainHeader, gzipHeader         formHeader
+	modifiedValue, dispositionValue []string
+
+	gen   uint64    // the generation of the change token before the build listed anything
 	built time.Time // the handler's clock when the build started
 }
+
+// formHeader is what differs between the responses of the plain and the
+// gzipped form of a body.
+type formHeader struct {
+	content      []byte
+	etag, length []string
+}
+
+// headers makes the header values of b's responses, once its fields are
+// set.
+func (b *feedBody) headers() {
+	b.plainHeader = formHeader{content: b.plain, etag: headerValue(b.etag), length: headerValue(strconv.Itoa(len(b.plain)))}
+	b.gzipHeader = formHeader{content: b.gzipped, etag: headerValue(b.gzipETag), length: headerValue(strconv.Itoa(len(b.gzipped)))}
+	b.modifiedValue = headerValue(b.modified.UTC().Format(http.TimeFormat))
+	b.dispositionValue = headerValue(b.disposition)
+}
+
+// headerValue returns a header value to be put in the header maps of many
+// responses, by assigning it to a canonical key rather than by Set. The
+// slice is full (its capacity is its length), so that Header.Add on one
+// response appends to a copy and leaves the others' alone.
+func headerValue(v string) []string { return []string{v} }
 
 // size is the memory the body holds: capacities, since a buffer grown by
 // doubling may hold up to twice its length.

@@ -2,7 +2,6 @@ package feed
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/seminarkit/seminar/internal/httpcond"
@@ -15,53 +14,63 @@ import (
 // serve Range requests that no calendar client makes. The other
 // preconditions, and Range, are ignored, as RFC 9110 allows.
 func (h *Handler) write(w http.ResponseWriter, r *http.Request, body *feedBody, private bool) {
+	// The values are shared by every response of the body (see
+	// headerValue), and the keys are canonical already.
 	hd := w.Header()
-	hd.Set("Vary", "Accept-Encoding")
+	hd["Vary"] = varyValue
 	if private {
 		// The token in the URL is the only key: shared caches must not
 		// keep what it opened.
-		hd.Set("Cache-Control", h.privateCacheControl)
+		hd["Cache-Control"] = h.privateCacheControl
 	} else {
-		hd.Set("Cache-Control", h.publicCacheControl)
+		hd["Cache-Control"] = h.publicCacheControl
 	}
-	content, tag := body.plain, body.etag
-	gzipped := httpcond.AcceptsGzip(r.Header.Values("Accept-Encoding"))
+	form, tag := &body.plainHeader, body.etag
+	gzipped := httpcond.AcceptsGzip(r.Header["Accept-Encoding"])
 	if gzipped {
-		content, tag = body.gzipped, body.gzipETag
+		form, tag = &body.gzipHeader, body.gzipETag
 	}
-	hd.Set("Etag", tag)
-	hd.Set("Last-Modified", body.modified.UTC().Format(http.TimeFormat))
+	hd["Etag"] = form.etag
+	hd["Last-Modified"] = body.modifiedValue
 	if notModified(r, tag, body.modified) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	hd.Set("Content-Type", "text/calendar; charset=utf-8")
-	hd.Set("Content-Disposition", body.disposition)
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(len(content)))
+	hd["Content-Type"] = contentTypeValue
+	hd["Content-Disposition"] = body.dispositionValue
+	hd["X-Content-Type-Options"] = nosniffValue
+	hd["Content-Length"] = form.length
 	if gzipped {
-		hd.Set("Content-Encoding", "gzip")
+		hd["Content-Encoding"] = gzipValue
 	}
 	if body.truncated {
-		hd.Set("Feed-Truncated", strconv.Itoa(h.maxEvents))
+		hd["Feed-Truncated"] = h.truncatedValue
 	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(content) // a client that went away needs no answer
+		_, _ = w.Write(form.content) // a client that went away needs no answer
 	}
 }
+
+// Header values every response shares; see headerValue.
+var (
+	varyValue        = headerValue("Accept-Encoding")
+	contentTypeValue = headerValue("text/calendar; charset=utf-8")
+	nosniffValue     = headerValue("nosniff")
+	gzipValue        = headerValue("gzip")
+)
 
 // notModified evaluates the validators of a GET or HEAD: If-None-Match when
 // present, and If-Modified-Since only when it is not (RFC 9110 13.2.2).
 func notModified(r *http.Request, tag string, modified time.Time) bool {
-	if inm := r.Header.Values("If-None-Match"); len(inm) > 0 {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
 		return httpcond.NoneMatch(inm, tag)
 	}
-	ims := r.Header.Get("If-Modified-Since")
-	if ims == "" {
+	ims := r.Header["If-Modified-Since"]
+	if len(ims) == 0 || ims[0] == "" {
 		return false
 	}
-	since, err := http.ParseTime(ims)
+	since, err := http.ParseTime(ims[0])
 	if err != nil {
 		return false // an invalid date is ignored (RFC 9110 13.1.3)
 	}

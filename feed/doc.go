@@ -57,9 +57,10 @@
 // Built bodies are cached per feed and window, plain and gzipped, within
 // Options.CacheBytes, until the Calendar's change token moves (a write by
 // any process sharing a Store that implements seminar.ChangeTracker) or
-// Options.MaxAge passes, so an unchanged poll costs one read of the token
-// and no listing or encoding; concurrent
-// requests for a body not cached wait for one build. Responses carry a
+// Options.MaxAge passes. Requests share one reading of the token for
+// Options.Poll (a write through the Handler's own Calendar shows at once),
+// so an unchanged poll costs no Store call, no listing and no encoding;
+// concurrent requests for a body not cached wait for one build. Responses carry a
 // strong ETag (the gzipped body has its own), Last-Modified and
 // Cache-Control with the refresh interval as max-age; If-None-Match and
 // If-Modified-Since get 304 as RFC 9110 says. Clients that accept gzip get

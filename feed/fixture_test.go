@@ -33,6 +33,9 @@ type countingStore struct {
 	lists   atomic.Int64
 	hold    chan struct{} // when set, List waits for it to close
 	failing atomic.Bool
+
+	tokenReads atomic.Int64  // ChangeToken calls, through a trackingStore
+	tokenHold  chan struct{} // when set, ChangeToken waits for it to close
 }
 
 // newCountingStore returns a countingStore on a new memstore.
@@ -78,6 +81,10 @@ func (s *countingStore) List(ctx context.Context, q seminar.ListQuery) ([]*semin
 type trackingStore struct{ *countingStore }
 
 func (s trackingStore) ChangeToken(ctx context.Context) (string, error) {
+	s.tokenReads.Add(1)
+	if s.tokenHold != nil {
+		<-s.tokenHold
+	}
 	return s.Store.(seminar.ChangeTracker).ChangeToken(ctx)
 }
 

@@ -37,8 +37,9 @@ import (
 // parameters count as absent; others are ignored.
 //
 // Bodies are cached per feed and window, plain and gzipped, until a write
-// through the Calendar or Options.MaxAge, so an unchanged poll costs no
-// Store call and no encoding. Concurrent requests for a feed that is not
+// (through the Calendar at once, through another process within
+// Options.Poll) or Options.MaxAge, so an unchanged poll costs no Store call
+// and no encoding. Concurrent requests for a feed that is not
 // cached wait for one build. Responses carry a strong ETag (the gzipped body
 // has its own), Last-Modified, Cache-Control with the refresh interval as
 // max-age, and Content-Disposition; conditional requests get 304 (RFC 9110:
@@ -68,10 +69,13 @@ type Handler struct {
 	participants       bool
 	secret             []byte
 	maxAge             time.Duration
+	poll               time.Duration // 0: every request reads the change token
+	tokens             tokenPoller
 	log                *slog.Logger
 	now                func() time.Time
 
-	publicCacheControl, privateCacheControl string
+	// Header values made once; see headerValue.
+	publicCacheControl, privateCacheControl, truncatedValue []string
 }
 
 // NewHandler returns a Handler serving the events of cal. It fails
@@ -103,6 +107,7 @@ func NewHandler(cal *seminar.Calendar, opts *Options) (*Handler, error) {
 		hideContact:  o.HideContact,
 		participants: o.Participants,
 		maxAge:       orDuration(o.MaxAge, DefaultMaxAge),
+		poll:         max(orDuration(o.Poll, DefaultPoll), 0),
 		log:          o.Logger,
 		now:          o.Now,
 	}
@@ -131,8 +136,9 @@ func NewHandler(cal *seminar.Calendar, opts *Options) (*Handler, error) {
 	h.cache = newFeedCache(cacheBytes)
 	h.loc = cal.Location()
 	maxAge := strconv.Itoa(int(h.refresh / time.Second))
-	h.publicCacheControl = "public, max-age=" + maxAge
-	h.privateCacheControl = "private, max-age=" + maxAge
+	h.publicCacheControl = headerValue("public, max-age=" + maxAge)
+	h.privateCacheControl = headerValue("private, max-age=" + maxAge)
+	h.truncatedValue = headerValue(strconv.Itoa(h.maxEvents))
 	h.routes()
 	return h, nil
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -491,6 +492,45 @@ func TestHandler_gzip(t *testing.T) {
 	}
 }
 
+// addingWriter adds a value to some headers when the response is written,
+// as a middleware might.
+type addingWriter struct {
+	http.ResponseWriter
+	value string
+}
+
+func (w addingWriter) WriteHeader(status int) {
+	for _, name := range []string{"Vary", "Etag", "Cache-Control", "Content-Type", "Last-Modified"} {
+		w.Header().Add(name, w.value)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// The handler shares header values between the responses of a body; what
+// one response's middleware adds to its header shows in no other.
+func TestHandler_headerValuesAreNotShared(t *testing.T) {
+	f := newFixture(t, nil)
+	first := serve(f.h, http.MethodGet, "/calendar.ics")
+	require.Equal(t, http.StatusOK, first.Code)
+	var added []*httptest.ResponseRecorder
+	for _, value := range []string{"one", "two"} {
+		adding := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			f.h.ServeHTTP(addingWriter{w, value}, r)
+		})
+		rec := serve(adding, http.MethodGet, "/calendar.ics")
+		require.Equal(t, http.StatusOK, rec.Code)
+		added = append(added, rec)
+	}
+	assert.Equal(t, []string{"Accept-Encoding", "one"}, added[0].Header().Values("Vary"), "the second response's Add left the first alone")
+	assert.Equal(t, []string{"Accept-Encoding", "two"}, added[1].Header().Values("Vary"))
+	again := serve(f.h, http.MethodGet, "/calendar.ics")
+	for _, name := range []string{"Vary", "Etag", "Cache-Control", "Content-Type", "Last-Modified"} {
+		assert.Equal(t, first.Header().Values(name), again.Header().Values(name), name)
+		assert.Len(t, again.Header().Values(name), 1, name)
+	}
+	assert.Equal(t, first.Body.Bytes(), again.Body.Bytes())
+}
+
 func TestHandler_methods(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
@@ -570,26 +610,54 @@ func TestHandler_caching(t *testing.T) {
 		f.clock.Add(time.Second)
 		assert.Contains(t, parse(t, f.get("/calendar.ics").body).titles(), "Edited elsewhere")
 	})
-	t.Run("with a store that tracks changes, another process's write shows at the next poll", func(t *testing.T) {
+	// f.cal stands for another process writing to the same store; here is
+	// this instance's Calendar and Handler.
+	otherProcess := func(t *testing.T, poll time.Duration) *fixture {
 		f := newFixture(t, &feed.Options{MaxAge: time.Hour})
-		// This instance's Calendar and Handler; f.cal stands for another
-		// process writing to the same store.
 		here, err := seminar.New(trackingStore{f.store}, &seminar.Options{Domain: "example.edu", TimeZone: "America/New_York", Now: f.clock.Now})
 		require.NoError(t, err)
-		f.h, err = feed.NewHandler(here, &feed.Options{MaxAge: time.Hour, Now: f.clock.Now})
+		f.h, err = feed.NewHandler(here, &feed.Options{MaxAge: time.Hour, Poll: poll, Now: f.clock.Now})
 		require.NoError(t, err)
+		return f
+	}
+	edit := func(t *testing.T, f *fixture, title string) {
+		e := f.events[visionTalk]
+		e.Title = title
+		_, err := f.cal.Update(context.Background(), e)
+		require.NoError(t, err)
+	}
+	t.Run("with a store that tracks changes, another process's write shows within Poll", func(t *testing.T) {
+		f := otherProcess(t, 0)
 		first := f.get("/calendar.ics")
 		before := f.store.calls.Load()
 		assert.Equal(t, first.body, f.get("/calendar.ics").body)
 		assert.Equal(t, before, f.store.calls.Load(), "an unchanged poll lists nothing")
 
-		e := f.events[visionTalk]
-		e.Title = "Edited by another instance"
-		_, err = f.cal.Update(context.Background(), e)
-		require.NoError(t, err)
+		edit(t, f, "Edited by another instance")
+		f.clock.Add(feed.DefaultPoll - time.Millisecond)
 		resp := f.get("/calendar.ics", "If-None-Match: "+first.header.Get("ETag"))
-		require.Equal(t, http.StatusOK, resp.status, "the old ETag no longer matches, well within MaxAge")
+		require.Equal(t, http.StatusNotModified, resp.status, "within Poll the token read before the write still holds")
+		assert.Equal(t, before, f.store.calls.Load(), "requests within Poll share one reading of the token")
+		f.clock.Add(time.Millisecond)
+		resp = f.get("/calendar.ics", "If-None-Match: "+first.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, resp.status, "the old ETag no longer matches once Poll passed, well within MaxAge")
 		assert.Contains(t, parse(t, resp.body).titles(), "Edited by another instance")
+	})
+	t.Run("with a negative Poll, another process's write shows at the next poll", func(t *testing.T) {
+		f := otherProcess(t, -1)
+		first := f.get("/calendar.ics")
+		edit(t, f, "Edited by another instance")
+		resp := f.get("/calendar.ics", "If-None-Match: "+first.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, resp.status, "the old ETag no longer matches, with no time passed")
+		assert.Contains(t, parse(t, resp.body).titles(), "Edited by another instance")
+	})
+	t.Run("a write through the Calendar shows at once, whatever Poll is", func(t *testing.T) {
+		f := newFixture(t, &feed.Options{MaxAge: time.Hour, Poll: time.Hour})
+		first := f.get("/calendar.ics")
+		edit(t, f, "Edited through this Calendar")
+		resp := f.get("/calendar.ics", "If-None-Match: "+first.header.Get("ETag"))
+		require.Equal(t, http.StatusOK, resp.status)
+		assert.Contains(t, parse(t, resp.body).titles(), "Edited through this Calendar")
 	})
 	t.Run("an unchanged rebuild keeps ETag and Last-Modified", func(t *testing.T) {
 		f := newFixture(t, nil)

@@ -24,44 +24,55 @@ import (
 // TestHandler_writesOfAnotherInstance serves a feed from one instance and
 // writes through another, each with its own handle on a shared database,
 // as two processes would: the feed shows the write, of a talk or of a
-// series, at the next poll, well within its maximum age, and an unchanged
-// poll is answered from the cache.
+// series, at the next poll once Options.Poll has passed (at once with a
+// negative Poll), well within its maximum age, and an unchanged poll is
+// answered from the cache.
 func TestHandler_writesOfAnotherInstance(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "talks.db")
-		open := func() seminar.Store {
-			s, err := sqlite.Open(t.Context(), path, nil)
-			require.NoError(t, err)
-			t.Cleanup(func() { s.Close() })
-			return s
-		}
-		checkInstances(t, open(), open())
-	})
-	t.Run("postgres", func(t *testing.T) {
-		url := os.Getenv("SEMINAR_POSTGRES_URL")
-		if url == "" {
-			t.Skip("SEMINAR_POSTGRES_URL is not set: set it to a PostgreSQL database (CI does) to run the PostgreSQL case")
-		}
-		schema := fmt.Sprintf("feed_instances_%d", time.Now().UnixNano())
-		t.Cleanup(func() {
-			conn, err := pgx.Connect(context.Background(), url)
-			if err == nil {
-				_, _ = conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-				conn.Close(context.Background())
-			}
+	for _, poll := range []time.Duration{-1, 50 * time.Millisecond} {
+		t.Run(fmt.Sprintf("poll=%s", poll), func(t *testing.T) {
+			t.Run("sqlite", func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "talks.db")
+				open := func() seminar.Store {
+					s, err := sqlite.Open(t.Context(), path, nil)
+					require.NoError(t, err)
+					t.Cleanup(func() { s.Close() })
+					return s
+				}
+				checkInstances(t, open(), open(), poll)
+			})
+			t.Run("postgres", func(t *testing.T) {
+				url := os.Getenv("SEMINAR_POSTGRES_URL")
+				if url == "" {
+					t.Skip("SEMINAR_POSTGRES_URL is not set: set it to a PostgreSQL database (CI does) to run the PostgreSQL case")
+				}
+				schema := fmt.Sprintf("feed_instances_%d", time.Now().UnixNano())
+				t.Cleanup(func() {
+					conn, err := pgx.Connect(context.Background(), url)
+					if err == nil {
+						_, _ = conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+						conn.Close(context.Background())
+					}
+				})
+				open := func() seminar.Store {
+					s, err := postgres.Open(t.Context(), url, &postgres.Options{Schema: schema})
+					require.NoError(t, err)
+					t.Cleanup(func() { s.Close() })
+					return s
+				}
+				checkInstances(t, open(), open(), poll)
+			})
 		})
-		open := func() seminar.Store {
-			s, err := postgres.Open(t.Context(), url, &postgres.Options{Schema: schema})
-			require.NoError(t, err)
-			t.Cleanup(func() { s.Close() })
-			return s
-		}
-		checkInstances(t, open(), open())
-	})
+	}
 }
 
-func checkInstances(t *testing.T, here, there seminar.Store) {
+func checkInstances(t *testing.T, here, there seminar.Store, poll time.Duration) {
 	ctx := t.Context()
+	// next waits until a request reads the change token again.
+	next := func() {
+		if poll > 0 {
+			time.Sleep(poll + poll/2)
+		}
+	}
 	opts := &seminar.Options{Domain: "example.edu", TimeZone: "America/New_York"}
 	serving, err := seminar.New(here, opts)
 	require.NoError(t, err)
@@ -77,7 +88,7 @@ func checkInstances(t *testing.T, here, there seminar.Store) {
 	})
 	require.NoError(t, err)
 
-	h, err := feed.NewHandler(serving, &feed.Options{MaxAge: time.Hour})
+	h, err := feed.NewHandler(serving, &feed.Options{MaxAge: time.Hour, Poll: poll})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -95,6 +106,7 @@ func checkInstances(t *testing.T, here, there seminar.Store) {
 	talk.Title = "Edited by the other instance"
 	_, err = writing.Update(ctx, talk)
 	require.NoError(t, err)
+	next()
 	after, body := get(etag)
 	require.Equal(t, http.StatusOK, after.StatusCode,
 		"a write by another instance must change the feed's ETag at the next poll, within MaxAge")
@@ -107,6 +119,7 @@ func checkInstances(t *testing.T, here, there seminar.Store) {
 	series.Name = "Vision and Graphics Seminar"
 	_, err = writing.UpdateSeries(ctx, series)
 	require.NoError(t, err)
+	next()
 	after, body = getFeed(t, seriesURL, first.Header.Get("ETag"))
 	require.Equal(t, http.StatusOK, after.StatusCode,
 		"a rename by another instance must change the series feed's ETag at the next poll, within MaxAge")

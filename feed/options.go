@@ -18,6 +18,7 @@ const (
 	DefaultMaxEvents       = 1000
 	DefaultCancelledGrace  = 30 * 24 * time.Hour
 	DefaultMaxAge          = time.Minute
+	DefaultPoll            = time.Second
 	DefaultCacheBytes      = 64 << 20
 )
 
@@ -80,13 +81,24 @@ type Options struct {
 	Secret []byte
 
 	// MaxAge is how long a built feed body is served without being built
-	// again, unless a write invalidates it sooner: each request reads
-	// Calendar.ChangeToken, which follows the writes of every process on a
-	// Store that implements seminar.ChangeTracker (every store in this
-	// module does) and only this Calendar's writes on any other. There,
-	// writes that other processes make show after at most MaxAge, as they
-	// do when the token cannot be read. Default DefaultMaxAge.
+	// again, unless a write invalidates it sooner: see Poll. On a Store
+	// that does not implement seminar.ChangeTracker, writes that other
+	// processes make show after at most MaxAge, as they do when the change
+	// token cannot be read. Default DefaultMaxAge.
 	MaxAge time.Duration
+	// Poll is how often Calendar.ChangeToken is read. It follows the
+	// writes of every process on a Store that implements
+	// seminar.ChangeTracker (every store in this module does), and reading
+	// it is a database query on SQLite and PostgreSQL, so requests share
+	// one reading for Poll: a write by another process (or another
+	// Calendar on the same Store) shows within Poll. Writes made through
+	// this Handler's Calendar show at once (see
+	// seminar.Calendar.WriteCount). A negative Poll reads the token for
+	// every request: requests that arrive while a read is under way share
+	// the next one. When the token cannot be read, cached bodies are
+	// served (up to MaxAge) and it is read again after Poll. Poll is
+	// measured on the Now clock. Default DefaultPoll.
+	Poll time.Duration
 	// CacheBytes bounds the memory of cached bodies, plain and gzipped
 	// together; the least recently served are dropped first, and the body
 	// just built is always kept. Default DefaultCacheBytes.
@@ -95,7 +107,7 @@ type Options struct {
 	// Logger receives a record for each feed that could not be built (the
 	// client gets a 500). Default: discard.
 	Logger *slog.Logger
-	// Now is the clock of the window, the cancelled grace and MaxAge.
+	// Now is the clock of the window, the cancelled grace, MaxAge and Poll.
 	// Default time.Now.
 	Now func() time.Time
 }
