@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/seminarkit/seminar"
 )
@@ -156,15 +158,15 @@ func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 	if o.MaxOccurrences <= 0 {
 		o.MaxOccurrences = DefaultMaxOccurrences
 	}
-	data, err := io.ReadAll(io.LimitReader(r, o.MaxBytes+1))
+	data, err := readInput(r, o.MaxBytes)
 	if err != nil {
-		return nil, fmt.Errorf("ical: read: %w", err)
-	}
-	if int64(len(data)) > o.MaxBytes {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, o.MaxBytes)
+		return nil, err
 	}
 	d := &decoder{opts: o, work: newWork(), byUID: map[string]*series{}}
-	for _, root := range buildTree(string(data), &d.skipped) {
+	// The bytes are read into a buffer of Decode's own that nothing
+	// writes again, so the text is that buffer itself, not a copy of it.
+	text := unsafe.String(unsafe.SliceData(data), len(data))
+	for _, root := range buildTree(text, &d.skipped) {
 		d.calendar(root)
 	}
 	for _, s := range d.order {
@@ -299,4 +301,47 @@ func (d *decoder) calendarDescription(p *contentLine) string {
 		s = cut
 	}
 	return s
+}
+
+// readInput reads all of r, at most max bytes. When r tells its length
+// (a *bytes.Reader, *bytes.Buffer, *strings.Reader, or a regular
+// *os.File), the buffer is made once at that size; other readers grow it
+// as io.ReadAll does.
+func readInput(r io.Reader, max int64) ([]byte, error) {
+	var size int64 = -1
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		size = int64(r.Len())
+	case *os.File:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			if off, err := r.Seek(0, io.SeekCurrent); err == nil {
+				size = fi.Size() - off
+			}
+		}
+	}
+	if size > max {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
+	}
+	if size < 0 {
+		size = 512
+	}
+	// One byte more than expected, so that the end of the input is seen
+	// without growing the buffer.
+	data := make([]byte, 0, size+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):min(int64(cap(data)), max+1)])
+		data = data[:len(data)+n]
+		if int64(len(data)) > max {
+			return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("ical: read: %w", err)
+		}
+	}
 }

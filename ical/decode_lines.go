@@ -3,7 +3,9 @@ package ical
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"unsafe"
 )
 
 // contentLine is one unfolded line of the input, split as RFC 5545 3.1
@@ -17,18 +19,20 @@ type contentLine struct {
 	line   int // the physical line it starts on, from 1
 }
 
-// param is one parameter of a content line, its values unquoted and
-// decoded from the RFC 6868 caret encoding.
+// param is one parameter of a content line: its first value, unquoted and
+// decoded from the RFC 6868 caret encoding. The others are checked when
+// the line is read, and not kept, as no property Decode reads takes more
+// than one.
 type param struct {
-	name   string
-	values []string
+	name  string
+	value string
 }
 
 // param returns the first value of the named parameter, or "".
 func (cl *contentLine) param(name string) string {
 	for i := range cl.params {
-		if cl.params[i].name == name && len(cl.params[i].values) > 0 {
-			return cl.params[i].values[0]
+		if cl.params[i].name == name {
+			return cl.params[i].value
 		}
 	}
 	return ""
@@ -44,8 +48,14 @@ type lineScanner struct {
 	data string
 	pos  int
 	line int // physical lines read so far
-	buf  []byte
+	// arena holds the unfolded lines, one after another: a line is made
+	// once, in a block shared with the lines around it, and a block is
+	// never written again where a line was made.
+	arena []byte
 }
+
+// arenaBlock is the size of the blocks unfolded lines are made in.
+const arenaBlock = 32 << 10
 
 // next returns the next non-blank unfolded line and the number of its first
 // physical line; ok is false at the end of the input.
@@ -54,19 +64,43 @@ func (s *lineScanner) next() (text string, line int, ok bool) {
 		line = s.line + 1
 		text = s.physical()
 		if s.pos < len(s.data) && isFoldByte(s.data[s.pos]) {
-			buf := append(s.buf[:0], text...)
-			for s.pos < len(s.data) && isFoldByte(s.data[s.pos]) {
-				s.pos++
-				buf = append(buf, s.physical()...)
-			}
-			s.buf = buf
-			text = string(buf)
+			text = s.unfold(text)
 		}
 		if strings.TrimSpace(text) != "" {
 			return text, line, true
 		}
 	}
 	return "", 0, false
+}
+
+// unfold returns the line that starts with first and goes on in the
+// folded lines at pos, moving past them.
+func (s *lineScanner) unfold(first string) string {
+	// The unfolded line is no longer than the physical lines it is made of.
+	n := len(first)
+	for end := s.pos; end < len(s.data) && isFoldByte(s.data[end]); {
+		i := strings.IndexByte(s.data[end:], '\n')
+		if i < 0 {
+			n += len(s.data) - end
+			break
+		}
+		n += i
+		end += i + 1
+	}
+	if cap(s.arena)-len(s.arena) < n {
+		s.arena = make([]byte, 0, max(arenaBlock, n))
+	}
+	start := len(s.arena)
+	buf := append(s.arena, first...)
+	for s.pos < len(s.data) && isFoldByte(s.data[s.pos]) {
+		s.pos++
+		buf = append(buf, s.physical()...)
+	}
+	s.arena = buf
+	if len(buf) == start {
+		return ""
+	}
+	return unsafe.String(&buf[start], len(buf)-start)
 }
 
 // physical returns the physical line at pos without its line ending and
@@ -142,12 +176,14 @@ func parseParam(s string, i int, prop string) (param, int, error) {
 		return param{}, 0, fmt.Errorf("%s parameter %s has no '='", prop, p.name)
 	}
 	i++
-	for {
+	for first := true; ; first = false {
 		v, n, err := parseParamValue(s, i, p.name == "TZID")
 		if err != nil {
 			return param{}, 0, fmt.Errorf("%s parameter %s: %w", prop, p.name, err)
 		}
-		p.values = append(p.values, v)
+		if first {
+			p.value = v
+		}
 		i = n
 		if i < len(s) && s[i] == ',' {
 			i++
@@ -270,7 +306,11 @@ var exclusive = map[string]bool{
 // treeBuilder assembles components from content lines, recovering from
 // missing and stray END lines so that one bad component costs only itself.
 type treeBuilder struct {
-	stack   []*component
+	stack []*component
+	// props holds, for each depth of the stack, the properties of the
+	// component open there; a component gets a slice of its own, made at
+	// its size, when it is closed.
+	props   [][]contentLine
 	roots   []*component
 	skipped *skipList
 	junk    bool // a line outside every component has been reported
@@ -292,8 +332,16 @@ func (b *treeBuilder) add(text string, line int) {
 			b.outside(line)
 			return
 		}
-		top := b.stack[len(b.stack)-1]
-		top.props = append(top.props, cl)
+		depth := len(b.stack) - 1
+		b.props[depth] = append(b.props[depth], cl)
+		b.stack[depth].props = b.props[depth]
+	}
+}
+
+// close gives c, which leaves the stack, a props slice of its own.
+func (b *treeBuilder) close(c *component) {
+	if len(c.props) > 0 {
+		c.props = slices.Clone(c.props)
 	}
 }
 
@@ -339,6 +387,10 @@ func (b *treeBuilder) begin(name string, line int) {
 		b.roots = append(b.roots, c)
 	}
 	b.stack = append(b.stack, c)
+	if len(b.props) < len(b.stack) {
+		b.props = append(b.props, nil)
+	}
+	b.props[len(b.stack)-1] = b.props[len(b.stack)-1][:0]
 }
 
 func (b *treeBuilder) end(name string, line int) {
@@ -347,6 +399,7 @@ func (b *treeBuilder) end(name string, line int) {
 			if i+1 < len(b.stack) {
 				b.unclosed(i+1, line)
 			}
+			b.close(b.stack[i])
 			b.stack = b.stack[:i]
 			return
 		}
@@ -379,6 +432,9 @@ func (b *treeBuilder) unclosed(i, line int) {
 		b.skipped.add(Skipped{Line: c.line, Component: c.name, UID: b.uidAt(k),
 			Reason: fmt.Sprintf("BEGIN:%s has no END:%s %s; the component is skipped", c.name, c.name, where)})
 		break
+	}
+	for _, c := range b.stack[i:] {
+		b.close(c)
 	}
 	b.stack = b.stack[:i]
 }

@@ -18,21 +18,21 @@ func unescapeText(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b.WriteByte(c)
-			continue
+	for {
+		i := strings.IndexByte(s, '\\')
+		if i < 0 || i+1 == len(s) {
+			b.WriteString(s)
+			return b.String()
 		}
-		i++
-		switch s[i] {
+		b.WriteString(s[:i])
+		switch c := s[i+1]; c {
 		case 'n', 'N':
 			b.WriteByte('\n')
 		default:
-			b.WriteByte(s[i])
+			b.WriteByte(c)
 		}
+		s = s[i+2:]
 	}
-	return b.String()
 }
 
 // splitTextList splits a TEXT list value (CATEGORIES) at its unescaped
