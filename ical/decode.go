@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/seminarkit/seminar"
 )
@@ -158,24 +157,18 @@ func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 	if o.MaxOccurrences <= 0 {
 		o.MaxOccurrences = DefaultMaxOccurrences
 	}
-	data, err := readInput(r, o.MaxBytes)
+	text, err := readInput(r, o.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
 	d := &decoder{opts: o, work: newWork(), byUID: map[string]*series{}}
-	// The bytes are read into a buffer of Decode's own that nothing
-	// writes again, so the text is that buffer itself, not a copy of it.
-	text := unsafe.String(unsafe.SliceData(data), len(data))
 	for _, root := range buildTree(text, &d.skipped) {
 		d.calendar(root)
 	}
 	for _, s := range d.order {
 		d.expandSeries(s)
 	}
-	slices.SortStableFunc(d.out, func(a, b Occurrence) int {
-		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.UID, b.UID),
-			strings.Compare(a.RecurrenceID, b.RecurrenceID))
-	})
+	sortOccurrences(d.out)
 	return &Result{Occurrences: d.out, Calendars: d.calendars, Masters: d.masters, Skipped: d.skipped.result()}, nil
 }
 
@@ -245,6 +238,14 @@ func (d *decoder) calendar(root *component) {
 	info.Name = d.calendarName(cmp.Or(name, name7986))
 	info.Description = d.calendarDescription(cmp.Or(desc, desc7986))
 	d.calendars = append(d.calendars, info)
+	events := 0
+	for _, c := range cal.children {
+		if c.name == "VEVENT" {
+			events++
+		}
+	}
+	// Most events are single ones: one occurrence each.
+	d.out = slices.Grow(d.out, events)
 	for _, c := range cal.children {
 		switch c.name {
 		case "VEVENT":
@@ -303,11 +304,12 @@ func (d *decoder) calendarDescription(p *contentLine) string {
 	return s
 }
 
-// readInput reads all of r, at most max bytes. When r tells its length
-// (a *bytes.Reader, *bytes.Buffer, *strings.Reader, or a regular
-// *os.File), the buffer is made once at that size; other readers grow it
-// as io.ReadAll does.
-func readInput(r io.Reader, max int64) ([]byte, error) {
+// readInput reads all of r, at most limit bytes, as a string. When r tells
+// its length (a *bytes.Reader, *bytes.Buffer, *strings.Reader, or a
+// regular *os.File), the string is made once at that size, and a reader
+// that writes itself out (io.WriterTo) fills it with one copy; other
+// readers grow it as io.ReadAll does.
+func readInput(r io.Reader, limit int64) (string, error) {
 	var size int64 = -1
 	switch r := r.(type) {
 	case interface{ Len() int }:
@@ -319,29 +321,67 @@ func readInput(r io.Reader, max int64) ([]byte, error) {
 			}
 		}
 	}
-	if size > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
+	if size > limit {
+		return "", fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
 	}
-	if size < 0 {
-		size = 512
+	var b strings.Builder
+	var err error
+	if wt, ok := r.(io.WriterTo); ok && size >= 0 {
+		b.Grow(int(size))
+		_, err = wt.WriteTo(&b)
+	} else {
+		// One byte more than expected, so that the end of the input is
+		// seen without growing the string.
+		b.Grow(int(max(size, 511) + 1))
+		_, err = io.Copy(&b, io.LimitReader(r, limit+1))
 	}
-	// One byte more than expected, so that the end of the input is seen
-	// without growing the buffer.
-	data := make([]byte, 0, size+1)
-	for {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
+	if err != nil {
+		return "", fmt.Errorf("ical: read: %w", err)
+	}
+	if int64(b.Len()) > limit {
+		return "", fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+	}
+	return b.String(), nil
+}
+
+// sortOccurrences orders occurrences by start, then UID, then RecurrenceID,
+// keeping the order of equal ones. It sorts their indexes and then moves
+// each occurrence once, rather than moving the large structs at each step
+// of the sort.
+func sortOccurrences(out []Occurrence) {
+	less := func(a, b *Occurrence) int {
+		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.UID, b.UID),
+			strings.Compare(a.RecurrenceID, b.RecurrenceID))
+	}
+	sorted := true
+	for i := 1; i < len(out) && sorted; i++ {
+		sorted = less(&out[i-1], &out[i]) <= 0
+	}
+	if sorted {
+		return
+	}
+	idx := make([]int32, len(out))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(i, j int32) int { return cmp.Or(less(&out[i], &out[j]), cmp.Compare(i, j)) })
+	// out[i] is to hold what is now out[idx[i]]: follow each cycle of
+	// the permutation, marking the places filled.
+	for i := range idx {
+		if idx[i] < 0 || int(idx[i]) == i {
+			continue
 		}
-		n, err := r.Read(data[len(data):min(int64(cap(data)), max+1)])
-		data = data[:len(data)+n]
-		if int64(len(data)) > max {
-			return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
-		}
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("ical: read: %w", err)
+		tmp := out[i]
+		j := i
+		for {
+			k := int(idx[j])
+			idx[j] = -1
+			if k == i {
+				out[j] = tmp
+				break
+			}
+			out[j] = out[k]
+			j = k
 		}
 	}
 }

@@ -419,8 +419,13 @@ func (d *decoder) untilWall(r *recurRule, mode seriesMode) time.Time {
 // occurrence returns the occurrence of ev from start to end.
 func occurrence(ev *vevent, start, end time.Time, mode seriesMode, rid string) Occurrence {
 	o := ev.tmpl
-	o.Categories = slices.Clone(o.Categories)
-	o.Speakers = slices.Clone(o.Speakers)
+	if ev.lent {
+		// Each occurrence has lists of its own; the first takes the
+		// template's.
+		o.Categories = slices.Clone(o.Categories)
+		o.Speakers = slices.Clone(o.Speakers)
+	}
+	ev.lent = true
 	o.RecurrenceID = rid
 	switch {
 	case mode.allDay:
