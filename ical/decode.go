@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/seminarkit/seminar"
 )
@@ -162,7 +163,9 @@ func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 		return nil, err
 	}
 	d := &decoder{opts: o, work: newWork(), byUID: map[string]*series{}}
-	for _, root := range buildTree(text, &d.skipped) {
+	// The input is read into a string of Decode's own: its bytes are
+	// given to buildTree, which unfolds lines in them.
+	for _, root := range buildTree(unsafe.Slice(unsafe.StringData(text), len(text)), &d.skipped) {
 		d.calendar(root)
 	}
 	for _, s := range d.order {
@@ -246,10 +249,13 @@ func (d *decoder) calendar(root *component) {
 	}
 	// Most events are single ones: one occurrence each.
 	d.out = slices.Grow(d.out, events)
-	for _, c := range cal.children {
+	for i, c := range cal.children {
 		switch c.name {
 		case "VEVENT":
 			d.vevent(c, cc)
+			// What is needed of the component is read: its lines can go
+			// while the rest is read.
+			cal.children[i] = nil
 		case "VTIMEZONE":
 		default:
 			d.skipped.add(Skipped{Line: c.line, Component: c.name, UID: c.uid(),

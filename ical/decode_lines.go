@@ -1,6 +1,7 @@
 package ical
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -46,61 +47,38 @@ func (cl *contentLine) param(name string) string {
 // not a line break.
 type lineScanner struct {
 	data string
+	// buf is data's bytes, which the scanner may write: a folded line is
+	// unfolded where it stands, its pieces moved back over the line
+	// breaks between them. Only bytes already read are written, and none
+	// of a line already returned.
+	buf  []byte
 	pos  int
 	line int // physical lines read so far
-	// arena holds the unfolded lines, one after another: a line is made
-	// once, in a block shared with the lines around it, and a block is
-	// never written again where a line was made.
-	arena []byte
 }
-
-// arenaBlock is the size of the blocks unfolded lines are made in.
-const arenaBlock = 32 << 10
 
 // next returns the next non-blank unfolded line and the number of its first
 // physical line; ok is false at the end of the input.
 func (s *lineScanner) next() (text string, line int, ok bool) {
 	for s.pos < len(s.data) {
 		line = s.line + 1
+		start := s.pos
 		text = s.physical()
 		if s.pos < len(s.data) && isFoldByte(s.data[s.pos]) {
-			text = s.unfold(text)
+			w := start + len(text)
+			for s.pos < len(s.data) && isFoldByte(s.data[s.pos]) {
+				s.pos++
+				w += copy(s.buf[w:], s.physical())
+			}
+			text = ""
+			if w > start {
+				text = unsafe.String(&s.buf[start], w-start)
+			}
 		}
 		if strings.TrimSpace(text) != "" {
 			return text, line, true
 		}
 	}
 	return "", 0, false
-}
-
-// unfold returns the line that starts with first and goes on in the
-// folded lines at pos, moving past them.
-func (s *lineScanner) unfold(first string) string {
-	// The unfolded line is no longer than the physical lines it is made of.
-	n := len(first)
-	for end := s.pos; end < len(s.data) && isFoldByte(s.data[end]); {
-		i := strings.IndexByte(s.data[end:], '\n')
-		if i < 0 {
-			n += len(s.data) - end
-			break
-		}
-		n += i
-		end += i + 1
-	}
-	if cap(s.arena)-len(s.arena) < n {
-		s.arena = make([]byte, 0, max(arenaBlock, n))
-	}
-	start := len(s.arena)
-	buf := append(s.arena, first...)
-	for s.pos < len(s.data) && isFoldByte(s.data[s.pos]) {
-		s.pos++
-		buf = append(buf, s.physical()...)
-	}
-	s.arena = buf
-	if len(buf) == start {
-		return ""
-	}
-	return unsafe.String(&buf[start], len(buf)-start)
 }
 
 // physical returns the physical line at pos without its line ending and
@@ -457,10 +435,12 @@ func (b *treeBuilder) finish() {
 	}
 }
 
-// buildTree reads data into its top-level components.
-func buildTree(data string, skipped *skipList) []*component {
-	data = strings.TrimPrefix(data, "\ufeff")
-	s := lineScanner{data: data}
+// buildTree reads data into its top-level components. It writes data
+// (see lineScanner): the caller gives up the bytes, which the components
+// then hold.
+func buildTree(data []byte, skipped *skipList) []*component {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	s := lineScanner{data: unsafe.String(unsafe.SliceData(data), len(data)), buf: data}
 	b := treeBuilder{skipped: skipped}
 	for {
 		text, line, ok := s.next()
