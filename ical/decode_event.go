@@ -530,6 +530,12 @@ func badURL(s string) string {
 		!utf8.ValidString(s) {
 		return "holds a space or control character"
 	}
+	return urlProblem(s)
+}
+
+// urlProblem says why url.Parse does not take s as an absolute http or
+// https URL, or returns "".
+func urlProblem(s string) string {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:

@@ -2,7 +2,6 @@ package ical_test
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seminarkit/seminar"
 	"github.com/seminarkit/seminar/ical"
 )
 
@@ -29,39 +27,7 @@ func writeDecodeMemoryFile(tb testing.TB, n int) (string, int64) {
 		tb.Fatal(err)
 	}
 	w := bufio.NewWriter(f)
-	zones := []string{"America/New_York", "Europe/Berlin", "Asia/Tokyo"}
-	enc := ical.NewEncoder(w, &ical.EncodeOptions{Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }})
-	for i := range n {
-		zone := zones[i%len(zones)]
-		start, err := seminar.WallTime(2017+i%8, time.Month(1+i%12), 1+i%28, 9+i%8, 0, zone)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		e := &seminar.Event{
-			UID:      fmt.Sprintf("bench-%d@csail.mit.edu", i),
-			Title:    fmt.Sprintf("A picture of the energy landscape of deep neural networks, part %d", i),
-			Speakers: []seminar.Person{{Name: "Pratik Chaudhari", Affiliation: "UCLA", Bio: decodeBenchBio}},
-			Host:     seminar.Person{Name: "Bolei Zhou", Affiliation: "MIT CSAIL"},
-			Contact:  seminar.Person{Name: "Bolei Zhou", Email: "bzhou@csail.mit.edu"},
-			Start:    start, End: start.Add(time.Hour), TimeZone: zone, Public: true,
-			Location: seminar.Location{Room: "32-D507"},
-			Abstract: decodeBenchAbstract,
-			Links: []seminar.Link{
-				{Label: "arXiv", URL: "https://arxiv.org/abs/1611.01838"},
-				{Label: "arXiv", URL: "https://arxiv.org/abs/1704.04932"},
-			},
-			ResearchAreas: []string{"Machine Learning"},
-			Status:        seminar.StatusScheduled,
-			CreatedAt:     time.Date(2017, 6, 9, 14, 10, 0, 0, time.UTC),
-			UpdatedAt:     time.Date(2017, 6, 9, 14, 10, 0, 0, time.UTC),
-		}
-		if err := enc.Encode(e); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := enc.Close(); err != nil {
-		tb.Fatal(err)
-	}
+	encodeBenchCalendar(tb, w, n)
 	if err := w.Flush(); err != nil {
 		tb.Fatal(err)
 	}
@@ -145,5 +111,30 @@ func BenchmarkDecode_memory(b *testing.B) {
 		b.ReportMetric(float64(peak)/float64(size), "peak/input")
 		b.ReportMetric(float64(retained)/float64(size), "retained/input")
 		b.ReportMetric(float64(size)/(1<<20), "input-MB")
+	}
+}
+
+// TestDecode_memory bounds what decoding 20,000 events holds, measured as
+// BenchmarkDecode_memory measures it: at most three times the input at
+// once (Decode's copy of the input, the result, and the lines of the
+// events not yet read), and the result at most two and a half times the
+// input once Decode has returned.
+func TestDecode_memory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes 20,000 events")
+	}
+	const n = 20000
+	path, size := writeDecodeMemoryFile(t, n)
+	res, peak, retained := decodeMemory(t, path)
+	if len(res.Occurrences) != n {
+		t.Fatalf("%d occurrences, want %d", len(res.Occurrences), n)
+	}
+	t.Logf("input %.1f MB; peak %.2f times the input, retained %.2f", float64(size)/(1<<20),
+		float64(peak)/float64(size), float64(retained)/float64(size))
+	if peak > uint64(size)*3 {
+		t.Errorf("peak heap %d bytes, more than 3 times the input's %d", peak, size)
+	}
+	if retained > uint64(size)*5/2 {
+		t.Errorf("the result holds %d bytes, more than 2.5 times the input's %d", retained, size)
 	}
 }
