@@ -162,17 +162,73 @@ func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{opts: o, work: newWork(), byUID: map[string]*series{}}
+	d := &decoder{opts: o, work: newWork(), byUID: map[string]*series{},
+		input: uintptr(unsafe.Pointer(unsafe.StringData(text))), inputLen: len(text)}
 	// The input is read into a string of Decode's own: its bytes are
 	// given to buildTree, which unfolds lines in them.
 	for _, root := range buildTree(unsafe.Slice(unsafe.StringData(text), len(text)), &d.skipped) {
 		d.calendar(root)
 	}
-	for _, s := range d.order {
+	d.byUID = nil
+	for i, s := range d.order {
 		d.expandSeries(s)
+		d.order[i] = nil // its events are read
 	}
 	sortOccurrences(d.out)
-	return &Result{Occurrences: d.out, Calendars: d.calendars, Masters: d.masters, Skipped: d.skipped.result()}, nil
+	for i := range d.calendars {
+		c := &d.calendars[i]
+		c.Name, c.Description, c.TimeZone = d.own(c.Name), d.own(c.Description), d.own(c.TimeZone)
+	}
+	skipped := d.skipped.result()
+	for i := range skipped {
+		skipped[i].Component, skipped[i].UID = d.own(skipped[i].Component), d.own(skipped[i].UID)
+	}
+	return &Result{Occurrences: d.out, Calendars: d.calendars, Masters: d.masters, Skipped: skipped}, nil
+}
+
+// inInput reports whether s is part of the input: Decode's result holds
+// copies of such strings, so that it does not keep the whole input.
+func (d *decoder) inInput(s string) bool {
+	if len(s) == 0 {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	return p >= d.input && p < d.input+uintptr(d.inputLen)
+}
+
+// own returns s, copied when it is part of the input.
+func (d *decoder) own(s string) string {
+	if d.inInput(s) {
+		return strings.Clone(s)
+	}
+	return s
+}
+
+// ownFields gives the strings of an event's template that are part of
+// the input one block of their own, which its occurrences share.
+func (d *decoder) ownFields(o *Occurrence) {
+	n := 0
+	o.eachString(func(s *string) {
+		if d.inInput(*s) {
+			n += len(*s)
+		}
+	})
+	if n == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(n)
+	o.eachString(func(s *string) {
+		if d.inInput(*s) {
+			b.WriteString(*s)
+		}
+	})
+	block := b.String()
+	o.eachString(func(s *string) {
+		if d.inInput(*s) {
+			*s, block = block[:len(*s)], block[len(*s):]
+		}
+	})
 }
 
 // decoder holds the state of one Decode.
@@ -192,6 +248,12 @@ type decoder struct {
 	// saidTooMany records that reaching maxExpanded was reported.
 	expanded    int
 	saidTooMany bool
+	// input and inputLen are where the text read is, and how long: see
+	// own. The decoder does not hold the text itself.
+	input    uintptr
+	inputLen int
+	// zoneNames holds the copies own made of zone names.
+	zoneNames map[string]string
 }
 
 // calendar reads one top-level component: a VCALENDAR, or a lone VEVENT

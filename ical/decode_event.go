@@ -71,7 +71,7 @@ var errSkip = errors.New("skipped")
 // vevent reads a VEVENT and files it under its UID.
 func (d *decoder) vevent(c *component, cc *calendarContext) {
 	ev := &vevent{line: c.line, tmpl: Occurrence{Line: c.line, Calendar: cc.index}}
-	ev.uid = d.uid(c)
+	ev.uid = d.own(d.uid(c))
 	ev.tmpl.UID = ev.uid
 	for _, b := range c.broken {
 		if essential[b.name] {
@@ -87,6 +87,7 @@ func (d *decoder) vevent(c *component, cc *calendarContext) {
 		return
 	}
 	d.fields(c, cc, ev)
+	d.ownFields(&ev.tmpl)
 	s := d.byUID[ev.uid]
 	if s == nil {
 		s = &series{uid: ev.uid}
