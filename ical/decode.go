@@ -147,6 +147,13 @@ type Result struct {
 // forever, or never, stops, a VTIMEZONE's observances with an RRULE after
 // the first thousand are left out, and what was not expanded or read is
 // reported, so that no input of MaxBytes takes more than a second or two.
+//
+// Decode reads the whole input into memory, once (a *bytes.Reader,
+// *strings.Reader, *bytes.Buffer or regular *os.File is read into a buffer
+// made at its size), and unfolds lines within that buffer. The result
+// holds no part of it: the input is garbage once Decode returns, and the
+// result takes about 1.2 times the input's size for a feed of our
+// Encoder's (BenchmarkDecode_memory).
 func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {
 	o := DecodeOptions{}
 	if opts != nil {
@@ -374,14 +381,15 @@ func (d *decoder) calendarDescription(p *contentLine) string {
 
 // readInput reads all of r, at most limit bytes, as a string. When r tells
 // its length (a *bytes.Reader, *bytes.Buffer, *strings.Reader, or a
-// regular *os.File), the string is made once at that size, and a reader
-// that writes itself out (io.WriterTo) fills it with one copy; other
-// readers grow it as io.ReadAll does.
+// regular *os.File), the string is made once at that size, and a reader in
+// memory that writes itself out (io.WriterTo) fills it with one copy;
+// other readers grow it as io.ReadAll does.
 func readInput(r io.Reader, limit int64) (string, error) {
 	var size int64 = -1
+	inMemory := false
 	switch r := r.(type) {
 	case interface{ Len() int }:
-		size = int64(r.Len())
+		size, inMemory = int64(r.Len()), true
 	case *os.File:
 		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
 			if off, err := r.Seek(0, io.SeekCurrent); err == nil {
@@ -394,7 +402,7 @@ func readInput(r io.Reader, limit int64) (string, error) {
 	}
 	var b strings.Builder
 	var err error
-	if wt, ok := r.(io.WriterTo); ok && size >= 0 {
+	if wt, ok := r.(io.WriterTo); ok && inMemory {
 		b.Grow(int(size))
 		_, err = wt.WriteTo(&b)
 	} else {
