@@ -3,6 +3,7 @@ package ical_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -16,19 +17,27 @@ import (
 // as a department's feed of several years does.
 const decodeBenchEvents = 3000
 
-// decodeBenchCalendar returns an .ics file of decodeBenchEvents seed-like events (the
-// seed talk's texts, several speakers and links, varied titles and times)
-// in three zones, as our Encoder writes them: TZIDs with VTIMEZONEs.
+// decodeBenchCalendar returns an .ics file of decodeBenchEvents seed-like
+// events; see encodeBenchCalendar.
 func decodeBenchCalendar(b *testing.B) []byte {
 	b.Helper()
-	zones := []string{"America/New_York", "Europe/Berlin", "Asia/Tokyo"}
 	var buf bytes.Buffer
-	enc := ical.NewEncoder(&buf, &ical.EncodeOptions{Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }})
-	for i := range decodeBenchEvents {
+	encodeBenchCalendar(b, &buf, decodeBenchEvents)
+	return buf.Bytes()
+}
+
+// encodeBenchCalendar writes an .ics file of n seed-like events (the seed
+// talk's texts, several speakers and links, varied titles and times) in
+// three zones, as our Encoder writes them: TZIDs with VTIMEZONEs.
+func encodeBenchCalendar(tb testing.TB, w io.Writer, n int) {
+	tb.Helper()
+	zones := []string{"America/New_York", "Europe/Berlin", "Asia/Tokyo"}
+	enc := ical.NewEncoder(w, &ical.EncodeOptions{Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	for i := range n {
 		zone := zones[i%len(zones)]
 		start, err := seminar.WallTime(2017+i%8, time.Month(1+i%12), 1+i%28, 9+i%8, 0, zone)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		e := &seminar.Event{
 			UID:      fmt.Sprintf("bench-%d@csail.mit.edu", i),
@@ -49,13 +58,12 @@ func decodeBenchCalendar(b *testing.B) []byte {
 			UpdatedAt:     time.Date(2017, 6, 9, 14, 10, 0, 0, time.UTC),
 		}
 		if err := enc.Encode(e); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	if err := enc.Close(); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	return buf.Bytes()
 }
 
 const decodeBenchAbstract = "Stochastic gradient descent (SGD) is the gold standard of optimization in deep learning. It does not, however, exploit the special structure and geometry of the loss functions we wish to optimize, viz. those of deep neural networks. In this talk, we will focus on the geometry of the energy landscape at local minima with an aim of understanding the generalization properties of deep networks.\n" +
@@ -63,12 +71,15 @@ const decodeBenchAbstract = "Stochastic gradient descent (SGD) is the gold stand
 
 const decodeBenchBio = "Pratik Chaudhari is a PhD candidate in Computer Science at UCLA. With his advisor Stefano Soatto, he focuses on optimization algorithms for deep networks."
 
-// BenchmarkDecode compares Decode, which also resolves zones and builds
-// occurrences fitted to seminar's limits, with golang-ical's bare
-// ParseCalendar of the same file, in the same run:
+// BenchmarkDecode compares Decode, which also resolves zones, builds
+// occurrences fitted to seminar's limits and validates each event, with
+// golang-ical's bare ParseCalendar of the same file, in the same run:
 //
-//	go test -run '^$' -bench 'BenchmarkDecode$' -count=6 ./ical | tee decode.txt
+//	go test -run '^$' -bench 'BenchmarkDecode$' -benchmem -count=6 ./ical | tee decode.txt
 //	benchstat -col /parser decode.txt
+//
+// Read the ratio of parser=Decode to parser=golang-ical in ns/event (time)
+// and B/op (bytes allocated); the file is 3,000 events of about 2.8 KB.
 func BenchmarkDecode(b *testing.B) {
 	data := decodeBenchCalendar(b)
 	perEvent := func(b *testing.B) {

@@ -37,8 +37,10 @@ type vevent struct {
 	rdates        []rdate
 	exdates       []timeValue
 	tmpl          Occurrence
-	seq           int
-	modified      time.Time
+	// lent is set once an occurrence holds tmpl's Categories and Speakers.
+	lent     bool
+	seq      int
+	modified time.Time
 	// checked and ok record whether the fields make a valid seminar
 	// event, checked on the first occurrence.
 	checked, ok bool
@@ -69,7 +71,7 @@ var errSkip = errors.New("skipped")
 // vevent reads a VEVENT and files it under its UID.
 func (d *decoder) vevent(c *component, cc *calendarContext) {
 	ev := &vevent{line: c.line, tmpl: Occurrence{Line: c.line, Calendar: cc.index}}
-	ev.uid = d.uid(c)
+	ev.uid = d.own(d.uid(c))
 	ev.tmpl.UID = ev.uid
 	for _, b := range c.broken {
 		if essential[b.name] {
@@ -85,6 +87,7 @@ func (d *decoder) vevent(c *component, cc *calendarContext) {
 		return
 	}
 	d.fields(c, cc, ev)
+	d.ownFields(&ev.tmpl)
 	s := d.byUID[ev.uid]
 	if s == nil {
 		s = &series{uid: ev.uid}
@@ -521,10 +524,19 @@ func badURL(s string) string {
 	if len(s) > seminar.MaxURLLen {
 		return fmt.Sprintf("is longer than seminar's limit of %d bytes", seminar.MaxURLLen)
 	}
+	if plainURL(s) {
+		return ""
+	}
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 ||
 		!utf8.ValidString(s) {
 		return "holds a space or control character"
 	}
+	return urlProblem(s)
+}
+
+// urlProblem says why url.Parse does not take s as an absolute http or
+// https URL, or returns "".
+func urlProblem(s string) string {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:
@@ -544,12 +556,74 @@ func (f fieldReader) email(p *contentLine, what, s string) string {
 	if s == "" {
 		return ""
 	}
+	if plainEmail(s) && len(s) <= seminar.MaxLineLen {
+		return s
+	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Name != "" || addr.Address != s || len(s) > seminar.MaxLineLen {
 		f.d.note(f.ev, p.line, fmt.Sprintf("%s %q is not an email address; it is left out", what, clip(s)))
 		return ""
 	}
 	return s
+}
+
+// plainURL reports whether s is an http or https URL of the plainest
+// kind, which url.Parse takes as it is: a lower-case scheme, a host of
+// letters, digits, dots and hyphens, and a path and query of letters,
+// digits and -._~/?=&+. Other URLs are for url.Parse to judge.
+func plainURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	host := 0
+	for host < len(rest) && isHostByte(rest[host]) {
+		host++
+	}
+	if host == 0 || host < len(rest) && rest[host] != '/' {
+		return false
+	}
+	for i := host; i < len(rest); i++ {
+		if c := rest[i]; !isHostByte(c) && strings.IndexByte("_~/?=&+", c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func isHostByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+}
+
+// plainEmail reports whether s is an email address of the plainest kind,
+// which net/mail takes as it is: dot-separated words of letters, digits
+// and _+- before the '@', of letters, digits and hyphens after it. Other
+// addresses are for net/mail to judge.
+func plainEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && plainWords(local, "_+-") && plainWords(domain, "-")
+}
+
+// plainWords reports whether s is one or more words of letters, digits
+// and the bytes of extra, joined by single dots.
+func plainWords(s, extra string) bool {
+	word := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			if word == 0 {
+				return false
+			}
+			word = 0
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(extra, c) >= 0:
+			word++
+		default:
+			return false
+		}
+	}
+	return word > 0
 }
 
 // address reads a CAL-ADDRESS with its CN: ORGANIZER, CALENDAR-ADDRESS.

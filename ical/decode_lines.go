@@ -1,9 +1,12 @@
 package ical
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"unsafe"
 )
 
 // contentLine is one unfolded line of the input, split as RFC 5545 3.1
@@ -17,18 +20,20 @@ type contentLine struct {
 	line   int // the physical line it starts on, from 1
 }
 
-// param is one parameter of a content line, its values unquoted and
-// decoded from the RFC 6868 caret encoding.
+// param is one parameter of a content line: its first value, unquoted and
+// decoded from the RFC 6868 caret encoding. The others are checked when
+// the line is read, and not kept, as no property Decode reads takes more
+// than one.
 type param struct {
-	name   string
-	values []string
+	name  string
+	value string
 }
 
 // param returns the first value of the named parameter, or "".
 func (cl *contentLine) param(name string) string {
 	for i := range cl.params {
-		if cl.params[i].name == name && len(cl.params[i].values) > 0 {
-			return cl.params[i].values[0]
+		if cl.params[i].name == name {
+			return cl.params[i].value
 		}
 	}
 	return ""
@@ -42,9 +47,13 @@ func (cl *contentLine) param(name string) string {
 // not a line break.
 type lineScanner struct {
 	data string
+	// buf is data's bytes, which the scanner may write: a folded line is
+	// unfolded where it stands, its pieces moved back over the line
+	// breaks between them. Only bytes already read are written, and none
+	// of a line already returned.
+	buf  []byte
 	pos  int
 	line int // physical lines read so far
-	buf  []byte
 }
 
 // next returns the next non-blank unfolded line and the number of its first
@@ -52,15 +61,18 @@ type lineScanner struct {
 func (s *lineScanner) next() (text string, line int, ok bool) {
 	for s.pos < len(s.data) {
 		line = s.line + 1
+		start := s.pos
 		text = s.physical()
 		if s.pos < len(s.data) && isFoldByte(s.data[s.pos]) {
-			buf := append(s.buf[:0], text...)
+			w := start + len(text)
 			for s.pos < len(s.data) && isFoldByte(s.data[s.pos]) {
 				s.pos++
-				buf = append(buf, s.physical()...)
+				w += copy(s.buf[w:], s.physical())
 			}
-			s.buf = buf
-			text = string(buf)
+			text = ""
+			if w > start {
+				text = unsafe.String(&s.buf[start], w-start)
+			}
 		}
 		if strings.TrimSpace(text) != "" {
 			return text, line, true
@@ -142,12 +154,14 @@ func parseParam(s string, i int, prop string) (param, int, error) {
 		return param{}, 0, fmt.Errorf("%s parameter %s has no '='", prop, p.name)
 	}
 	i++
-	for {
+	for first := true; ; first = false {
 		v, n, err := parseParamValue(s, i, p.name == "TZID")
 		if err != nil {
 			return param{}, 0, fmt.Errorf("%s parameter %s: %w", prop, p.name, err)
 		}
-		p.values = append(p.values, v)
+		if first {
+			p.value = v
+		}
 		i = n
 		if i < len(s) && s[i] == ',' {
 			i++
@@ -270,7 +284,11 @@ var exclusive = map[string]bool{
 // treeBuilder assembles components from content lines, recovering from
 // missing and stray END lines so that one bad component costs only itself.
 type treeBuilder struct {
-	stack   []*component
+	stack []*component
+	// props holds, for each depth of the stack, the properties of the
+	// component open there; a component gets a slice of its own, made at
+	// its size, when it is closed.
+	props   [][]contentLine
 	roots   []*component
 	skipped *skipList
 	junk    bool // a line outside every component has been reported
@@ -292,8 +310,16 @@ func (b *treeBuilder) add(text string, line int) {
 			b.outside(line)
 			return
 		}
-		top := b.stack[len(b.stack)-1]
-		top.props = append(top.props, cl)
+		depth := len(b.stack) - 1
+		b.props[depth] = append(b.props[depth], cl)
+		b.stack[depth].props = b.props[depth]
+	}
+}
+
+// close gives c, which leaves the stack, a props slice of its own.
+func (b *treeBuilder) close(c *component) {
+	if len(c.props) > 0 {
+		c.props = slices.Clone(c.props)
 	}
 }
 
@@ -339,6 +365,10 @@ func (b *treeBuilder) begin(name string, line int) {
 		b.roots = append(b.roots, c)
 	}
 	b.stack = append(b.stack, c)
+	if len(b.props) < len(b.stack) {
+		b.props = append(b.props, nil)
+	}
+	b.props[len(b.stack)-1] = b.props[len(b.stack)-1][:0]
 }
 
 func (b *treeBuilder) end(name string, line int) {
@@ -347,6 +377,7 @@ func (b *treeBuilder) end(name string, line int) {
 			if i+1 < len(b.stack) {
 				b.unclosed(i+1, line)
 			}
+			b.close(b.stack[i])
 			b.stack = b.stack[:i]
 			return
 		}
@@ -380,6 +411,9 @@ func (b *treeBuilder) unclosed(i, line int) {
 			Reason: fmt.Sprintf("BEGIN:%s has no END:%s %s; the component is skipped", c.name, c.name, where)})
 		break
 	}
+	for _, c := range b.stack[i:] {
+		b.close(c)
+	}
 	b.stack = b.stack[:i]
 }
 
@@ -401,10 +435,12 @@ func (b *treeBuilder) finish() {
 	}
 }
 
-// buildTree reads data into its top-level components.
-func buildTree(data string, skipped *skipList) []*component {
-	data = strings.TrimPrefix(data, "\ufeff")
-	s := lineScanner{data: data}
+// buildTree reads data into its top-level components. It writes data
+// (see lineScanner): the caller gives up the bytes, which the components
+// then hold.
+func buildTree(data []byte, skipped *skipList) []*component {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	s := lineScanner{data: unsafe.String(unsafe.SliceData(data), len(data)), buf: data}
 	b := treeBuilder{skipped: skipped}
 	for {
 		text, line, ok := s.next()

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/seminarkit/seminar"
@@ -237,7 +238,9 @@ func (d *decoder) expandSeries(s *series) {
 	}
 	if kept > 0 {
 		first, firstEnd := mode.span(m, m.start.wall)
-		d.masters = append(d.masters, occurrence(m, first, firstEnd, mode, ""))
+		o := occurrence(m, first, firstEnd, mode, "")
+		o.TimeZone = d.ownZoneName(o.TimeZone)
+		d.masters = append(d.masters, o)
 	}
 }
 
@@ -419,8 +422,13 @@ func (d *decoder) untilWall(r *recurRule, mode seriesMode) time.Time {
 // occurrence returns the occurrence of ev from start to end.
 func occurrence(ev *vevent, start, end time.Time, mode seriesMode, rid string) Occurrence {
 	o := ev.tmpl
-	o.Categories = slices.Clone(o.Categories)
-	o.Speakers = slices.Clone(o.Speakers)
+	if ev.lent {
+		// Each occurrence has lists of its own; the first takes the
+		// template's.
+		o.Categories = slices.Clone(o.Categories)
+		o.Speakers = slices.Clone(o.Speakers)
+	}
+	ev.lent = true
 	o.RecurrenceID = rid
 	switch {
 	case mode.allDay:
@@ -446,6 +454,7 @@ func occurrence(ev *vevent, start, end time.Time, mode seriesMode, rid string) O
 // what seminar holds. It reports whether the occurrence was added.
 func (d *decoder) emit(s *series, ev *vevent, start, end time.Time, mode seriesMode, rid string) bool {
 	o := occurrence(ev, start, end, mode, rid)
+	o.TimeZone = d.ownZoneName(o.TimeZone)
 	switch long := o.End.Sub(o.Start) > seminar.MaxDuration; {
 	case o.Start.UTC().Year() < seminar.MinYear || o.End.UTC().Year() > seminar.MaxYear:
 		d.noteOnce(s, ev, "years", fmt.Sprintf("occurrences before %d or after %d are left out: seminar holds no talks there",
@@ -496,4 +505,21 @@ func (d *decoder) noteOnce(s *series, ev *vevent, what, reason string) {
 	}
 	s.noted[what] = true
 	d.note(ev, ev.line, reason)
+}
+
+// ownZoneName is own for zone names, which many occurrences share: each
+// is copied once.
+func (d *decoder) ownZoneName(name string) string {
+	if !d.inInput(name) {
+		return name
+	}
+	if c, ok := d.zoneNames[name]; ok {
+		return c
+	}
+	if d.zoneNames == nil {
+		d.zoneNames = map[string]string{}
+	}
+	c := strings.Clone(name)
+	d.zoneNames[c] = c
+	return c
 }

@@ -18,21 +18,21 @@ func unescapeText(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b.WriteByte(c)
-			continue
+	for {
+		i := strings.IndexByte(s, '\\')
+		if i < 0 || i+1 == len(s) {
+			b.WriteString(s)
+			return b.String()
 		}
-		i++
-		switch s[i] {
+		b.WriteString(s[:i])
+		switch c := s[i+1]; c {
 		case 'n', 'N':
 			b.WriteByte('\n')
 		default:
-			b.WriteByte(s[i])
+			b.WriteByte(c)
 		}
+		s = s[i+2:]
 	}
-	return b.String()
 }
 
 // splitTextList splits a TEXT list value (CATEGORIES) at its unescaped
@@ -57,14 +57,7 @@ func splitTextList(s string) []string {
 // split over lines reads as one line in every calendar), and surrounding
 // space goes.
 func singleLine(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if plainASCII(s, false) {
 		return strings.TrimSpace(s)
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
@@ -80,14 +73,7 @@ func singleLine(s string) string {
 // multiLine makes s fit a text field: invalid UTF-8 becomes U+FFFD, CRLF
 // and CR become LF, and control characters other than LF and tab go.
 func multiLine(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || c >= utf8.RuneSelf {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if plainASCII(s, true) {
 		return s
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
@@ -103,6 +89,43 @@ func multiLine(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// plainASCII reports whether s is printable ASCII, with tabs and line
+// feeds when breaks is set: text that singleLine (breaks false) or
+// multiLine (breaks true) gives back as it is. It looks at eight bytes at
+// a time, and at each byte only in the words holding one that is not
+// printable ASCII.
+func plainASCII(s string, breaks bool) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A high bit marks a byte of 0x80 or more, one below 0x20, or a
+		// DEL (0x7f, which w+0x01 per byte carries into the high bit).
+		// Adding 0x60 to a byte below 0x80 sets its high bit exactly when
+		// it is 0x20 or more.
+		low := ^(w&^highs + 0x60*ones) & highs
+		if (w|low|(w&^highs+ones))&highs == 0 {
+			continue
+		}
+		for _, c := range []byte(s[i : i+8]) {
+			if !printable(c, breaks) {
+				return false
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if !printable(s[i], breaks) {
+			return false
+		}
+	}
+	return true
+}
+
+func printable(c byte, breaks bool) bool {
+	return c >= 0x20 && c < 0x7f || breaks && (c == '\n' || c == '\t')
 }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a character, and

@@ -224,3 +224,42 @@ func areas(categories []string) []string {
 	}
 	return out
 }
+
+// eachString calls f with each string field of o, its lists' and its
+// seminarFields' included, but for TimeZone and RecurrenceID.
+func (o *Occurrence) eachString(f func(*string)) {
+	for _, s := range []*string{&o.UID, &o.Title, &o.Description, &o.Location, &o.URL, &o.Status, &o.Class} {
+		f(s)
+	}
+	for i := range o.Categories {
+		f(&o.Categories[i])
+	}
+	personStrings(&o.Organizer, f)
+	for i := range o.Speakers {
+		personStrings(&o.Speakers[i], f)
+	}
+	if x := o.ext; x != nil {
+		personStrings(&x.host, f)
+		personStrings(&x.contact, f)
+		for _, s := range []*string{&x.room, &x.building, &x.address, &x.stream, &x.roomDescription, &x.abstract,
+			&x.cancelReason, &x.kind, &x.series} {
+			f(s)
+		}
+		for i := range x.links {
+			f(&x.links[i].Label)
+			f(&x.links[i].URL)
+		}
+		for i := range x.researchAreas {
+			f(&x.researchAreas[i])
+		}
+		for i := range x.impactAreas {
+			f(&x.impactAreas[i])
+		}
+	}
+}
+
+func personStrings(p *seminar.Person, f func(*string)) {
+	for _, s := range []*string{&p.Name, &p.Affiliation, &p.Email, &p.URL, &p.PhotoURL, &p.Bio} {
+		f(s)
+	}
+}

@@ -24,6 +24,9 @@ func loadIANA(name string) *time.Location {
 	if loc, ok := ianaCache.Load(name); ok {
 		return loc.(*time.Location)
 	}
+	// The name is most often part of a decoded input: the cache, and the
+	// location, which keeps its name, must not hold on to that input.
+	name = strings.Clone(name)
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil
@@ -254,7 +257,8 @@ func ianaZone(name string, w *work) *tzone {
 		return utcZone
 	}
 	if loc := load(name); loc != nil {
-		return &tzone{name: name, loc: loc, utc: loc == time.UTC}
+		// The location's name is the name, copied from the input.
+		return &tzone{name: loc.String(), loc: loc, utc: loc == time.UTC}
 	}
 	if !strings.HasPrefix(name, "/") {
 		return nil
@@ -267,7 +271,7 @@ func ianaZone(name string, w *work) *tzone {
 		}
 		rest = rest[i+1:]
 		if loc := load(rest); loc != nil {
-			return &tzone{name: rest, loc: loc, utc: loc == time.UTC}
+			return &tzone{name: loc.String(), loc: loc, utc: loc == time.UTC}
 		}
 	}
 }

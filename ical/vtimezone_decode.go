@@ -109,7 +109,7 @@ type observance struct {
 func parseVTimezone(c *component, w *work) (*vtimezone, error) {
 	v := &vtimezone{years: map[int]*zoneYear{}, named: map[int]string{}, fixedLocs: map[int]*time.Location{}, work: w}
 	if p := c.prop("TZID"); p != nil {
-		v.tzid = p.value
+		v.tzid = strings.Clone(p.value) // not to hold the input
 	}
 	var first *observance
 	read := 0

@@ -1,0 +1,170 @@
+package ical
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"net/mail"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// randomString returns a string of up to n bytes drawn from alphabet.
+func randomString(r *rand.Rand, alphabet string, n int) string {
+	b := make([]byte, r.IntN(n+1))
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// TestPlainASCII checks the eight-bytes-at-a-time check against a byte
+// by byte one, with every kind of byte at every place of a word.
+func TestPlainASCII(t *testing.T) {
+	slow := func(s string, breaks bool) bool {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; (c < 0x20 && !(breaks && (c == '\n' || c == '\t'))) || c >= 0x7f {
+				return false
+			}
+		}
+		return true
+	}
+	special := []byte{0, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x41, 0x7e, 0x7f, 0x80, 0x9f, 0xc3, 0xff}
+	for n := 0; n <= 24; n++ {
+		for pos := 0; pos < n; pos++ {
+			for _, c := range special {
+				b := []byte(strings.Repeat("a", n))
+				b[pos] = c
+				for _, breaks := range []bool{false, true} {
+					if got, want := plainASCII(string(b), breaks), slow(string(b), breaks); got != want {
+						t.Errorf("plainASCII(%q, %v) = %v, want %v", b, breaks, got, want)
+					}
+				}
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		s := randomString(r, "ab \t\n\r\x00\x1f\x7f\x80\xff~", 40)
+		for _, breaks := range []bool{false, true} {
+			if got, want := plainASCII(s, breaks), slow(s, breaks); got != want {
+				t.Fatalf("plainASCII(%q, %v) = %v, want %v", s, breaks, got, want)
+			}
+		}
+	}
+}
+
+// TestUnescapeText checks unescapeText against a byte by byte reading of
+// RFC 5545 TEXT.
+func TestUnescapeText(t *testing.T) {
+	slow := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c != '\\' || i+1 == len(s) {
+				b.WriteByte(c)
+				continue
+			}
+			i++
+			if s[i] == 'n' || s[i] == 'N' {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(s[i])
+			}
+		}
+		return b.String()
+	}
+	for _, s := range []string{"", `\`, `a\`, `\\`, `\\\`, `\n\N\,\;\:`, `a\,b\\nc`, "é\\,ü"} {
+		if got, want := unescapeText(s), slow(s); got != want {
+			t.Errorf("unescapeText(%q) = %q, want %q", s, got, want)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		s := randomString(r, `ab\nN,;:é`, 30)
+		if got, want := unescapeText(s), slow(s); got != want {
+			t.Fatalf("unescapeText(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestPlainURL checks that every URL plainURL lets skip url.Parse is one
+// the full check takes, and that it takes the usual ones.
+func TestPlainURL(t *testing.T) {
+	slow := func(s string) string { // badURL without its fast path
+		if !utf8.ValidString(s) || strings.ContainsAny(s, " \t\r\n\x00\x7f") {
+			return "space or control"
+		}
+		return urlProblem(s)
+	}
+	for _, s := range []string{"https://arxiv.org/abs/1611.01838", "http://a", "https://x.y/p?q=1&r=2+3", "https://e.org/~a/_b"} {
+		if !plainURL(s) {
+			t.Errorf("plainURL(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"https://", "ftp://a.b", "HTTPS://a.b", "https://a.b:80/", "https://[::1]/", "https://a.b/%zz", "https://a.b#f", "https://a b"} {
+		if plainURL(s) {
+			t.Errorf("plainURL(%q) = true", s)
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	prefixes := []string{"https://", "http://", "https:/", "htp://", ""}
+	for range 50000 {
+		s := prefixes[r.IntN(len(prefixes))] + randomString(r, "aZ09.-_~/?=&+%:@#[] é", 20)
+		if plainURL(s) && slow(s) != "" {
+			t.Fatalf("plainURL(%q) = true, but the full check says %q", s, slow(s))
+		}
+	}
+}
+
+// TestPlainEmail checks that every address plainEmail lets skip net/mail
+// is one net/mail reads as that bare address.
+func TestPlainEmail(t *testing.T) {
+	slow := func(s string) bool {
+		a, err := mail.ParseAddress(s)
+		return err == nil && a.Name == "" && a.Address == s
+	}
+	for _, s := range []string{"bzhou@csail.mit.edu", "a+b@x", "a.b-c_d@e-f.g"} {
+		if !plainEmail(s) || !slow(s) {
+			t.Errorf("%q: plainEmail %v, net/mail %v", s, plainEmail(s), slow(s))
+		}
+	}
+	for _, s := range []string{"", "@x", "a@", "a..b@x", ".a@x", "a.@x", "a@b@c", "a@x..y", "a @x", "<a@x>"} {
+		if plainEmail(s) {
+			t.Errorf("plainEmail(%q) = true", s)
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 50000 {
+		s := randomString(r, "aZ9.-_+@ <>\"(),;é", 14)
+		if plainEmail(s) && !slow(s) {
+			t.Fatalf("plainEmail(%q) = true, but net/mail does not read it as that address", s)
+		}
+	}
+}
+
+// TestSortOccurrences checks the sort by index against a stable sort of
+// the structs, with equal keys whose input order must stay.
+func TestSortOccurrences(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for n := range 60 {
+		in := make([]Occurrence, n)
+		for i := range in {
+			in[i] = Occurrence{Start: base.Add(time.Duration(r.IntN(4)) * time.Hour),
+				UID: string(rune('a' + r.IntN(3))), RecurrenceID: string(rune('x' + r.IntN(2))), Line: i}
+		}
+		want := slices.Clone(in)
+		slices.SortStableFunc(want, func(a, b Occurrence) int {
+			return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.UID, b.UID), strings.Compare(a.RecurrenceID, b.RecurrenceID))
+		})
+		sortOccurrences(in)
+		for i := range in {
+			if in[i].Line != want[i].Line {
+				t.Fatalf("n=%d: position %d holds line %d, want %d", n, i, in[i].Line, want[i].Line)
+			}
+		}
+	}
+}
