@@ -10,6 +10,7 @@ require (
 require (
 	github.com/chromedp/cdproto v0.160.1
 	github.com/chromedp/chromedp v0.23.1
+	github.com/emersion/go-ical v0.0.0-20250329121855-f41e73efc392
 	github.com/teambition/rrule-go v1.8.2
 )
 

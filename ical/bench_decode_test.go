@@ -8,6 +8,7 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+	emersion "github.com/emersion/go-ical"
 
 	"github.com/seminarkit/seminar"
 	"github.com/seminarkit/seminar/ical"
@@ -73,12 +74,15 @@ const decodeBenchBio = "Pratik Chaudhari is a PhD candidate in Computer Science 
 
 // BenchmarkDecode compares Decode, which also resolves zones, builds
 // occurrences fitted to seminar's limits and validates each event, with
-// golang-ical's bare ParseCalendar of the same file, in the same run:
+// the bare parsers of golang-ical (ParseCalendar) and emersion/go-ical
+// (Decoder.Decode to the end of the input) of the same file, in the same
+// run:
 //
 //	go test -run '^$' -bench 'BenchmarkDecode$' -benchmem -count=6 ./ical | tee decode.txt
 //	benchstat -col /parser decode.txt
 //
-// Read the ratio of parser=Decode to parser=golang-ical in ns/event (time)
+// Read the ratio of parser=Decode to parser=emersion-go-ical and
+// parser=golang-ical in ns/event (time)
 // and B/op (bytes allocated); the file is 3,000 events of about 2.8 KB.
 func BenchmarkDecode(b *testing.B) {
 	data := decodeBenchCalendar(b)
@@ -92,6 +96,28 @@ func BenchmarkDecode(b *testing.B) {
 			cal, err := ics.ParseCalendar(bytes.NewReader(data))
 			if err != nil || len(cal.Events()) != decodeBenchEvents {
 				b.Fatal(err)
+			}
+		}
+		perEvent(b)
+	})
+	b.Run("parser=emersion-go-ical", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			dec := emersion.NewDecoder(bytes.NewReader(data))
+			events := 0
+			for {
+				cal, err := dec.Decode()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				events += len(cal.Events())
+			}
+			if events != decodeBenchEvents {
+				b.Fatalf("%d events, want %d", events, decodeBenchEvents)
 			}
 		}
 		perEvent(b)
