@@ -1,7 +1,6 @@
 package ical
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -39,7 +38,7 @@ func (cl *contentLine) param(name string) string {
 	return ""
 }
 
-// lineScanner splits the input into unfolded content lines (RFC 5545 3.1:
+// lineScanner splits a block of the input into unfolded content lines (RFC 5545 3.1:
 // a line break followed by one space or tab continues the line), keeping
 // the number of the physical line each starts on so that every problem can
 // be reported where an editor shows it. Lines end at LF, with or without
@@ -53,7 +52,7 @@ type lineScanner struct {
 	// of a line already returned.
 	buf  []byte
 	pos  int
-	line int // physical lines read so far
+	line int // physical lines read so far, of this block and those before
 }
 
 // next returns the next non-blank unfolded line and the number of its first
@@ -435,22 +434,30 @@ func (b *treeBuilder) finish() {
 	}
 }
 
-// buildTree reads data into its top-level components. It writes data
-// (see lineScanner): the caller gives up the bytes, which the components
-// then hold.
-func buildTree(data []byte, skipped *skipList) []*component {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	s := lineScanner{data: unsafe.String(unsafe.SliceData(data), len(data)), buf: data}
+// buildTree reads the input into its top-level components. It writes the
+// blocks it reads (see lineScanner), whose bytes the components then hold.
+func buildTree(in *inputReader, skipped *skipList) ([]*component, error) {
+	var s lineScanner
 	b := treeBuilder{skipped: skipped}
 	for {
-		text, line, ok := s.next()
-		if !ok {
+		block, err := in.next()
+		if err != nil {
+			return nil, err
+		}
+		if block == nil {
 			break
 		}
-		b.add(text, line)
+		s.data, s.buf, s.pos = unsafe.String(unsafe.SliceData(block), len(block)), block, 0
+		for {
+			text, line, ok := s.next()
+			if !ok {
+				break
+			}
+			b.add(text, line)
+		}
 	}
 	b.finish()
-	return b.roots
+	return b.roots, nil
 }
 
 // maxSkipped caps Result.Skipped: a 10 MiB file of junk must not give a

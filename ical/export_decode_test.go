@@ -1,5 +1,7 @@
 package ical
 
+import "io"
+
 // WindowsZoneForTest is an entry of the CLDR windowsZones table.
 type WindowsZoneForTest struct{ Name, IANA, Label string }
 
@@ -14,3 +16,9 @@ func WindowsZonesForTest() []WindowsZoneForTest {
 
 // HTMLTextForTest is the conversion of an HTML description to text.
 var HTMLTextForTest = htmlText
+
+// DecodeInBlocksForTest is Decode reading its input in blocks of at most
+// block bytes, where Decode reads blocks of a mebibyte.
+func DecodeInBlocksForTest(r io.Reader, opts *DecodeOptions, block int) (*Result, error) {
+	return decodeBlocks(r, opts, block)
+}

@@ -1,0 +1,170 @@
+package ical
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"unsafe"
+)
+
+// inputBlock is the most Decode reads into one block of memory. The
+// components read from a block hold its bytes; once they are read into
+// events, the block is garbage, so that a large input is not all in memory
+// while its events are.
+const inputBlock = 1 << 20
+
+// firstUnsizedBlock is the first block read of an input whose length is
+// not known: a small feed does not take a whole inputBlock.
+const firstUnsizedBlock = 16 << 10
+
+// inputReader reads the input in blocks, each of whole unfolded lines: a
+// block ends after a line break that no fold follows, and the lines after
+// it start the next block.
+type inputReader struct {
+	r     io.Reader // limited to one byte past the limit
+	limit int64
+	read  int64
+	// block is the size of the next read; it grows to max.
+	block, max int
+	carry      []byte // the start of a line the last block did not end
+	eof        bool
+	first      bool // no block was returned yet
+	// spans are the address ranges of the blocks, sorted by start: a
+	// string of the input is one that lies in one of them.
+	spans []span
+}
+
+// span is the address range [start, end) of one block.
+type span struct{ start, end uintptr }
+
+// newInputReader reads r in blocks of at most max bytes, failing past
+// limit bytes. An input that tells its length (a *bytes.Reader,
+// *bytes.Buffer, *strings.Reader or a regular *os.File) longer than limit
+// fails at once, and a shorter one is read in one block when it fits one.
+func newInputReader(r io.Reader, limit int64, max int) (*inputReader, error) {
+	var size int64 = -1
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		size = int64(r.Len())
+	case *os.File:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			if off, err := r.Seek(0, io.SeekCurrent); err == nil {
+				size = fi.Size() - off
+			}
+		}
+	}
+	if size > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+	}
+	in := &inputReader{r: io.LimitReader(r, limit+1), limit: limit, max: max, first: true}
+	// One byte more than expected, so that the end of the input is seen
+	// without another read.
+	in.block = int(min(size+1, int64(max)))
+	if size < 0 {
+		in.block = min(firstUnsizedBlock, max)
+	}
+	return in, nil
+}
+
+// next returns the next block, nil at the end of the input. The caller
+// may write the block's bytes (see lineScanner).
+func (in *inputReader) next() ([]byte, error) {
+	for !in.eof {
+		// A line longer than a block makes the next block twice its length.
+		buf := make([]byte, len(in.carry)+max(in.block, len(in.carry)))
+		n := copy(buf, in.carry)
+		m, err := io.ReadFull(in.r, buf[n:])
+		n += m
+		in.read += int64(m)
+		in.block = min(in.block*2, in.max)
+		switch {
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			in.eof = true
+		case err != nil:
+			return nil, fmt.Errorf("ical: read: %w", err)
+		}
+		if in.read > in.limit {
+			return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, in.limit)
+		}
+		cut := n
+		if !in.eof {
+			cut = lastLineEnd(buf[:n])
+		}
+		// The carry holds its block until the next read copies it: none
+		// is left at the end, where the decoder still holds the reader.
+		in.carry = nil
+		if cut < n {
+			in.carry = buf[cut:n]
+		}
+		if cut == 0 {
+			continue
+		}
+		return in.take(buf[:cut:cut]), nil
+	}
+	return nil, nil
+}
+
+// lastLineEnd returns the index after the last line break of buf that is
+// followed by the start of another line (not a fold), or 0.
+func lastLineEnd(buf []byte) int {
+	end := len(buf) - 1
+	for {
+		i := bytes.LastIndexByte(buf[:end], '\n')
+		if i < 0 {
+			return 0
+		}
+		if !isFoldByte(buf[i+1]) {
+			return i + 1
+		}
+		end = i
+	}
+}
+
+// take records block among the spans and returns it, without the byte
+// order mark that starts the first.
+func (in *inputReader) take(block []byte) []byte {
+	if in.first {
+		in.first = false
+		block = bytes.TrimPrefix(block, []byte("\ufeff"))
+		if len(block) == 0 {
+			return block
+		}
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(block)))
+	s := span{start, start + uintptr(len(block))}
+	// A block that lies where earlier ones were is in memory they gave
+	// back: they are garbage, and what lies there now is not the input.
+	i := in.find(s.start)
+	j := i
+	for j < len(in.spans) && in.spans[j].start < s.end {
+		j++
+	}
+	if i > 0 && in.spans[i-1].end > s.start {
+		i--
+	}
+	in.spans = slices.Replace(in.spans, i, j, s)
+	return block
+}
+
+// find returns the index of the first span that starts at or after p.
+func (in *inputReader) find(p uintptr) int {
+	i, _ := slices.BinarySearchFunc(in.spans, p, func(s span, p uintptr) int { return cmp.Compare(s.start, p) })
+	return i
+}
+
+// contains reports whether s lies in a block read.
+func (in *inputReader) contains(s string) bool {
+	if len(s) == 0 || len(in.spans) == 0 {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	i := in.find(p)
+	if i < len(in.spans) && in.spans[i].start == p {
+		return true
+	}
+	return i > 0 && p < in.spans[i-1].end
+}
