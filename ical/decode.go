@@ -151,7 +151,7 @@ type Result struct {
 // regular *os.File, in one block when it fits), and unfolds lines within
 // them. The components read from a block hold it until their events are
 // read, and the result holds no part of it: the input is garbage once
-// Decode returns. For a feed of our Encoder's, the result takes about 1.2
+// Decode returns. For a feed of our Encoder's, the result takes about 1.1
 // times the input's size, and Decode at most 1.8 times at once
 // (BenchmarkDecode_memory).
 func Decode(r io.Reader, opts *DecodeOptions) (*Result, error) {

@@ -435,8 +435,26 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 		o.Speakers = f.participants(c)
 	}
 	if ext {
+		// Our encoder repeats the abstract and the speakers' bios in
+		// DESCRIPTION: the event holds them once.
+		x.abstract = sharedText(x.abstract, o.Description)
+		for i := range o.Speakers {
+			o.Speakers[i].Bio = sharedText(o.Speakers[i].Bio, o.Description)
+		}
 		o.ext = &x
 	}
+}
+
+// sharedText returns s as the part of text equal to it, when text holds
+// it, else s.
+func sharedText(s, text string) string {
+	if s == "" {
+		return s
+	}
+	if i := strings.Index(text, s); i >= 0 {
+		return text[i : i+len(s)]
+	}
+	return s
 }
 
 // description reads DESCRIPTION as plain text: HTML, as Google Calendar
@@ -647,13 +665,9 @@ func (f fieldReader) address(p *contentLine, cn, value string) seminar.Person {
 // value whose lines are the name, affiliation, email, URL and photo URL,
 // then the bio, which may span lines.
 func (f fieldReader) person(p *contentLine, speaker bool) (seminar.Person, bool) {
-	parts := strings.SplitN(unescapeText(p.value), "\n", 6)
-	field := func(i int) string {
-		if i < len(parts) {
-			return parts[i]
-		}
-		return ""
-	}
+	var parts [6]string
+	splitTextLines(p.value, parts[:])
+	field := func(i int) string { return parts[i] }
 	person := seminar.Person{
 		Name:        f.line(p, field(0)),
 		Affiliation: f.line(p, field(1)),

@@ -168,3 +168,22 @@ func TestSortOccurrences(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitTextLines checks that splitting a TEXT value at its escaped
+// line breaks and unescaping each part gives the parts of the unescaped
+// value split at its line breaks, for every number of parts.
+func TestSplitTextLines(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		s := randomString(r, `ab\nN,;`, 30)
+		for n := 1; n <= 6; n++ {
+			want := strings.SplitN(unescapeText(s), "\n", n)
+			want = append(want, make([]string, n-len(want))...)
+			got := make([]string, n)
+			splitTextLines(s, got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("splitTextLines(%q) in %d parts = %q, want %q", s, n, got, want)
+			}
+		}
+	}
+}

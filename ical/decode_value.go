@@ -52,6 +52,25 @@ func splitTextList(s string) []string {
 	return append(items, unescapeText(s[start:]))
 }
 
+// splitTextLines reads a TEXT value as strings.SplitN(unescapeText(s),
+// "\n", len(parts)) does, into parts (those past the last part found are
+// ""), with each part that holds no escape a part of s, not a copy.
+func splitTextLines(s string, parts []string) {
+	start, k := 0, 0
+	for i := 0; i < len(s) && k < len(parts)-1; i++ {
+		if s[i] != '\\' {
+			continue
+		}
+		if i+1 < len(s) && (s[i+1] == 'n' || s[i+1] == 'N') {
+			parts[k] = unescapeText(s[start:i])
+			k++
+			start = i + 2
+		}
+		i++
+	}
+	parts[k] = unescapeText(s[start:])
+}
+
 // singleLine makes s fit a one-line field: invalid UTF-8 becomes U+FFFD,
 // line breaks, tabs and other control characters become spaces (a title
 // split over lines reads as one line in every calendar), and surrounding
