@@ -216,28 +216,27 @@ func (d *decoder) own(s string) string {
 // ownFields gives the strings of an event's template that are part of
 // the input one block of their own, which its occurrences share.
 func (d *decoder) ownFields(o *Occurrence) {
-	n := 0
+	fields, n := d.inputFields[:0], 0
 	o.eachString(func(s *string) {
 		if d.inInput(*s) {
+			fields = append(fields, s)
 			n += len(*s)
 		}
 	})
+	d.inputFields = fields
 	if n == 0 {
 		return
 	}
 	var b strings.Builder
 	b.Grow(n)
-	o.eachString(func(s *string) {
-		if d.inInput(*s) {
-			b.WriteString(*s)
-		}
-	})
+	for _, s := range fields {
+		b.WriteString(*s)
+	}
 	block := b.String()
-	o.eachString(func(s *string) {
-		if d.inInput(*s) {
-			*s, block = block[:len(*s)], block[len(*s):]
-		}
-	})
+	for i, s := range fields {
+		*s, block = block[:len(*s)], block[len(*s):]
+		fields[i] = nil
+	}
 }
 
 // decoder holds the state of one Decode.
@@ -260,6 +259,11 @@ type decoder struct {
 	// in is the input's reader, which knows where the blocks read are:
 	// see own. It holds none of them.
 	in *inputReader
+	// check is the event valid checks, made anew for each.
+	check seminar.Event
+	// inputFields is ownFields' list of the strings it copies, kept
+	// for the next event.
+	inputFields []*string
 	// zoneNames holds the copies own made of zone names.
 	zoneNames map[string]string
 }

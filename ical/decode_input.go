@@ -34,8 +34,11 @@ type inputReader struct {
 	eof        bool
 	first      bool // no block was returned yet
 	// spans are the address ranges of the blocks, sorted by start: a
-	// string of the input is one that lies in one of them.
+	// string of the input is one that lies in one of them. last is the
+	// span that held the last string found: an event's strings are
+	// mostly in one block.
 	spans []span
+	last  span
 }
 
 // span is the address range [start, end) of one block.
@@ -147,6 +150,7 @@ func (in *inputReader) take(block []byte) []byte {
 		i--
 	}
 	in.spans = slices.Replace(in.spans, i, j, s)
+	in.last = span{}
 	return block
 }
 
@@ -162,9 +166,22 @@ func (in *inputReader) contains(s string) bool {
 		return false
 	}
 	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-	i := in.find(p)
-	if i < len(in.spans) && in.spans[i].start == p {
+	if p >= in.last.start && p < in.last.end {
 		return true
 	}
-	return i > 0 && p < in.spans[i-1].end
+	// The first span that starts after p.
+	lo, hi := 0, len(in.spans)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if in.spans[m].start <= p {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo > 0 && p < in.spans[lo-1].end {
+		in.last = in.spans[lo-1]
+		return true
+	}
+	return false
 }

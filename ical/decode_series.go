@@ -489,7 +489,8 @@ func (d *decoder) valid(ev *vevent, o *Occurrence) bool {
 		return ev.ok
 	}
 	ev.checked = true
-	err := o.Event().Validate()
+	o.fill(&d.check, true)
+	err := d.check.Validate()
 	if ev.ok = err == nil; !ev.ok {
 		d.skip(ev, ev.line, fmt.Sprintf("the event cannot be a seminar event (%v); it is skipped", err))
 	}

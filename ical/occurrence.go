@@ -126,18 +126,30 @@ const cancelledPrefix = "Cancelled: "
 // DESCRIPTION, ResearchAreas are the CATEGORIES (split at commas) and URL
 // becomes a link.
 func (o *Occurrence) Event() *seminar.Event {
-	e := &seminar.Event{
+	e := new(seminar.Event)
+	o.fill(e, false)
+	return e
+}
+
+// fill sets e to the occurrence's event. Its lists are copies of the
+// occurrence's, so that the event is the caller's to change, unless share
+// is set: the decoder's check of an event only reads it.
+func (o *Occurrence) fill(e *seminar.Event, share bool) {
+	*e = seminar.Event{
 		UID:       o.UID,
 		Title:     o.Title,
 		Start:     o.Start,
 		End:       o.End,
 		TimeZone:  o.TimeZone,
-		Speakers:  slices.Clone(o.Speakers),
+		Speakers:  o.Speakers,
 		Public:    o.Class == "" || o.Class == "PUBLIC",
 		Status:    seminar.StatusScheduled,
 		Sequence:  o.Sequence,
 		CreatedAt: o.Created,
 		UpdatedAt: o.LastModified,
+	}
+	if !share {
+		e.Speakers = slices.Clone(e.Speakers)
 	}
 	if o.RecurrenceID != "" {
 		e.UID += "/" + o.RecurrenceID
@@ -161,22 +173,24 @@ func (o *Occurrence) Event() *seminar.Event {
 		e.Title = noTitle
 	}
 	if o.ext != nil {
-		o.ext.fill(e)
+		o.ext.fill(e, share)
 	} else {
 		o.fillForeign(e)
 	}
-	return e
 }
 
-func (x *seminarFields) fill(e *seminar.Event) {
+func (x *seminarFields) fill(e *seminar.Event, share bool) {
 	e.Host, e.Contact = x.host, x.contact
 	e.Location = seminar.Location{Room: x.room, Building: x.building, Address: x.address, URL: x.stream}
 	e.RoomDescription = x.roomDescription
 	e.Abstract = x.abstract
-	e.Links = slices.Clone(x.links)
+	e.Links, e.ResearchAreas, e.ImpactAreas = x.links, x.researchAreas, x.impactAreas
+	if !share {
+		e.Links = slices.Clone(e.Links)
+		e.ResearchAreas = slices.Clone(e.ResearchAreas)
+		e.ImpactAreas = slices.Clone(e.ImpactAreas)
+	}
 	e.Type, e.Series = x.kind, x.series
-	e.ResearchAreas = slices.Clone(x.researchAreas)
-	e.ImpactAreas = slices.Clone(x.impactAreas)
 	if e.Status == seminar.StatusCancelled {
 		e.CancelReason = x.cancelReason
 	}
