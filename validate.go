@@ -280,14 +280,15 @@ func (v *validator) reminders(e *Event) {
 // line checks a single-line string and reports whether it passed.
 func (v *validator) line(path path, s string, required bool) bool {
 	v.total += len(s)
+	plain := printableASCII(s, false)
 	switch {
 	case s == "" && required:
 		v.add(path, "is required")
-	case !utf8.ValidString(s):
+	case !plain && !utf8.ValidString(s):
 		v.add(path, "is not valid UTF-8")
 	case len(s) > MaxLineLen:
 		v.add(path, "is %d bytes long, more than the limit of %d", len(s), MaxLineLen)
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+	case !plain && strings.IndexFunc(s, unicode.IsControl) >= 0:
 		v.add(path, "contains a control character (such as a line break); it must be a single line")
 	case required && strings.TrimSpace(s) == "":
 		v.add(path, "is blank")
@@ -301,16 +302,30 @@ func (v *validator) line(path path, s string, required bool) bool {
 // control characters are not.
 func (v *validator) text(path path, s string) {
 	v.total += len(s)
+	plain := printableASCII(s, true)
 	switch {
-	case !utf8.ValidString(s):
+	case !plain && !utf8.ValidString(s):
 		v.add(path, "is not valid UTF-8")
 	case len(s) > MaxTextLen:
 		v.add(path, "is %d bytes long, more than the limit of %d", len(s), MaxTextLen)
-	case strings.IndexFunc(s, func(r rune) bool {
+	case !plain && strings.IndexFunc(s, func(r rune) bool {
 		return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
 	}) >= 0:
 		v.add(path, "contains a control character other than a line break or tab")
 	}
+}
+
+// printableASCII reports whether s is printable ASCII, with line breaks
+// and tabs when breaks is set: text that is valid UTF-8 and holds no
+// control character that line (breaks unset) or text (set) refuses, found
+// without decoding it rune by rune.
+func printableASCII(s string, breaks bool) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 || c >= 0x7f) && !(breaks && (c == '\n' || c == '\r' || c == '\t')) {
+			return false
+		}
+	}
+	return true
 }
 
 func (v *validator) list(path path, n int) {
