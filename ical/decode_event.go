@@ -348,14 +348,21 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 	// is plain text.
 	ext := hasSeminarFields(c) || cc.ours && cc.extended
 	ours := cc.ours || ext
-	var alt *contentLine
+	var alt, abstract *contentLine
+	// descRaw is DESCRIPTION's value, when the description is that value
+	// unescaped, nothing changed or cut.
+	descRaw := ""
 	for i := range c.props {
 		p := &c.props[i]
 		switch p.name {
 		case "SUMMARY":
 			o.Title = f.line(p, unescapeText(p.value))
 		case "DESCRIPTION":
-			o.Description = f.description(p, ours)
+			text := unescapeText(p.value)
+			o.Description, descRaw = f.description(p, text, ours), ""
+			if o.Description == text {
+				descRaw = p.value
+			}
 		case "X-ALT-DESC":
 			if strings.EqualFold(strings.TrimSpace(p.param("FMTTYPE")), "text/html") {
 				alt = p
@@ -411,7 +418,7 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 		case "X-SEMINAR-ROOM-DESCRIPTION":
 			x.roomDescription = f.text(p, unescapeText(p.value))
 		case "X-SEMINAR-ABSTRACT":
-			x.abstract, x.hasAbstract = f.text(p, unescapeText(p.value)), true
+			abstract, x.hasAbstract = p, true
 		case "X-SEMINAR-CANCEL-REASON":
 			x.cancelReason = f.text(p, unescapeText(p.value))
 		case "X-SEMINAR-LINK":
@@ -437,11 +444,61 @@ func (d *decoder) fields(c *component, cc *calendarContext, ev *vevent) {
 	if ext {
 		// Our encoder repeats the abstract and the speakers' bios in
 		// DESCRIPTION: the event holds them once.
-		x.abstract = sharedText(x.abstract, o.Description)
+		if abstract != nil {
+			x.abstract = withinText(abstract.value, descRaw, o.Description)
+			if x.abstract == "" {
+				x.abstract = sharedText(f.text(abstract, unescapeText(abstract.value)), o.Description)
+			}
+		}
 		for i := range o.Speakers {
 			o.Speakers[i].Bio = sharedText(o.Speakers[i].Bio, o.Description)
 		}
 		o.ext = &x
+	}
+}
+
+// withinText returns the TEXT value raw read as fieldReader.text reads it,
+// as a part of text, which is the value textRaw unescaped, when textRaw
+// holds raw where an escape can start; otherwise "". Such a part is read
+// as it stands: it is a part of a text that was.
+func withinText(raw, textRaw, text string) string {
+	if raw == "" || textRaw == "" {
+		return ""
+	}
+	i := strings.Index(textRaw, raw)
+	if i < 0 || trailingBackslashes(textRaw[:i])%2 == 1 || trailingBackslashes(raw)%2 == 1 {
+		return ""
+	}
+	// An escape is two bytes of the value and one of the text.
+	j := i - escapes(textRaw[:i])
+	k := j + len(raw) - escapes(raw)
+	// Cut where characters start, the part of a valid text is valid.
+	if !utf8.RuneStart(text[j]) || k < len(text) && !utf8.RuneStart(text[k]) {
+		return ""
+	}
+	return text[j:k]
+}
+
+// trailingBackslashes counts the backslashes that end s.
+func trailingBackslashes(s string) int {
+	n := 0
+	for n < len(s) && s[len(s)-1-n] == '\\' {
+		n++
+	}
+	return n
+}
+
+// escapes counts the escapes (a backslash and the byte after it) of a
+// TEXT value.
+func escapes(s string) int {
+	n := 0
+	for {
+		i := strings.IndexByte(s, '\\')
+		if i < 0 || i+1 == len(s) {
+			return n
+		}
+		n++
+		s = s[i+2:]
 	}
 }
 
@@ -461,8 +518,7 @@ func sharedText(s, text string) string {
 // writes it, is made text. Our own encoder writes plain text, so a
 // DESCRIPTION of ours is taken as it is. An event without DESCRIPTION
 // gets the text of its X-ALT-DESC;FMTTYPE=text/html (Outlook's) instead.
-func (f fieldReader) description(p *contentLine, ours bool) string {
-	text := unescapeText(p.value)
+func (f fieldReader) description(p *contentLine, text string, ours bool) string {
 	if !ours && looksLikeHTML(text) {
 		text = htmlText(text)
 	}

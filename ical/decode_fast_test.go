@@ -187,3 +187,37 @@ func TestSplitTextLines(t *testing.T) {
 		}
 	}
 }
+
+// TestWithinText checks that a TEXT value found within another's raw value
+// is read, as a part of the other's text, as it reads on its own; and that
+// the values our encoder repeats (an abstract within DESCRIPTION) are
+// found.
+func TestWithinText(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	found := 0
+	for range 50000 {
+		textRaw := randomString(r, "ab \\\\nN,;\xc3\xa9\t", 40)
+		text := unescapeText(textRaw)
+		if multiLine(text) != text {
+			continue // Decode shares only a description read as it stands
+		}
+		i := r.IntN(len(textRaw) + 1)
+		raw := textRaw[i : i+r.IntN(len(textRaw)-i+1)]
+		got := withinText(raw, textRaw, text)
+		if got == "" {
+			continue
+		}
+		found++
+		if want := multiLine(unescapeText(raw)); got != want {
+			t.Fatalf("withinText(%q, %q) = %q, want %q", raw, textRaw, got, want)
+		}
+	}
+	if found < 1000 {
+		t.Errorf("only %d of the values were found within the other", found)
+	}
+	abstract := `Stochastic gradient descent (SGD)\, viz. that.\nIn practice\, optima.`
+	desc := `Speaker: P (UCLA)\n\nAbstract:\n` + abstract + `\n\nAbout the speaker:\nP is.`
+	if got, want := withinText(abstract, desc, unescapeText(desc)), unescapeText(abstract); got != want {
+		t.Errorf("withinText of an abstract in its description = %q, want %q", got, want)
+	}
+}
