@@ -3,11 +3,11 @@ package ical
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"unsafe"
 )
 
@@ -31,6 +31,7 @@ type inputReader struct {
 	// block is the size of the next read; it grows to max.
 	block, max int
 	carry      []byte // the start of a line the last block did not end
+	scratch    []byte // what a block is read through
 	eof        bool
 	first      bool // no block was returned yet
 	// spans are the address ranges of the blocks, sorted by start: a
@@ -77,19 +78,26 @@ func newInputReader(r io.Reader, limit int64, max int) (*inputReader, error) {
 // may write the block's bytes (see lineScanner).
 func (in *inputReader) next() ([]byte, error) {
 	for !in.eof {
-		// A line longer than a block makes the next block twice its length.
-		buf := make([]byte, len(in.carry)+max(in.block, len(in.carry)))
-		n := copy(buf, in.carry)
-		m, err := io.ReadFull(in.r, buf[n:])
-		n += m
-		in.read += int64(m)
-		in.block = min(in.block*2, in.max)
-		switch {
-		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-			in.eof = true
-		case err != nil:
+		// A line longer than a block makes the next block twice its
+		// length. The block is a string's bytes, which are not zeroed
+		// first as a new []byte's would be: they are read into at once.
+		want := max(in.block, len(in.carry))
+		var b strings.Builder
+		b.Grow(len(in.carry) + want)
+		b.Write(in.carry)
+		if in.scratch == nil {
+			in.scratch = make([]byte, min(32<<10, in.block))
+		}
+		m, err := io.CopyBuffer(&b, io.LimitReader(in.r, int64(want)), in.scratch)
+		if err != nil {
 			return nil, fmt.Errorf("ical: read: %w", err)
 		}
+		in.eof = m < int64(want)
+		in.read += m
+		in.block = min(in.block*2, in.max)
+		n := b.Len()
+		str := b.String()
+		buf := unsafe.Slice(unsafe.StringData(str), n)
 		if in.read > in.limit {
 			return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, in.limit)
 		}
