@@ -161,3 +161,62 @@ func TestCalendar_DispatchDue_readsEventsTogether(t *testing.T) {
 		})
 	}
 }
+
+// deliveriesCounter counts the Deliveries calls of a memstore, and those
+// of DeliveriesOf.
+type deliveriesCounter struct {
+	*memstore.Store
+	deliveries, deliveriesOf atomic.Int32
+}
+
+func (s *deliveriesCounter) Deliveries(ctx context.Context, eventID string) ([]*seminar.Delivery, error) {
+	s.deliveries.Add(1)
+	return s.Store.Deliveries(ctx, eventID)
+}
+
+func (s *deliveriesCounter) DeliveriesOf(ctx context.Context, eventIDs []string) (map[string][]*seminar.Delivery, error) {
+	s.deliveriesOf.Add(1)
+	return s.Store.DeliveriesOf(ctx, eventIDs)
+}
+
+// plainOutbox is a store and outbox without DeliveryBatchGetter.
+type plainOutbox struct {
+	seminar.Store
+	seminar.Outbox
+}
+
+// Reconcile reads the deliveries of the changed events a batch at a time
+// when the Outbox is a DeliveryBatchGetter, and repairs the same events
+// as when it reads each event's on its own.
+func TestCalendar_Reconcile_readsDeliveriesTogether(t *testing.T) {
+	for _, batch := range []bool{true, false} {
+		t.Run(fmt.Sprintf("DeliveryBatchGetter=%v", batch), func(t *testing.T) {
+			mem, clk, talks := dueTalks(t, 30) // scheduled by their writes
+			for i := range 220 {               // written behind the Calendar's back
+				e := seedEvent(t)
+				e.ID, e.UID, e.Version, e.CreatedAt, e.UpdatedAt = fmt.Sprintf("old%d", i), fmt.Sprintf("old%d@csail.mit.edu", i), 1, seedCreated, seedCreated
+				e.Start, e.End = e.Start.Add(time.Duration(i)*time.Hour), e.End.Add(time.Duration(i)*time.Hour)
+				require.NoError(t, mem.Create(t.Context(), e))
+			}
+			counter := &deliveriesCounter{Store: mem}
+			var store seminar.Store = counter
+			if !batch {
+				store = plainOutbox{Store: counter, Outbox: counter}
+			}
+			cal, err := seminar.New(store, &seminar.Options{Now: clk.Now})
+			require.NoError(t, err)
+			n, err := cal.Reconcile(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, 220, n, "Reconcile must repair every talk without deliveries, and only those")
+			for _, id := range []string{"old0", "old219", talks[0].ID, talks[29].ID} {
+				assert.Contains(t, kinds(t, mem, id), "reminder s0 pending", "%s must have its reminder", id)
+			}
+			if batch {
+				assert.EqualValues(t, 2, counter.deliveriesOf.Load(), "one DeliveriesOf per batch of 200 changed events")
+				assert.Zero(t, counter.deliveries.Load(), "no Deliveries per event beside DeliveriesOf")
+			} else {
+				assert.EqualValues(t, 250, counter.deliveries.Load(), "one Deliveries per changed event")
+			}
+		})
+	}
+}
