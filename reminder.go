@@ -198,8 +198,12 @@ func (c *Calendar) render(ctx context.Context, e *Event, d *Delivery) (*Message,
 	}
 	var text, html bytes.Buffer
 	data := newReminderData(rv)
-	if err := c.tmpl.Text.Execute(&text, data); err != nil {
-		return nil, fmt.Errorf("reminder text: %w", err)
+	if c.customTemplates {
+		if err := c.tmpl.Text.Execute(&text, data); err != nil {
+			return nil, fmt.Errorf("reminder text: %w", err)
+		}
+	} else {
+		writeReminderText(&text, data)
 	}
 	if err := c.tmpl.HTML.Execute(&html, data); err != nil {
 		return nil, fmt.Errorf("reminder HTML: %w", err)
