@@ -198,15 +198,16 @@ func (c *Calendar) render(ctx context.Context, e *Event, d *Delivery) (*Message,
 	}
 	var text, html bytes.Buffer
 	data := newReminderData(rv)
-	if c.customTemplates {
+	if !c.customTemplates {
+		writeReminderText(&text, data)
+		writeReminderHTML(&html, data)
+	} else {
 		if err := c.tmpl.Text.Execute(&text, data); err != nil {
 			return nil, fmt.Errorf("reminder text: %w", err)
 		}
-	} else {
-		writeReminderText(&text, data)
-	}
-	if err := c.tmpl.HTML.Execute(&html, data); err != nil {
-		return nil, fmt.Errorf("reminder HTML: %w", err)
+		if err := c.tmpl.HTML.Execute(&html, data); err != nil {
+			return nil, fmt.Errorf("reminder HTML: %w", err)
+		}
 	}
 	msg.Text, msg.HTML = text.String(), html.String()
 	method := "PUBLISH"

@@ -645,5 +645,6 @@ func TestCalendar_PreviewReminder_defaultTemplatesAsParsed(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, string(want.Raw), string(got.Raw), "the reminder with recipient zone %q", zone)
 		assert.Contains(t, string(got.Raw), "Speakers:\nPratik Chaudhari (UCLA)\nSecond Speaker\n")
+		assert.Contains(t, string(got.Raw), "<p>Second Speaker: <a href=\"https://example.org/s2\">https://example.org/s2</a></p>")
 	}
 }

@@ -10,7 +10,7 @@ import (
 // for d, without executing it: text/template calls each function of the
 // template through reflection, which made it the largest cost of a
 // reminder's rendering. Reminders of a Calendar with the default templates
-// are written here; reminderText_test.go holds the two to the same bytes.
+// are written here; remindertext_test.go holds the two to the same bytes.
 // A change to either template must be made to this function too.
 func writeReminderText(b *bytes.Buffer, d *reminderData) {
 	line := func(s string) {

@@ -41,3 +41,40 @@ func TestRenderSubject_defaultAsExecuted(t *testing.T) {
 		}
 	}
 }
+
+// writeReminderHTML writes what the default HTML template writes, byte for
+// byte, escaping included: for varied events, every kind of message, and
+// values that need escaping in text, in attributes and in URLs.
+func TestWriteReminderHTML_sameAsDefaultTemplate(t *testing.T) {
+	defaults, err := ParseReminderTemplates("", "")
+	require.NoError(t, err)
+	urls := []string{"https://example.org/a b?q=1&r=2+3'\"<>#f", "javascript:alert(1)", "HTTP://x.org/é%zz%41%4", "mailto:a@b.org",
+		"/relative/path?x=(1)", "ftp://x.org/", "https://例え.jp/パス", "https://x.org/\x00\t~"}
+	odd := []string{"O'Brien & \"Sons\" <b>", "a+b\x00c", "Zoë 日本", "", "plain"}
+	events := variedEvents(t, 300)
+	for i, e := range events {
+		if i%2 == 0 {
+			continue
+		}
+		e.Location.URL = urls[i%len(urls)]
+		e.Contact = Person{Name: odd[i%len(odd)], Email: []string{"", "a+b@例え.jp", "o'b@x.org", "x y@z.org"}[i%4]}
+		e.Host.Name = odd[(i+1)%len(odd)]
+		e.CancelReason = odd[(i+2)%len(odd)]
+		for j := range e.Speakers {
+			e.Speakers[j].URL = urls[(i+j)%len(urls)]
+			e.Speakers[j].Affiliation = odd[(i+j)%len(odd)]
+		}
+		for j := range e.Links {
+			e.Links[j].URL = urls[(i+j+1)%len(urls)]
+			e.Links[j].Label = odd[(i+j)%len(odd)]
+		}
+	}
+	for _, rv := range reminderViews(t, events) {
+		rv.Note = "the place is now <32-G449> & \"Kiva\""
+		data := newReminderData(rv)
+		var want, got bytes.Buffer
+		require.NoError(t, defaults.HTML.Execute(&want, data))
+		writeReminderHTML(&got, data)
+		require.Equal(t, want.String(), got.String(), "the HTML of %s (%s)", rv.ID, rv.Kind)
+	}
+}
