@@ -78,3 +78,20 @@ func TestWriteReminderHTML_sameAsDefaultTemplate(t *testing.T) {
 		require.Equal(t, want.String(), got.String(), "the HTML of %s (%s)", rv.ID, rv.Kind)
 	}
 }
+
+// wrap gives what wrapLines gives, for lines that fit as they are and for
+// any other.
+func TestWrap_fitsAsIs(t *testing.T) {
+	inputs := []string{"", " ", "a", "a b", "a  b", " a", "a ", "a\tb", "a\u00a0b", "a\nb", "a\rb", "Zoë", "x\x7f",
+		"Date: Monday, June 12, 2017", "Time: 4:00 PM to 5:00 PM (all times are in the Eastern Time Zone)",
+		strings.Repeat("word ", 14) + "word", strings.Repeat("word ", 15) + "x", strings.Repeat("x", 72), strings.Repeat("x", 73),
+		"Speaker: Pratik Chaudhari (UCLA)", "(a parenthetical that is long (nested) here)"}
+	for _, e := range variedEvents(t, 50) {
+		inputs = append(inputs, e.Title, e.Abstract, e.Location.Address, "Location: "+e.Location.Room+", "+e.Location.Building)
+	}
+	for _, s := range inputs {
+		for _, width := range []int{1, 5, 30, 72} {
+			require.Equal(t, wrapLines(width, s), wrap(width, s), "wrap(%d, %q)", width, s)
+		}
+	}
+}
