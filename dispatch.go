@@ -150,13 +150,14 @@ type outcome struct {
 	err       error
 }
 
-// prepare reads the events of the claimed deliveries, drops those no
-// longer wanted and composes the messages of the others. A delivery whose
+// prepare reads the events of the claimed deliveries (in one call, with a
+// BatchGetter), drops those no longer wanted and composes the messages of the others. A delivery whose
 // event could not be read is left to its lease.
 func (c *Calendar) prepare(ctx context.Context, claimed []*Delivery, now time.Time) *claimedBatch {
 	b := &claimedBatch{now: now, outs: make([]outcome, 0, len(claimed)), msgs: make([]Outgoing, 0, len(claimed))}
+	events := c.getClaimed(ctx, claimed)
 	for _, d := range claimed {
-		e, err := c.get(ctx, d.EventID)
+		e, err := c.eventOf(ctx, d, events)
 		if errors.Is(err, ErrNotFound) {
 			b.outs = append(b.outs, c.dropped(d, "the event was deleted"))
 			continue
@@ -187,6 +188,45 @@ func (c *Calendar) prepare(ctx context.Context, claimed []*Delivery, now time.Ti
 		b.msgs = append(b.msgs, Outgoing{Envelope: p.Envelope, Raw: p.Raw})
 	}
 	return b
+}
+
+// getClaimed reads the events of the claimed deliveries in one call when
+// the Store is a BatchGetter, and returns them by ID; nil, when it is not
+// or the call failed, leaves eventOf to read each event on its own.
+func (c *Calendar) getClaimed(ctx context.Context, claimed []*Delivery) map[string]*Event {
+	bg, ok := c.store.(BatchGetter)
+	if !ok || len(claimed) < 2 {
+		return nil
+	}
+	ids := make([]string, 0, len(claimed))
+	for _, d := range claimed {
+		ids = append(ids, d.EventID)
+	}
+	got, err := bg.GetMany(ctx, ids)
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "the events of a batch not read together; reading each",
+			slog.Int("deliveries", len(claimed)), slog.Any("error", err))
+		return nil
+	}
+	events := make(map[string]*Event, len(got))
+	for _, e := range got {
+		events[e.ID] = c.present(e)
+	}
+	return events
+}
+
+// eventOf returns the event of d from events, as getClaimed read them, or
+// reads it when events is nil. Deliveries of one event share it: nothing
+// that prepares a message changes the event.
+func (c *Calendar) eventOf(ctx context.Context, d *Delivery, events map[string]*Event) (*Event, error) {
+	if events == nil {
+		return c.get(ctx, d.EventID)
+	}
+	e, ok := events[d.EventID]
+	if !ok {
+		return nil, fmt.Errorf("event %q: %w", d.EventID, ErrNotFound)
+	}
+	return e, nil
 }
 
 // deliver sends the messages of a prepared batch and records every

@@ -2,6 +2,10 @@ package seminar_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,6 +102,120 @@ func TestCalendar_DispatchDue_batch(t *testing.T) {
 					continue
 				}
 				assert.Equal(t, seminar.StateSent, ds[0].State, "%s", ds[0].ID)
+			}
+		})
+	}
+}
+
+// countingStore counts the reads of events, fails GetMany when told, and
+// reads the event hidden as deleted.
+type countingStore struct {
+	*memstore.Store
+	gets, getManys atomic.Int32
+	failGetMany    bool
+	hidden         string
+}
+
+func (s *countingStore) Get(ctx context.Context, id string) (*seminar.Event, error) {
+	s.gets.Add(1)
+	if id == s.hidden {
+		return nil, seminar.ErrNotFound
+	}
+	return s.Store.Get(ctx, id)
+}
+
+func (s *countingStore) GetMany(ctx context.Context, ids []string) ([]*seminar.Event, error) {
+	s.getManys.Add(1)
+	if s.failGetMany {
+		return nil, errors.New("the batch read is down")
+	}
+	events, err := s.Store.GetMany(ctx, ids)
+	return slices.DeleteFunc(events, func(e *seminar.Event) bool { return e.ID == s.hidden }), err
+}
+
+// DispatchDue reads the events of a claimed batch in one GetMany when the
+// store is a BatchGetter, and each with Get when that call fails; either
+// way a delivery whose event is gone is dropped and the others are sent.
+func TestCalendar_DispatchDue_readsEventsTogether(t *testing.T) {
+	for _, failGetMany := range []bool{false, true} {
+		t.Run(fmt.Sprintf("GetMany fails=%v", failGetMany), func(t *testing.T) {
+			mem, clk, talks := dueTalks(t, 5)
+			store := &countingStore{Store: mem, failGetMany: failGetMany, hidden: talks[2].ID}
+			m := &batchRecorder{Recorder: &mail.Recorder{}}
+			cal, err := seminar.New(store, &seminar.Options{Domain: "csail.mit.edu", Now: clk.Now, Mailer: m,
+				ICS: fakeICS{}, From: "CSAIL Seminars <seminars@csail.mit.edu>"})
+			require.NoError(t, err)
+			r, err := cal.DispatchDue(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, seminar.DispatchReport{Sent: 4, Dropped: 1}, *r)
+			require.Len(t, m.batches, 1)
+			for i, msg := range m.batches[0] {
+				assert.Contains(t, string(msg.Raw), talks[[]int{0, 1, 3, 4}[i]].Title[:20])
+			}
+			assert.EqualValues(t, 1, store.getManys.Load(), "one GetMany for the batch")
+			if failGetMany {
+				assert.EqualValues(t, 5, store.gets.Load(), "one Get per delivery once GetMany failed")
+			} else {
+				assert.Zero(t, store.gets.Load(), "no Get per delivery beside GetMany")
+			}
+		})
+	}
+}
+
+// deliveriesCounter counts the Deliveries calls of a memstore, and those
+// of DeliveriesOf.
+type deliveriesCounter struct {
+	*memstore.Store
+	deliveries, deliveriesOf atomic.Int32
+}
+
+func (s *deliveriesCounter) Deliveries(ctx context.Context, eventID string) ([]*seminar.Delivery, error) {
+	s.deliveries.Add(1)
+	return s.Store.Deliveries(ctx, eventID)
+}
+
+func (s *deliveriesCounter) DeliveriesOf(ctx context.Context, eventIDs []string) (map[string][]*seminar.Delivery, error) {
+	s.deliveriesOf.Add(1)
+	return s.Store.DeliveriesOf(ctx, eventIDs)
+}
+
+// plainOutbox is a store and outbox without DeliveryBatchGetter.
+type plainOutbox struct {
+	seminar.Store
+	seminar.Outbox
+}
+
+// Reconcile reads the deliveries of the changed events a batch at a time
+// when the Outbox is a DeliveryBatchGetter, and repairs the same events
+// as when it reads each event's on its own.
+func TestCalendar_Reconcile_readsDeliveriesTogether(t *testing.T) {
+	for _, batch := range []bool{true, false} {
+		t.Run(fmt.Sprintf("DeliveryBatchGetter=%v", batch), func(t *testing.T) {
+			mem, clk, talks := dueTalks(t, 30) // scheduled by their writes
+			for i := range 220 {               // written behind the Calendar's back
+				e := seedEvent(t)
+				e.ID, e.UID, e.Version, e.CreatedAt, e.UpdatedAt = fmt.Sprintf("old%d", i), fmt.Sprintf("old%d@csail.mit.edu", i), 1, seedCreated, seedCreated
+				e.Start, e.End = e.Start.Add(time.Duration(i)*time.Hour), e.End.Add(time.Duration(i)*time.Hour)
+				require.NoError(t, mem.Create(t.Context(), e))
+			}
+			counter := &deliveriesCounter{Store: mem}
+			var store seminar.Store = counter
+			if !batch {
+				store = plainOutbox{Store: counter, Outbox: counter}
+			}
+			cal, err := seminar.New(store, &seminar.Options{Now: clk.Now})
+			require.NoError(t, err)
+			n, err := cal.Reconcile(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, 220, n, "Reconcile must repair every talk without deliveries, and only those")
+			for _, id := range []string{"old0", "old219", talks[0].ID, talks[29].ID} {
+				assert.Contains(t, kinds(t, mem, id), "reminder s0 pending", "%s must have its reminder", id)
+			}
+			if batch {
+				assert.EqualValues(t, 2, counter.deliveriesOf.Load(), "one DeliveriesOf per batch of 200 changed events")
+				assert.Zero(t, counter.deliveries.Load(), "no Deliveries per event beside DeliveriesOf")
+			} else {
+				assert.EqualValues(t, 250, counter.deliveries.Load(), "one Deliveries per changed event")
 			}
 		})
 	}

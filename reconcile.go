@@ -60,8 +60,12 @@ func (c *Calendar) Reconcile(ctx context.Context) (int, error) {
 			continue
 		}
 		now := c.clock()
+		outboxes, err := c.deliveriesOf(ctx, events)
+		if err != nil {
+			return repaired, fmt.Errorf("seminar: reconcile: %w", err)
+		}
 		for _, e := range events {
-			ok, err := c.reconcileEvent(ctx, e, now)
+			ok, err := c.reconcileEvent(ctx, e, outboxes, now)
 			if err != nil {
 				return repaired, fmt.Errorf("seminar: reconcile event %q: %w", e.ID, err)
 			}
@@ -77,20 +81,39 @@ func (c *Calendar) Reconcile(ctx context.Context) (int, error) {
 // scheduled its own outbox, and took a later mark.
 var errMovedOn = errors.New("the event was written meanwhile")
 
+// deliveriesOf reads the deliveries of events in one call when the Outbox
+// is a DeliveryBatchGetter, and returns them by event ID; nil, when it is
+// not, leaves reconcileEvent to read each event's.
+func (c *Calendar) deliveriesOf(ctx context.Context, events []*Event) (map[string][]*Delivery, error) {
+	bg, ok := c.outbox.(DeliveryBatchGetter)
+	if !ok {
+		return nil, nil
+	}
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	return bg.DeliveriesOf(ctx, ids)
+}
+
 // reconcileEvent repairs the outbox of the event e, as Changed returned it,
-// and reports whether it changed anything. The plan is made first outside a
-// transaction, so that the common case, nothing to do, takes one read; a
-// repair makes it again inside one, on the event as it is then.
-func (c *Calendar) reconcileEvent(ctx context.Context, e *Event, now time.Time) (bool, error) {
-	ds, err := c.outbox.Deliveries(ctx, e.ID)
-	if err != nil {
-		return false, err
+// and reports whether it changed anything. outboxes holds the deliveries of
+// e, when deliveriesOf read them. The plan is made first outside a
+// transaction, so that the common case, nothing to do, takes no read of its
+// own; a repair makes it again inside one, on the event as it is then.
+func (c *Calendar) reconcileEvent(ctx context.Context, e *Event, outboxes map[string][]*Delivery, now time.Time) (bool, error) {
+	ds := outboxes[e.ID]
+	if outboxes == nil {
+		var err error
+		if ds, err = c.outbox.Deliveries(ctx, e.ID); err != nil {
+			return false, err
+		}
 	}
 	if p := c.plan(nil, e, ds, now); p.empty() {
 		return false, nil
 	}
 	var p outboxPlan
-	err = c.outbox.Atomic(ctx, func(tx Tx) error {
+	err := c.outbox.Atomic(ctx, func(tx Tx) error {
 		cur, err := tx.Get(ctx, e.ID)
 		switch {
 		case errors.Is(err, ErrNotFound):

@@ -45,8 +45,9 @@ type ReminderTemplates struct {
 }
 
 // ParseReminderTemplates parses replacements for the reminder bodies; an
-// empty source keeps the default for that part. Both are executed with a
-// *ReminderView. The text template may use {{template "details" .}}, the
+// empty source keeps the default for that part. Both are executed with
+// the fields and methods of a *ReminderView, flattened into one struct
+// (so that each is found without searching the embedded structs). The text template may use {{template "details" .}}, the
 // body of the default event page (see ParsePageTemplate), and may define
 // "your time", which "details" executes after the time of the talk and
 // which is empty unless defined; it may call join (strings.Join) and wrap
@@ -196,11 +197,17 @@ func (c *Calendar) render(ctx context.Context, e *Event, d *Delivery) (*Message,
 		}
 	}
 	var text, html bytes.Buffer
-	if err := c.tmpl.Text.Execute(&text, rv); err != nil {
-		return nil, fmt.Errorf("reminder text: %w", err)
-	}
-	if err := c.tmpl.HTML.Execute(&html, rv); err != nil {
-		return nil, fmt.Errorf("reminder HTML: %w", err)
+	data := newReminderData(rv)
+	if !c.customTemplates {
+		writeReminderText(&text, data)
+		writeReminderHTML(&html, data)
+	} else {
+		if err := c.tmpl.Text.Execute(&text, data); err != nil {
+			return nil, fmt.Errorf("reminder text: %w", err)
+		}
+		if err := c.tmpl.HTML.Execute(&html, data); err != nil {
+			return nil, fmt.Errorf("reminder HTML: %w", err)
+		}
 	}
 	msg.Text, msg.HTML = text.String(), html.String()
 	method := "PUBLISH"
@@ -268,11 +275,11 @@ func (c *Calendar) checkTemplates() error {
 		return err
 	}
 	for _, kind := range []DeliveryKind{KindReminder, KindUpdate, KindCancel} {
-		rv := &ReminderView{View: view, Kind: kind, Note: "the time changed"}
-		if err := c.tmpl.Text.Execute(io.Discard, rv); err != nil {
+		data := newReminderData(&ReminderView{View: view, Kind: kind, Note: "the time changed"})
+		if err := c.tmpl.Text.Execute(io.Discard, data); err != nil {
 			return fmt.Errorf("reminder text template: %w: %w", ErrInvalid, err)
 		}
-		if err := c.tmpl.HTML.Execute(io.Discard, rv); err != nil {
+		if err := c.tmpl.HTML.Execute(io.Discard, data); err != nil {
 			return fmt.Errorf("reminder HTML template: %w: %w", ErrInvalid, err)
 		}
 	}
@@ -294,12 +301,12 @@ func (c *Calendar) checkReminders(e *Event) error {
 	}
 	v := &validator{}
 	for _, kind := range []DeliveryKind{KindReminder, KindUpdate, KindCancel} {
-		rv := &ReminderView{View: view, Kind: kind, Note: genericChange, RecipientTime: c.recipientTime(e)}
-		if err := c.tmpl.Text.Execute(io.Discard, rv); err != nil {
+		data := newReminderData(&ReminderView{View: view, Kind: kind, Note: genericChange, RecipientTime: c.recipientTime(e)})
+		if err := c.tmpl.Text.Execute(io.Discard, data); err != nil {
 			v.add(field("reminders"), "the reminder text template cannot be written for this event (a %s message): %v", kind, err)
 			break
 		}
-		if err := c.tmpl.HTML.Execute(io.Discard, rv); err != nil {
+		if err := c.tmpl.HTML.Execute(io.Discard, data); err != nil {
 			v.add(field("reminders"), "the reminder HTML template cannot be written for this event (a %s message): %v", kind, err)
 			break
 		}

@@ -623,3 +623,28 @@ func TestParseReminderTemplates_yourTime(t *testing.T) {
 	assert.Contains(t, p.Message.Text, "(all times are in the Eastern Time Zone)\nLocation: 32-D507\n",
 		"\"your time\" is empty unless a template defines it")
 }
+
+// A Calendar with the default templates writes its reminders as one given
+// the same templates parsed as custom ones, which executes them: byte for
+// byte, for every kind of message, with and without the recipient's time.
+func TestCalendar_PreviewReminder_defaultTemplatesAsParsed(t *testing.T) {
+	parsed, err := seminar.ParseReminderTemplates("", "")
+	require.NoError(t, err)
+	for _, zone := range []string{"", "Europe/Berlin"} {
+		store := memstore.New()
+		cal, _, _ := newReminderCalendar(t, store, &seminar.ReminderOptions{RecipientZone: zone})
+		custom, _, _ := newReminderCalendar(t, store, &seminar.ReminderOptions{RecipientZone: zone, Templates: parsed})
+		e := seedEvent(t)
+		e.Speakers = append(e.Speakers, seminar.Person{Name: "Second Speaker", URL: "https://example.org/s2", Bio: "Another bio."})
+		e.Type, e.ResearchAreas = "Seminar", []string{"AI", "Vision"}
+		e, err := cal.Create(t.Context(), e)
+		require.NoError(t, err)
+		want, err := custom.PreviewReminder(t.Context(), e.ID)
+		require.NoError(t, err)
+		got, err := cal.PreviewReminder(t.Context(), e.ID)
+		require.NoError(t, err)
+		assert.Equal(t, string(want.Raw), string(got.Raw), "the reminder with recipient zone %q", zone)
+		assert.Contains(t, string(got.Raw), "Speakers:\nPratik Chaudhari (UCLA)\nSecond Speaker\n")
+		assert.Contains(t, string(got.Raw), "<p>Second Speaker: <a href=\"https://example.org/s2\">https://example.org/s2</a></p>")
+	}
+}

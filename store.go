@@ -247,8 +247,9 @@ func Compare(a, b *Event) int {
 
 // BatchGetter is an optional capability of a Store: reading many events in
 // one call rather than one call per event. ImportCalendar uses it to match
-// the events of an import with those stored; with a Store that does not
-// implement it, it calls Get and GetByUID once per event.
+// the events of an import with those stored, and DispatchDue to read the
+// events of a claimed batch; with a Store that does not implement it, they
+// call Get and GetByUID once per event.
 //
 // GetMany returns the stored events whose ID is among ids, and
 // GetManyByUID those whose UID is among uids, each event once, in any
@@ -262,4 +263,23 @@ func Compare(a, b *Event) int {
 type BatchGetter interface {
 	GetMany(ctx context.Context, ids []string) ([]*Event, error)
 	GetManyByUID(ctx context.Context, uids []string) ([]*Event, error)
+}
+
+// DeliveryBatchGetter is an optional capability of an Outbox: reading the
+// deliveries of many events in one call rather than one Deliveries call per
+// event. Reconcile uses it to look at the outbox of a batch of changed
+// events at once; with an Outbox that does not implement it, it calls
+// Deliveries once per event.
+//
+// DeliveriesOf returns the deliveries of the events whose ID is among
+// eventIDs, by event ID, each event's in the order Deliveries gives them
+// (by DueAt, then by ID). An event with no deliveries is left out, which
+// is not an error; an ID given twice is read once; no IDs is an empty
+// result. The rules of Outbox's methods hold: IDs compare exactly,
+// returned deliveries share no memory with the store or the arguments,
+// and a done context returns an error wrapping ctx.Err(). Each call reads
+// one consistent state of the store, as one query does. store/storetest
+// checks these rules when an Outbox implements DeliveryBatchGetter.
+type DeliveryBatchGetter interface {
+	DeliveriesOf(ctx context.Context, eventIDs []string) (map[string][]*Delivery, error)
 }

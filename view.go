@@ -149,21 +149,19 @@ func (s Style) viewIn(e *Event, seriesName string) (*View, error) {
 	return v, nil
 }
 
-// defaultSubject is parsed once: most events use it, and parsing costs more
-// than executing.
-var defaultSubject = template.Must(template.New("subject").Option("missingkey=error").Parse(DefaultSubject))
-
 // renderSubject executes the reminder subject template. The result is one
 // line: validation keeps line breaks out of the template and of the fields,
 // and any that still appear are folded into spaces so they never reach a
-// mail header.
+// mail header. The default, which most events use, is written without
+// executing it ("TALK: {{.Title}}" is the title after "TALK: ").
 func renderSubject(v *View) (string, error) {
-	t := defaultSubject
-	if src := v.Reminders.Subject; src != "" && src != DefaultSubject {
-		var err error
-		if t, err = template.New("subject").Option("missingkey=error").Parse(src); err != nil {
-			return "", fmt.Errorf("reminder subject: %w: %w", ErrInvalid, err)
-		}
+	src := v.Reminders.Subject
+	if src == "" || src == DefaultSubject {
+		return strings.Join(strings.Fields("TALK: "+v.Title), " "), nil
+	}
+	t, err := template.New("subject").Option("missingkey=error").Parse(src)
+	if err != nil {
+		return "", fmt.Errorf("reminder subject: %w: %w", ErrInvalid, err)
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, v); err != nil {

@@ -16,6 +16,30 @@ import (
 // such as those of a list, stay together. Line breaks may be CRLF, CR or
 // LF; the result has LF, and runs of blank lines become one.
 func wrap(width int, s string) string {
+	if fitsAsIs(width, s) {
+		return s
+	}
+	return wrapLines(width, s)
+}
+
+// fitsAsIs reports whether wrap leaves s as it is, without the work of
+// breaking it into lines and words: s is printable ASCII words separated
+// by single spaces, no longer than width. Most lines of a reminder are.
+func fitsAsIs(width int, s string) bool {
+	if len(s) > width || s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || (c == ' ' && s[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
+}
+
+// wrapLines is wrap for any s.
+func wrapLines(width int, s string) string {
 	var out []string
 	prevBroken := false
 	for _, line := range strings.Split(cleanText(s), "\n") {

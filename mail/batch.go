@@ -14,8 +14,12 @@ import (
 
 // SendBatch sends each message of msgs as Send does and calls done with
 // each one's result, in order, as soon as it is known: over one
-// connection for up to Options.MessagesPerConnection messages, with RSET
-// before each message after the first, and QUIT after the last.
+// connection for up to Options.MessagesPerConnection messages, and QUIT
+// after the last. A message after one the server accepted follows it
+// directly: the reply to the end of DATA ended that transaction (RFC 5321
+// 4.1.1.4), and RSET would add a round trip that changes nothing. After a
+// transaction that failed, RSET clears what the server may still hold of
+// it before the next MAIL FROM.
 //
 // A message is sent again, once, over a new connection when the
 // connection it was to go over turned out to be gone before the server
@@ -49,6 +53,9 @@ type batch struct {
 	conn net.Conn     // nil when there is none
 	c    *smtp.Client // the client on conn
 	sent int          // the transactions begun on conn
+	// open is set when the last transaction on conn did not end with the
+	// server taking the message: RSET must clear it first.
+	open bool
 }
 
 // send sends one message, over the batch's connection if it has one that
@@ -68,7 +75,7 @@ func (b *batch) send(ctx context.Context, env seminar.Envelope, raw []byte) (*se
 	for {
 		reused := b.conn != nil
 		s := &session{m: b.m, ctx: ctx}
-		res, err := b.transact(s, env, raw, reused)
+		res, err := b.transact(s, env, raw)
 		if err == nil {
 			return res, nil
 		}
@@ -80,10 +87,10 @@ func (b *batch) send(ctx context.Context, env seminar.Envelope, raw []byte) (*se
 }
 
 // transact sends one message over the batch's connection, after RSET when
-// reused says the connection already carried a transaction, or over a
-// new connection when the batch has none. It drops the connection after
-// an error that leaves it unusable.
-func (b *batch) transact(s *session, env seminar.Envelope, raw []byte, reused bool) (*seminar.SendResult, error) {
+// the transaction before did not end with the message taken, or over a new
+// connection when the batch has none. It drops the connection after an
+// error that leaves it unusable.
+func (b *batch) transact(s *session, env seminar.Envelope, raw []byte) (*seminar.SendResult, error) {
 	if b.conn == nil {
 		if err := b.connect(s); err != nil {
 			return nil, err
@@ -96,7 +103,7 @@ func (b *batch) transact(s *session, env seminar.Envelope, raw []byte, reused bo
 	conn := b.conn
 	stop := context.AfterFunc(s.ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	if reused {
+	if b.open {
 		if err := b.c.Reset(); err != nil {
 			b.drop()
 			return nil, s.fail("RSET", err)
@@ -107,6 +114,7 @@ func (b *batch) transact(s *session, env seminar.Envelope, raw []byte, reused bo
 	}
 	b.sent++
 	res, err := s.transact(b.c, env, raw)
+	b.open = err != nil
 	if err != nil && !usable(err) {
 		b.drop()
 	}
@@ -133,7 +141,7 @@ func (b *batch) connect(s *session) error {
 		_ = c.Close()
 		return err
 	}
-	b.conn, b.c, b.sent = conn, c, 0
+	b.conn, b.c, b.sent, b.open = conn, c, 0, false
 	return nil
 }
 
@@ -166,5 +174,5 @@ func (b *batch) drop() {
 		return
 	}
 	_ = b.c.Close()
-	b.conn, b.c, b.sent = nil, nil, 0
+	b.conn, b.c, b.sent, b.open = nil, nil, 0, false
 }

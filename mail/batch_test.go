@@ -87,7 +87,9 @@ func all(n int) []int {
 	return out
 }
 
-func TestMailer_SendBatch_OneSessionWithRSET(t *testing.T) {
+// Messages the server takes follow each other in one session without RSET:
+// the reply to the end of DATA ended each transaction.
+func TestMailer_SendBatch_OneSession(t *testing.T) {
 	ts := smtptest.Start(t, &smtptest.Options{TLS: smtptest.Plaintext, Transcripts: true})
 	msgs := batchOf(t, 5)
 	for i, r := range sendBatch(t, plainMailer(t, ts.Addr, 0), msgs) {
@@ -98,8 +100,9 @@ func TestMailer_SendBatch_OneSessionWithRSET(t *testing.T) {
 	assert.Equal(t, 1, ts.Sessions(), "five messages go over one connection")
 	scripts := ts.Transcripts()
 	require.Len(t, scripts, 1)
-	assert.Equal(t, 4, bytes.Count(scripts[0], []byte("\r\nRSET\r\n")), "RSET before each message after the first")
+	assert.Zero(t, bytes.Count(scripts[0], []byte("\r\nRSET\r\n")), "no RSET after a message the server took")
 	assert.Equal(t, 5, bytes.Count(scripts[0], []byte("\r\nDATA\r\n")))
+	assert.Equal(t, 4, bytes.Count(scripts[0], []byte("\r\n.\r\nMAIL FROM:")), "each MAIL FROM after the first follows the end of the DATA before")
 	assert.True(t, bytes.HasSuffix(scripts[0], []byte("\r\nQUIT\r\n")), "the session ends with QUIT")
 }
 
@@ -170,7 +173,7 @@ func TestMailer_SendBatch_OneMessageRefused(t *testing.T) {
 // Every recipient of one message refused: that message fails, the next
 // goes over the same connection.
 func TestMailer_SendBatch_RecipientsRefused(t *testing.T) {
-	ts := smtptest.Start(t, &smtptest.Options{TLS: smtptest.Plaintext})
+	ts := smtptest.Start(t, &smtptest.Options{TLS: smtptest.Plaintext, Transcripts: true})
 	msgs := batchOf(t, 3)
 	msgs[1].Envelope = seminar.Envelope{From: msgs[1].Envelope.From, To: []string{"gone@example.org"}}
 	ts.Refuse("gone@example.org", 550, "no such user")
@@ -182,6 +185,10 @@ func TestMailer_SendBatch_RecipientsRefused(t *testing.T) {
 	require.NoError(t, got[2].err)
 	requireArrivedOnce(t, ts, msgs, 0, 2)
 	assert.Equal(t, 1, ts.Sessions())
+	scripts := ts.Transcripts()
+	require.Len(t, scripts, 1)
+	assert.Equal(t, 1, bytes.Count(scripts[0], []byte("\r\nRSET\r\nMAIL FROM:")),
+		"RSET ends the transaction whose recipients were all refused, before the next MAIL FROM, and only that one")
 }
 
 // A connection lost during DATA fails that message for now (the server

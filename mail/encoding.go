@@ -33,16 +33,58 @@ func encodeText(text string) textBody {
 	if sevenBit(canonical) {
 		return textBody{"7bit", canonical}
 	}
-	var qp bytes.Buffer
-	w := quotedprintable.NewWriter(&qp)
-	w.Write(canonical) // a bytes.Buffer does not fail
-	w.Close()
-	if qp.Len() <= base64Len(len(canonical)) {
-		return textBody{"quoted-printable", qp.Bytes()}
+	b64Len := base64Len(len(canonical))
+	// Text that quoted-printable cannot fit within base64's length is not
+	// encoded in quoted-printable at all.
+	if bound := qpLenBound(canonical); bound <= b64Len {
+		var qp bytes.Buffer
+		qp.Grow(bound + bound/16)
+		w := quotedprintable.NewWriter(&qp)
+		w.Write(canonical) // a bytes.Buffer does not fail
+		w.Close()
+		if qp.Len() <= b64Len {
+			return textBody{"quoted-printable", qp.Bytes()}
+		}
 	}
 	var b64 bytes.Buffer
+	b64.Grow(b64Len)
 	writeBase64(&b64, canonical)
 	return textBody{"base64", b64.Bytes()}
+}
+
+// qpLenBound returns a length that mime/quotedprintable's Writer never
+// writes less than for canonical text (line breaks CRLF only, as
+// canonicalLines makes them): every octet other than printable ASCII,
+// space, tab and the line breaks takes three, as does "="; a CRLF takes
+// two; and a line of n encoded characters takes a soft line break
+// (3 more) after each 75 but the last, which the Writer allows at most
+// before one. It leaves out what the Writer may add beyond that: the
+// encoding of white space at the end of a line, and soft line breaks
+// taken early so that an encoded octet is not split.
+func qpLenBound(canonical []byte) int {
+	const perLine = 75 // characters on a line before a soft line break
+	total, line := 0, 0
+	endLine := func() {
+		if line > perLine {
+			total += 3 * ((line+perLine-1)/perLine - 1)
+		}
+		total += line
+		line = 0
+	}
+	for i := 0; i < len(canonical); i++ {
+		switch c := canonical[i]; {
+		case c == '\r' && i+1 < len(canonical) && canonical[i+1] == '\n':
+			endLine()
+			total += 2
+			i++
+		case (c >= ' ' && c <= '~' && c != '=') || c == '\t':
+			line++
+		default:
+			line += 3
+		}
+	}
+	endLine()
+	return total
 }
 
 // canonicalLines turns every line break of text (CR, LF or CRLF) into

@@ -80,7 +80,8 @@ type Options struct {
 	// always wins.
 	Timeout time.Duration
 	// MessagesPerConnection is how many messages SendBatch sends over one
-	// connection, with RSET between them, before it says QUIT and connects
+	// connection, one transaction after another (RSET only after one that
+	// failed), before it says QUIT and connects
 	// again; default DefaultMessagesPerConnection. 1 sends each message
 	// over a connection of its own, as Send does.
 	MessagesPerConnection int

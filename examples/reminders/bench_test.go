@@ -60,7 +60,7 @@ func copyDB(b testing.TB, src string) string {
 // DATA, QUIT per message). via=DispatchDue-sqlite sends one message per
 // connection too (-per-connection 1), like the loop;
 // via=DispatchDue-sqlite-session sends as the command does by default,
-// up to 100 messages per connection with RSET between them. Making the
+// up to 100 messages per connection, one transaction after another. Making the
 // 1,000 due deliveries is outside the timer. ns/msg is the time per
 // message. Compare the three with
 //

@@ -201,6 +201,15 @@ func (c *config) mailOptions() mail.Options {
 	return o
 }
 
+// logger writes records to log as text; when log is io.Discard it is
+// slog.DiscardHandler's, which is off and so formats nothing.
+func logger(log io.Writer) *slog.Logger {
+	if log == io.Discard {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(log, nil))
+}
+
 // calendarOptions are the Calendar's: mailer sends, log receives a record
 // of every delivery attempted or dropped. A nil mailer makes a Calendar
 // that previews with mail.Composer, the code mail.Mailer composes with, so
@@ -212,7 +221,7 @@ func (c *config) calendarOptions(mailer seminar.Mailer, log io.Writer) *seminar.
 	o := &seminar.Options{
 		Domain: c.domain,
 		Now:    c.now,
-		Logger: slog.New(slog.NewTextHandler(log, nil)),
+		Logger: logger(log),
 		Mailer: mailer,
 		ICS:    ics,
 		From:   c.from,

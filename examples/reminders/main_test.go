@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -341,4 +344,18 @@ func TestRun_dispatch(t *testing.T) {
 	assert.Equal(t, "sent 0, retrying 0, failed 0, dropped 3 (3 past), repaired 0\n", r.stdout)
 	assert.Contains(t, r.stderr, "reminders: dropped 3 as past: their talks had started, or were over; -now sets the clock, for a demo\n")
 	assert.Len(t, ts.Received(), 3, "nothing is sent for a talk that has started")
+}
+
+// The Calendar logs to the writer it is given; one given io.Discard gets a
+// logger that is off, so that no record is formatted only to be thrown
+// away.
+func TestConfig_calendarOptions_logger(t *testing.T) {
+	c := &config{domain: testDomain, from: "seminars@csail.mit.edu"}
+	off := c.calendarOptions(nil, io.Discard).Logger
+	assert.False(t, off.Enabled(t.Context(), slog.LevelError), "a Calendar logging to io.Discard must have its logging off")
+
+	var log bytes.Buffer
+	on := c.calendarOptions(nil, &log).Logger
+	on.Warn("delivery dropped", "delivery", "d1")
+	assert.Contains(t, log.String(), "level=WARN msg=\"delivery dropped\" delivery=d1", "a Calendar must log to the writer it is given")
 }

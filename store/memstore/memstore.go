@@ -38,10 +38,11 @@ import (
 )
 
 var (
-	_ seminar.Store         = (*Store)(nil)
-	_ seminar.Outbox        = (*Store)(nil)
-	_ seminar.ChangeTracker = (*Store)(nil)
-	_ seminar.BatchGetter   = (*Store)(nil)
+	_ seminar.Store               = (*Store)(nil)
+	_ seminar.Outbox              = (*Store)(nil)
+	_ seminar.ChangeTracker       = (*Store)(nil)
+	_ seminar.BatchGetter         = (*Store)(nil)
+	_ seminar.DeliveryBatchGetter = (*Store)(nil)
 )
 
 // Store keeps events in memory. Make one with New.

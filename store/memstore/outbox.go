@@ -52,6 +52,23 @@ func (s *Store) Deliveries(ctx context.Context, eventID string) ([]*seminar.Deli
 	return s.eventDeliveries(eventID), nil
 }
 
+// DeliveriesOf returns copies of the deliveries of the events whose ID is
+// among eventIDs, by event ID. It implements seminar.DeliveryBatchGetter.
+func (s *Store) DeliveriesOf(ctx context.Context, eventIDs []string) (map[string][]*seminar.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string][]*seminar.Delivery, len(eventIDs))
+	for _, id := range eventIDs {
+		if _, done := out[id]; !done && len(s.byEvent[id]) > 0 {
+			out[id] = s.eventDeliveries(id)
+		}
+	}
+	return out, nil
+}
+
 // eventDeliveries returns copies of the deliveries of an event in order;
 // s.mu must be held.
 func (s *Store) eventDeliveries(eventID string) []*seminar.Delivery {

@@ -191,6 +191,31 @@ func (d db) deliveries(ctx context.Context, eventID string) ([]*seminar.Delivery
 	return ds, nil
 }
 
+// DeliveriesOf returns the deliveries of the events whose ID is among
+// eventIDs, by event ID, in one query. It implements
+// seminar.DeliveryBatchGetter.
+func (s *Store) DeliveriesOf(ctx context.Context, eventIDs []string) (map[string][]*seminar.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: deliveries of %d events: %w", len(eventIDs), err)
+	}
+	out := map[string][]*seminar.Delivery{}
+	if len(eventIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, s.sql.deliveriesOf, eventIDs)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: deliveries of %d events: %w", len(eventIDs), dbError(ctx, err))
+	}
+	ds, err := collectDeliveries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: deliveries of %d events: %w", len(eventIDs), dbError(ctx, err))
+	}
+	for _, d := range ds {
+		out[d.EventID] = append(out[d.EventID], d)
+	}
+	return out, nil
+}
+
 // GetDelivery returns the delivery with the given ID, or an error matching
 // seminar.ErrNotFound.
 func (s *Store) GetDelivery(ctx context.Context, id string) (*seminar.Delivery, error) {

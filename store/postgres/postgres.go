@@ -118,9 +118,10 @@ import (
 )
 
 var (
-	_ seminar.Store         = (*Store)(nil)
-	_ seminar.Outbox        = (*Store)(nil)
-	_ seminar.ChangeTracker = (*Store)(nil)
+	_ seminar.Store               = (*Store)(nil)
+	_ seminar.Outbox              = (*Store)(nil)
+	_ seminar.ChangeTracker       = (*Store)(nil)
+	_ seminar.DeliveryBatchGetter = (*Store)(nil)
 )
 
 // DefaultSchema is the schema a Store uses when Options.Schema is empty.

@@ -20,7 +20,7 @@ type statements struct {
 
 	takeMarks, lockMarks, lastMark, changed string
 
-	addDelivery, getDelivery, deliveries, claim, finish, deliveryState, drop string
+	addDelivery, getDelivery, deliveries, deliveriesOf, claim, finish, deliveryState, drop string
 
 	// schema keys the advisory locks of series IDs: see seriesLockKey.
 	schema string
@@ -64,6 +64,8 @@ func newStatements(schema string) *statements {
 		getDelivery: "SELECT " + strings.Join(deliveryColumns, ", ") + " FROM " + deliveries + " WHERE id = $1",
 		deliveries: "SELECT " + strings.Join(deliveryColumns, ", ") + " FROM " + deliveries +
 			" WHERE event_id = $1 ORDER BY due_at, id",
+		deliveriesOf: "SELECT " + strings.Join(deliveryColumns, ", ") + " FROM " + deliveries +
+			" WHERE event_id = ANY($1) ORDER BY event_id, due_at, id",
 		claim:         claimSQL(events, deliveries),
 		finish:        finishSQL(deliveries),
 		deliveryState: "SELECT state FROM " + deliveries + " WHERE id = $1",

@@ -95,16 +95,10 @@ func (s *Store) GetManyByUID(ctx context.Context, uids []string) ([]*seminar.Eve
 	return s.pool().getMany(ctx, s.getManyByUID, "get events by uid", uids)
 }
 
-// getMany runs many, a query selecting the events whose key is among
-// those of a JSON array of hexadecimal strings (which carries any key,
-// UTF-8 or not, as it is).
-func (h handle) getMany(ctx context.Context, many *sql.Stmt, op string, keys []string) ([]*seminar.Event, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
-	}
-	if len(keys) == 0 {
-		return nil, nil
-	}
+// hexList writes keys as a JSON array of hexadecimal strings, which carries
+// any key, UTF-8 or not, as it is; the batch queries read it with
+// json_each and unhex.
+func hexList(keys []string) string {
 	n := 2 + len(keys)*3
 	for _, k := range keys {
 		n += 2 * len(k)
@@ -119,8 +113,20 @@ func (h handle) getMany(ctx context.Context, many *sql.Stmt, op string, keys []s
 		list = hex.AppendEncode(list, []byte(k))
 		list = append(list, '"')
 	}
-	list = append(list, ']')
-	rows, err := h.stmt(ctx, many).QueryContext(ctx, string(list))
+	return string(append(list, ']'))
+}
+
+// getMany runs many, a query selecting the events whose key is among
+// those of a JSON array of hexadecimal strings (which carries any key,
+// UTF-8 or not, as it is).
+func (h handle) getMany(ctx context.Context, many *sql.Stmt, op string, keys []string) ([]*seminar.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := h.stmt(ctx, many).QueryContext(ctx, hexList(keys))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", op, dbError(ctx, err))
 	}

@@ -12,7 +12,10 @@ import (
 	"github.com/seminarkit/seminar/store/internal/sqlstore"
 )
 
-var _ seminar.Outbox = (*Store)(nil)
+var (
+	_ seminar.Outbox              = (*Store)(nil)
+	_ seminar.DeliveryBatchGetter = (*Store)(nil)
+)
 
 // deliveryColumns are the columns of the deliveries table in the order that
 // appendDeliveryArgs writes them and scanDelivery reads them.
@@ -111,6 +114,36 @@ func (h handle) deliveries(ctx context.Context, eventID string) ([]*seminar.Deli
 		return nil, fmt.Errorf("sqlite: list deliveries of event %q: %w", eventID, dbError(ctx, err))
 	}
 	return ds, nil
+}
+
+// DeliveriesOf returns the deliveries of the events whose ID is among
+// eventIDs, by event ID, in one query. It implements
+// seminar.DeliveryBatchGetter.
+func (s *Store) DeliveriesOf(ctx context.Context, eventIDs []string) (map[string][]*seminar.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list deliveries of %d events: %w", len(eventIDs), err)
+	}
+	if len(eventIDs) == 0 {
+		return map[string][]*seminar.Delivery{}, nil
+	}
+	rows, err := s.eventsDeliveries.QueryContext(ctx, hexList(eventIDs))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list deliveries of %d events: %w", len(eventIDs), dbError(ctx, err))
+	}
+	ds, err := scanDeliveries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list deliveries of %d events: %w", len(eventIDs), dbError(ctx, err))
+	}
+	return byEvent(ds), nil
+}
+
+// byEvent groups deliveries by event, keeping their order.
+func byEvent(ds []*seminar.Delivery) map[string][]*seminar.Delivery {
+	out := map[string][]*seminar.Delivery{}
+	for _, d := range ds {
+		out[d.EventID] = append(out[d.EventID], d)
+	}
+	return out
 }
 
 // GetDelivery returns the delivery with the given ID, or an error matching

@@ -148,7 +148,7 @@ type Store struct {
 	getMany, getManyByUID *sql.Stmt
 
 	// The outbox's statements.
-	getDelivery, eventDeliveries, addDelivery, claimDue, finish, deliveryLease, drop *sql.Stmt
+	getDelivery, eventDeliveries, eventsDeliveries, addDelivery, claimDue, finish, deliveryLease, drop *sql.Stmt
 
 	// The statements of marks: see changes.go.
 	changed, lastMark, lastMarkAbove *sql.Stmt
@@ -296,6 +296,8 @@ func (s *Store) statements() []struct {
 		{&s.remove, "DELETE FROM events WHERE id = ?"},
 		{&s.getDelivery, selectDeliverySQL + " WHERE id = ?"},
 		{&s.eventDeliveries, selectDeliverySQL + " WHERE event_id = ? ORDER BY due_ns, id"},
+		{&s.eventsDeliveries, selectDeliverySQL +
+			" WHERE event_id IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?)) ORDER BY event_id, due_ns, id"},
 		{&s.addDelivery, addDeliverySQL},
 		{&s.claimDue, claimSQL},
 		{&s.finish, finishSQL},

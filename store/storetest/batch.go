@@ -85,7 +85,7 @@ func testBatchMissing(t *testing.T, s seminar.Store) {
 	assert.Equal(t, []string{a.UID}, mapKeys(m), "a BatchGetter must leave out of GetManyByUID the UIDs not stored, and not match an event by its ID")
 }
 
-func mapKeys(m map[string]*seminar.Event) []string {
+func mapKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

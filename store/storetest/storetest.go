@@ -184,6 +184,15 @@ func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
 		}
 		runCases(t, batchCases, newStore)
 	})
+	t.Run("DeliveryBatch", func(t *testing.T) {
+		s := newStore(t)
+		_, outbox := s.(seminar.Outbox)
+		if _, ok := s.(seminar.DeliveryBatchGetter); !ok || !outbox {
+			t.Skip("the store does not implement seminar.Outbox and seminar.DeliveryBatchGetter, so the DeliveryBatch cases " +
+				"do not run; Reconcile then reads the deliveries of each changed event on its own")
+		}
+		runCases(t, deliveryBatchCases, newStore)
+	})
 	t.Run("Changes", func(t *testing.T) {
 		if _, ok := newStore(t).(seminar.ChangeTracker); !ok {
 			t.Skip("the store does not implement seminar.ChangeTracker, so the Changes cases do not run; " +
