@@ -26,8 +26,24 @@ type changes struct {
 	every time.Duration
 	log   *slog.Logger
 
-	mu   sync.Mutex // serializes reads of the token
 	last atomic.Pointer[reading]
+
+	mu sync.Mutex // guards what follows
+	// busy is set while a read of the token is under way; one runs at a
+	// time. pending is the read that begins after it, which the requests
+	// that came meanwhile wait for: a read begun before a request came
+	// may miss a write made just before it, so a request never takes
+	// one; but all the requests that came during one read share the
+	// next.
+	busy    bool
+	pending *round
+}
+
+// round is one read of the token, shared by the requests that wait for it.
+type round struct {
+	done    chan struct{} // closed when gen is set
+	gen     uint64
+	waiters int // the requests waiting for it
 }
 
 // reading is one read of the change token.
@@ -73,17 +89,75 @@ func (c *changes) fresh(r *reading) bool {
 
 // generation returns the generation of the calendar as of at most one poll
 // interval ago, reading the token if the last reading is older or stale.
-// When the token cannot be read it keeps the last generation (whatever
-// failed will likely fail the page too, and be logged there).
+// When no read is under way, the request reads the token itself; else it
+// waits for the read that begins after the one under way, with every
+// other request that came meanwhile. A read goes on when the request that
+// began it goes away, since others may wait for it. When the token cannot
+// be read it keeps the last generation (whatever failed will likely fail
+// the page too, and be logged there).
 func (c *changes) generation(ctx context.Context) uint64 {
 	if r := c.last.Load(); c.fresh(r) {
 		return r.gen
 	}
 	c.mu.Lock()
+	if !c.busy {
+		c.busy = true
+		c.mu.Unlock()
+		defer c.next(ctx)
+		return c.read(context.WithoutCancel(ctx))
+	}
+	rd := c.pending
+	if rd == nil {
+		rd = &round{done: make(chan struct{})}
+		c.pending = rd
+	}
+	rd.waiters++
+	c.mu.Unlock()
+	select {
+	case <-rd.done:
+		return rd.gen
+	case <-ctx.Done():
+		if r := c.last.Load(); r != nil {
+			return r.gen
+		}
+		return 0
+	}
+}
+
+// next runs, once a read is done, the reads that requests came for
+// meanwhile, one after the other, beside the request whose read is done.
+func (c *changes) next(ctx context.Context) {
+	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.pending == nil {
+		c.busy = false
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		for {
+			c.mu.Lock()
+			rd := c.pending
+			c.pending = nil
+			if rd == nil {
+				c.busy = false
+				c.mu.Unlock()
+				return
+			}
+			c.mu.Unlock()
+			rd.gen = c.read(ctx)
+			close(rd.done)
+		}
+	}()
+}
+
+// read reads the token, and what was written since the reading before,
+// unless a reading fresh enough was made meanwhile. One read runs at a
+// time.
+func (c *changes) read(ctx context.Context) uint64 {
 	prev := c.last.Load()
 	if c.fresh(prev) {
-		return prev.gen // another request read it meanwhile
+		return prev.gen
 	}
 	// The write count is taken first: a write after it moves it again,
 	// so the next request reads the token again.
