@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,7 +21,9 @@ import (
 // tokens, are ordered, so a request still holding an older generation never
 // replaces a newer page with an older one. With each new token it reads
 // what the Store wrote since the reading before (a delta), by which month
-// listings are patched rather than read again.
+// listings are patched rather than read again. With a Store that is a
+// seminar.LastMarker, the last mark stands in for the token, and one read
+// gives both.
 type changes struct {
 	cal   *seminar.Calendar
 	every time.Duration
@@ -37,6 +40,10 @@ type changes struct {
 	// next.
 	busy    bool
 	pending *round
+	// noLastMark is set once the Store is found not to be a
+	// seminar.LastMarker: the token is read, and the marks apart. Only
+	// read, which runs once at a time, uses it.
+	noLastMark bool
 }
 
 // round is one read of the token, shared by the requests that wait for it.
@@ -162,6 +169,23 @@ func (c *changes) read(ctx context.Context) uint64 {
 	// The write count is taken first: a write after it moves it again,
 	// so the next request reads the token again.
 	at, writes := time.Now(), c.cal.WriteCount()
+	if !c.noLastMark {
+		next, err := c.readMarks(ctx, prev)
+		switch {
+		case err == nil:
+			next.at, next.writes = at, writes
+			c.last.Store(next)
+			return next.gen
+		case errors.Is(err, errors.ErrUnsupported):
+			c.noLastMark = true
+		default:
+			c.log.LogAttrs(ctx, slog.LevelWarn, "web: change token not read", slog.Any("error", err))
+			if prev == nil {
+				return 0
+			}
+			return prev.gen
+		}
+	}
 	token, err := c.cal.ChangeToken(ctx)
 	if err != nil {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "web: change token not read", slog.Any("error", err))
@@ -190,6 +214,53 @@ func (c *changes) read(ctx context.Context) uint64 {
 	c.last.Store(next)
 	return next.gen
 }
+
+// readMarks makes the reading after prev (nil: none) from the Store's
+// marks, when it is a seminar.LastMarker: the last mark stands in for the
+// token, and the events written since prev's mark come in the same read.
+// It returns an error matching errors.ErrUnsupported with any other Store.
+func (c *changes) readMarks(ctx context.Context, prev *reading) (*reading, error) {
+	from := int64(math.MaxInt64)
+	if prev != nil && prev.mark >= 0 {
+		from = prev.mark
+	}
+	events, next, last, err := c.cal.ChangedWithLast(ctx, from, changedBatch)
+	if err != nil {
+		return nil, err
+	}
+	to := max(next, last)
+	r := &reading{token: markToken(to), gen: 1, mark: to}
+	switch {
+	case prev == nil:
+	case prev.token == r.token:
+		r.gen, r.delta = prev.gen, prev.delta
+	case from == math.MaxInt64:
+		r.gen = prev.gen + 1
+	case len(events) == changedBatch: // perhaps more than one batch
+		r.gen = prev.gen + 1
+		r.delta = c.since(ctx, from)
+		r.mark = -1
+		if r.delta != nil {
+			r.mark = r.delta.to
+		}
+		r.token = markToken(r.mark)
+	default:
+		r.gen = prev.gen + 1
+		d := &delta{from: from, to: to, events: make(map[string]*seminar.Event, len(events))}
+		for _, e := range events {
+			d.events[e.ID] = e
+		}
+		// Every mark in (from, to] was taken by a write returned here
+		// only when they number as many (see since).
+		d.complete = to >= from && to-from == int64(len(events))
+		r.delta = d
+	}
+	return r, nil
+}
+
+// markToken is the token of a reading made from the Store's marks, which
+// no token read from the Store equals.
+func markToken(mark int64) string { return "mark:" + strconv.FormatInt(mark, 10) }
 
 // lastMark returns the last mark the Store handed out, or -1 when the
 // Store has no marks (it is no seminar.Outbox) or they cannot be read.
