@@ -57,6 +57,9 @@ type eventPage struct {
 	Google, Outlook                             string
 	// Others are the other talks of the month, as lines.
 	Others template.HTML
+	// Details are the photos, facts, calendar links, abstract, links,
+	// bio and areas (see details.go).
+	Details template.HTML
 }
 
 // flashes are the feedback a write's redirect asks for (?saved=1): only
@@ -209,6 +212,7 @@ func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights 
 	if err != nil {
 		return nil, err
 	}
+	page.Details = page.details()
 	return page, nil
 }
 
