@@ -217,12 +217,7 @@ func normalizeURL(s string) string {
 	written := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-			continue
-		case strings.IndexByte("-._~!#$&*+,/:;=?@[]", c) >= 0:
-			continue
-		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+		if urlKept[c] || c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
 			continue
 		}
 		if written == 0 {
@@ -239,6 +234,15 @@ func normalizeURL(s string) string {
 	b.WriteString(s[written:])
 	return b.String()
 }
+
+// urlKept are the bytes normalizeURL keeps as they are.
+var urlKept = func() (kept [256]bool) {
+	for c := range 256 {
+		kept[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("-._~!#$&*+,/:;=?@[]", byte(c)) >= 0
+	}
+	return kept
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
