@@ -198,9 +198,8 @@ func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights 
 		page.SeriesPath, page.SeriesName = root+seriesPath(e.Series), seriesName(names, e.Series)
 	}
 	if !page.Cancelled {
-		details, where := addDetails(e, h.eventURL(e)), addLocation(e)
-		page.Google = googleCalendarURL(e, details, where)
-		page.Outlook = outlookURL(e, details, where)
+		text := newAddText(e, addDetails(e, h.eventURL(e)), addLocation(e))
+		page.Google, page.Outlook = googleCalendarURL(e, text), outlookURL(e, text)
 	}
 	others := make([]*seminar.Event, 0, len(month))
 	for _, o := range month {
