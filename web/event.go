@@ -13,9 +13,9 @@ import (
 	"github.com/seminarkit/seminar/ical"
 )
 
-// eventPage is the data of an event's page. Its fields are its own, none
-// promoted from an embedded struct but layout's: a template reads a
-// promoted field by a search of the embedded structs, each time.
+// eventPage is the data of an event's page: eventPage.main writes its main
+// part from the fields, and templates/layout.html what is around it from
+// layout's.
 type eventPage struct {
 	layout
 	View      *seminar.View
@@ -57,9 +57,9 @@ type eventPage struct {
 	Google, Outlook                             string
 	// Others are the other talks of the month, as lines.
 	Others template.HTML
-	// Details are the photos, facts, calendar links, abstract, links,
-	// bio and areas (see details.go).
-	Details template.HTML
+	// Main is the page's main part as HTML (see eventhtml.go), made of
+	// the fields above.
+	Main template.HTML
 }
 
 // flashes are the feedback a write's redirect asks for (?saved=1): only
@@ -148,6 +148,7 @@ func (h *Handler) serveEventPage(w http.ResponseWriter, r *http.Request, v viewe
 			return nil, err
 		}
 		page.Flash = flash
+		page.Main = page.main()
 		return h.htmlResponse("event", page, len(page.Others), cls)
 	})
 }
@@ -211,7 +212,6 @@ func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights 
 	if err != nil {
 		return nil, err
 	}
-	page.Details = page.details()
 	return page, nil
 }
 
