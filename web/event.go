@@ -57,8 +57,10 @@ type eventPage struct {
 	Google, Outlook                             string
 	// Others are the other talks of the month, as lines.
 	Others template.HTML
-	// Main is the page's main part as HTML (see eventhtml.go), made of
-	// the fields above.
+	// Main is where templates/event.html shows the main part: the
+	// template is executed only with a marker there, to make the page's
+	// shell (see shell.go), around which eventPage.main writes the main
+	// part from the fields above.
 	Main template.HTML
 }
 
@@ -148,8 +150,7 @@ func (h *Handler) serveEventPage(w http.ResponseWriter, r *http.Request, v viewe
 			return nil, err
 		}
 		page.Flash = flash
-		page.Main = page.main()
-		return h.htmlResponse("event", page, len(page.Others), cls)
+		return h.eventResponse(page, cls)
 	})
 }
 

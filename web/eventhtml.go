@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"strconv"
 	"strings"
 )
@@ -16,9 +15,7 @@ import (
 
 // main writes the main part of page as HTML, which templates/event.html
 // shows.
-func (page *eventPage) main() template.HTML {
-	var w htmlWriter
-	w.Grow(4096 + len(page.Event.Abstract) + len(page.Google) + len(page.Outlook) + len(page.Others))
+func (page *eventPage) main(w *htmlWriter) {
 	e, view := page.Event, page.View
 	if page.Flash != "" {
 		w.raw("<p class=\"flash\" role=\"status\">")
@@ -41,11 +38,11 @@ func (page *eventPage) main() template.HTML {
 		w.raw("\n<p><span class=\"badge private\">Not public</span> <span class=\"muted\">Only people allowed to see it find this talk.</span></p>")
 	}
 	if page.Manage {
-		page.actions(&w)
+		page.actions(w)
 	}
-	page.details(&w)
+	page.details(w)
 	if page.Rights.Edit {
-		page.settings(&w)
+		page.settings(w)
 	}
 	w.raw("\n</article>\n\n<section class=\"others\" aria-labelledby=\"others-h\">\n<h2 id=\"others-h\">Other events happening in ")
 	w.text(page.MonthName)
@@ -64,7 +61,6 @@ func (page *eventPage) main() template.HTML {
 	w.raw("</a> · <a href=\"")
 	w.url(page.JSONPath)
 	w.raw("\" type=\"application/json\">This talk as JSON</a></p>\n</section>")
-	return template.HTML(w.String())
 }
 
 // actions writes the buttons of the actions the request may take.

@@ -1,15 +1,18 @@
 package web
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // htmlWriter writes HTML, escaping values as html/template does.
-type htmlWriter struct{ strings.Builder }
+type htmlWriter struct{ bytes.Buffer }
 
 // raw writes markup as it is.
 func (w *htmlWriter) raw(s string) { w.WriteString(s) }
 
 // text writes s as text, or as a quoted attribute's value.
-func (w *htmlWriter) text(s string) { htmlEscaper.WriteString(&w.Builder, s) }
+func (w *htmlWriter) text(s string) { _, _ = htmlEscaper.WriteString(&w.Buffer, s) }
 
 // url writes s as a URL attribute's value.
 func (w *htmlWriter) url(s string) { w.text(normalizeURL(filterURL(s))) }
