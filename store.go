@@ -175,6 +175,27 @@ type ChangeTracker interface {
 	ChangeToken(ctx context.Context) (string, error)
 }
 
+// LastMarker is an optional capability of an Outbox: the events written
+// since a mark and the last mark handed out, in one read, so that a cache
+// that follows the marks learns whether anything changed, and what, in one
+// round trip rather than a ChangeToken and then Changed.
+// Calendar.ChangedWithLast uses it.
+//
+// ChangedWithLast returns what Outbox.Changed(ctx, mark, limit) returns,
+// events and next, and last, the last mark handed out as of a moment no
+// later than the read of the events: each write that took a mark up to
+// last is among the events unless it was a delete or the event was written
+// again, or limit events came first. last counts every write that changes
+// ChangeToken (a store that implements LastMarker must implement
+// ChangeTracker): each Create, Update and Delete of an event and, in a
+// store that keeps series, each write of a series takes a mark. So last
+// differs once any such write has committed since the last call, and may
+// stand in for the token. It must be safe for concurrent use; a done
+// context returns an error wrapping ctx.Err().
+type LastMarker interface {
+	ChangedWithLast(ctx context.Context, mark int64, limit int) (events []*Event, next, last int64, err error)
+}
+
 // ListQuery is what the Calendar asks a Store's List for, and only that:
 // callers of the library list with Query, whose cursor the Calendar decodes
 // into After and whose page size it resolves into Limit (asking for one

@@ -16,37 +16,45 @@ import (
 // refuse URLs of several kilobytes, and the abstract is on the page.
 const maxDetails = 1000
 
+// addText is what both links carry of a talk, query-escaped once for
+// both: the title, the description and the place.
+type addText struct{ title, details, location string }
+
+func newAddText(e *seminar.Event, details, location string) addText {
+	return addText{queryEscape(heading(e)), queryEscape(details), queryEscape(location)}
+}
+
 // googleCalendarURL is Google Calendar's TEMPLATE action: dates in UTC
 // ("20170612T200000Z/20170612T210000Z") and ctz, the zone the form shows.
-func googleCalendarURL(e *seminar.Event, details, location string) string {
+func googleCalendarURL(e *seminar.Event, t addText) string {
 	const layout = "20060102T150405Z"
 	return "https://calendar.google.com/calendar/render?" + query(
 		"action", "TEMPLATE",
-		"text", heading(e),
-		"dates", e.Start.UTC().Format(layout)+"/"+e.End.UTC().Format(layout),
-		"details", details,
-		"location", location,
-		"ctz", e.TimeZone,
+		"text", t.title,
+		"dates", queryEscape(e.Start.UTC().Format(layout)+"/"+e.End.UTC().Format(layout)),
+		"details", t.details,
+		"location", t.location,
+		"ctz", queryEscape(e.TimeZone),
 	)
 }
 
 // outlookURL is Outlook on the web's compose deeplink, with RFC 3339
 // times carrying the talk's offset.
-func outlookURL(e *seminar.Event, details, location string) string {
+func outlookURL(e *seminar.Event, t addText) string {
 	loc := e.Start.Location()
 	return "https://outlook.office.com/calendar/0/deeplink/compose?" + query(
-		"path", "/calendar/action/compose",
+		"path", queryEscape("/calendar/action/compose"),
 		"rru", "addevent",
-		"subject", heading(e),
-		"startdt", e.Start.In(loc).Format(time.RFC3339),
-		"enddt", e.End.In(loc).Format(time.RFC3339),
-		"body", details,
-		"location", location,
+		"subject", t.title,
+		"startdt", queryEscape(e.Start.In(loc).Format(time.RFC3339)),
+		"enddt", queryEscape(e.End.In(loc).Format(time.RFC3339)),
+		"body", t.details,
+		"location", t.location,
 	)
 }
 
-// query encodes name, value pairs in order, leaving out empty values.
-// Spaces are %20 rather than +, which not every service reads as a space.
+// query joins name, value pairs in order, the values escaped already,
+// leaving out empty values.
 func query(pairs ...string) string {
 	var b strings.Builder
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -58,9 +66,15 @@ func query(pairs ...string) string {
 		}
 		b.WriteString(pairs[i])
 		b.WriteByte('=')
-		b.WriteString(strings.ReplaceAll(url.QueryEscape(pairs[i+1]), "+", "%20"))
+		b.WriteString(pairs[i+1])
 	}
 	return b.String()
+}
+
+// queryEscape escapes a value of a query. Spaces are %20 rather than +,
+// which not every service reads as a space.
+func queryEscape(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
 }
 
 // addDetails is the description of an added event: the speakers, the page's

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,14 +21,36 @@ import (
 // tokens, are ordered, so a request still holding an older generation never
 // replaces a newer page with an older one. With each new token it reads
 // what the Store wrote since the reading before (a delta), by which month
-// listings are patched rather than read again.
+// listings are patched rather than read again. With a Store that is a
+// seminar.LastMarker, the last mark stands in for the token, and one read
+// gives both.
 type changes struct {
 	cal   *seminar.Calendar
 	every time.Duration
 	log   *slog.Logger
 
-	mu   sync.Mutex // serializes reads of the token
 	last atomic.Pointer[reading]
+
+	mu sync.Mutex // guards what follows
+	// busy is set while a read of the token is under way; one runs at a
+	// time. pending is the read that begins after it, which the requests
+	// that came meanwhile wait for: a read begun before a request came
+	// may miss a write made just before it, so a request never takes
+	// one; but all the requests that came during one read share the
+	// next.
+	busy    bool
+	pending *round
+	// noLastMark is set once the Store is found not to be a
+	// seminar.LastMarker: the token is read, and the marks apart. Only
+	// read, which runs once at a time, uses it.
+	noLastMark bool
+}
+
+// round is one read of the token, shared by the requests that wait for it.
+type round struct {
+	done    chan struct{} // closed when gen is set
+	gen     uint64
+	waiters int // the requests waiting for it
 }
 
 // reading is one read of the change token.
@@ -73,21 +96,96 @@ func (c *changes) fresh(r *reading) bool {
 
 // generation returns the generation of the calendar as of at most one poll
 // interval ago, reading the token if the last reading is older or stale.
-// When the token cannot be read it keeps the last generation (whatever
-// failed will likely fail the page too, and be logged there).
+// When no read is under way, the request reads the token itself; else it
+// waits for the read that begins after the one under way, with every
+// other request that came meanwhile. A read goes on when the request that
+// began it goes away, since others may wait for it. When the token cannot
+// be read it keeps the last generation (whatever failed will likely fail
+// the page too, and be logged there).
 func (c *changes) generation(ctx context.Context) uint64 {
 	if r := c.last.Load(); c.fresh(r) {
 		return r.gen
 	}
 	c.mu.Lock()
+	if !c.busy {
+		c.busy = true
+		c.mu.Unlock()
+		defer c.next(ctx)
+		return c.read(context.WithoutCancel(ctx))
+	}
+	rd := c.pending
+	if rd == nil {
+		rd = &round{done: make(chan struct{})}
+		c.pending = rd
+	}
+	rd.waiters++
+	c.mu.Unlock()
+	select {
+	case <-rd.done:
+		return rd.gen
+	case <-ctx.Done():
+		if r := c.last.Load(); r != nil {
+			return r.gen
+		}
+		return 0
+	}
+}
+
+// next runs, once a read is done, the reads that requests came for
+// meanwhile, one after the other, beside the request whose read is done.
+func (c *changes) next(ctx context.Context) {
+	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.pending == nil {
+		c.busy = false
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		for {
+			c.mu.Lock()
+			rd := c.pending
+			c.pending = nil
+			if rd == nil {
+				c.busy = false
+				c.mu.Unlock()
+				return
+			}
+			c.mu.Unlock()
+			rd.gen = c.read(ctx)
+			close(rd.done)
+		}
+	}()
+}
+
+// read reads the token, and what was written since the reading before,
+// unless a reading fresh enough was made meanwhile. One read runs at a
+// time.
+func (c *changes) read(ctx context.Context) uint64 {
 	prev := c.last.Load()
 	if c.fresh(prev) {
-		return prev.gen // another request read it meanwhile
+		return prev.gen
 	}
 	// The write count is taken first: a write after it moves it again,
 	// so the next request reads the token again.
 	at, writes := time.Now(), c.cal.WriteCount()
+	if !c.noLastMark {
+		next, err := c.readMarks(ctx, prev)
+		switch {
+		case err == nil:
+			next.at, next.writes = at, writes
+			c.last.Store(next)
+			return next.gen
+		case errors.Is(err, errors.ErrUnsupported):
+			c.noLastMark = true
+		default:
+			c.log.LogAttrs(ctx, slog.LevelWarn, "web: change token not read", slog.Any("error", err))
+			if prev == nil {
+				return 0
+			}
+			return prev.gen
+		}
+	}
 	token, err := c.cal.ChangeToken(ctx)
 	if err != nil {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "web: change token not read", slog.Any("error", err))
@@ -116,6 +214,53 @@ func (c *changes) generation(ctx context.Context) uint64 {
 	c.last.Store(next)
 	return next.gen
 }
+
+// readMarks makes the reading after prev (nil: none) from the Store's
+// marks, when it is a seminar.LastMarker: the last mark stands in for the
+// token, and the events written since prev's mark come in the same read.
+// It returns an error matching errors.ErrUnsupported with any other Store.
+func (c *changes) readMarks(ctx context.Context, prev *reading) (*reading, error) {
+	from := int64(math.MaxInt64)
+	if prev != nil && prev.mark >= 0 {
+		from = prev.mark
+	}
+	events, next, last, err := c.cal.ChangedWithLast(ctx, from, changedBatch)
+	if err != nil {
+		return nil, err
+	}
+	to := max(next, last)
+	r := &reading{token: markToken(to), gen: 1, mark: to}
+	switch {
+	case prev == nil:
+	case prev.token == r.token:
+		r.gen, r.delta = prev.gen, prev.delta
+	case from == math.MaxInt64:
+		r.gen = prev.gen + 1
+	case len(events) == changedBatch: // perhaps more than one batch
+		r.gen = prev.gen + 1
+		r.delta = c.since(ctx, from)
+		r.mark = -1
+		if r.delta != nil {
+			r.mark = r.delta.to
+		}
+		r.token = markToken(r.mark)
+	default:
+		r.gen = prev.gen + 1
+		d := &delta{from: from, to: to, events: make(map[string]*seminar.Event, len(events))}
+		for _, e := range events {
+			d.events[e.ID] = e
+		}
+		// Every mark in (from, to] was taken by a write returned here
+		// only when they number as many (see since).
+		d.complete = to >= from && to-from == int64(len(events))
+		r.delta = d
+	}
+	return r, nil
+}
+
+// markToken is the token of a reading made from the Store's marks, which
+// no token read from the Store equals.
+func markToken(mark int64) string { return "mark:" + strconv.FormatInt(mark, 10) }
 
 // lastMark returns the last mark the Store handed out, or -1 when the
 // Store has no marks (it is no seminar.Outbox) or they cannot be read.

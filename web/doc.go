@@ -99,16 +99,18 @@
 // no-cache" with "Vary: Accept-Encoding, Cookie, Authorization"; authorized
 // ones are "private, no-store", and their ETags differ from anonymous ones.
 //
-// After a change, a page is made again from what changed: a month's
-// listing is patched with the events written since it was read
-// (seminar.Calendar.Changed), and read again in full only when the Store's
-// marks show a write that those events do not account for (a delete, a
-// series write, a talk written twice) or a Store gone back in time. Each
-// talk of a listing is rendered once for as long as it reads the same: the
-// HTML of talks is kept apart (a quarter of Options.CacheBytes), by what it
-// shows, so a month of hundreds of talks of which one changed renders that
-// one. An event's page takes the event from its month's listing, which it
-// reads anyway.
+// After a change, a page is made again from what changed: a month's listing
+// is patched with the events written since it was read
+// (seminar.Calendar.Changed; with a Store that is a seminar.LastMarker,
+// Calendar.ChangedWithLast, whose last mark stands in for the change token,
+// so one read tells whether and what), and read again in full only when the
+// Store's marks show a write that those events do not account for (a
+// delete, a series write, a talk written twice) or a Store gone back in
+// time. Each talk of a listing is rendered once for as long as it reads the
+// same: the HTML of talks is kept apart (a quarter of Options.CacheBytes),
+// by what it shows, so a month of hundreds of talks of which one changed
+// renders that one. An event's page takes the event from its month's
+// listing, which it reads anyway.
 //
 // # JSON
 //

@@ -13,9 +13,9 @@ import (
 	"github.com/seminarkit/seminar/ical"
 )
 
-// eventPage is the data of an event's page. Its fields are its own, none
-// promoted from an embedded struct but layout's: a template reads a
-// promoted field by a search of the embedded structs, each time.
+// eventPage is the data of an event's page: eventPage.main writes its main
+// part from the fields, and templates/layout.html what is around it from
+// layout's.
 type eventPage struct {
 	layout
 	View      *seminar.View
@@ -57,6 +57,11 @@ type eventPage struct {
 	Google, Outlook                             string
 	// Others are the other talks of the month, as lines.
 	Others template.HTML
+	// Main is where templates/event.html shows the main part: the
+	// template is executed only with a marker there, to make the page's
+	// shell (see shell.go), around which eventPage.main writes the main
+	// part from the fields above.
+	Main template.HTML
 }
 
 // flashes are the feedback a write's redirect asks for (?saved=1): only
@@ -145,7 +150,7 @@ func (h *Handler) serveEventPage(w http.ResponseWriter, r *http.Request, v viewe
 			return nil, err
 		}
 		page.Flash = flash
-		return h.htmlResponse("event", page, len(page.Others), cls)
+		return h.eventResponse(page, cls)
 	})
 }
 
@@ -195,9 +200,8 @@ func (h *Handler) eventPage(r *http.Request, v viewer, e *seminar.Event, rights 
 		page.SeriesPath, page.SeriesName = root+seriesPath(e.Series), seriesName(names, e.Series)
 	}
 	if !page.Cancelled {
-		details, where := addDetails(e, h.eventURL(e)), addLocation(e)
-		page.Google = googleCalendarURL(e, details, where)
-		page.Outlook = outlookURL(e, details, where)
+		text := newAddText(e, addDetails(e, h.eventURL(e)), addLocation(e))
+		page.Google, page.Outlook = googleCalendarURL(e, text), outlookURL(e, text)
 	}
 	others := make([]*seminar.Event, 0, len(month))
 	for _, o := range month {

@@ -46,6 +46,7 @@ type Handler struct {
 	icsZones  ical.ZoneCache
 	gzip      gzipper
 	pages     *templates
+	shells    shells // of the event page (see shell.go)
 
 	mux   *http.ServeMux
 	serve http.Handler // the mux behind cross-origin protection

@@ -41,6 +41,7 @@ var (
 	_ seminar.Store               = (*Store)(nil)
 	_ seminar.Outbox              = (*Store)(nil)
 	_ seminar.ChangeTracker       = (*Store)(nil)
+	_ seminar.LastMarker          = (*Store)(nil)
 	_ seminar.BatchGetter         = (*Store)(nil)
 	_ seminar.DeliveryBatchGetter = (*Store)(nil)
 )
@@ -314,11 +315,17 @@ func (s *Store) ChangeToken(ctx context.Context) (string, error) {
 // Changed returns copies of up to limit events whose last write has a mark
 // above mark, in the order of their marks, and the mark of the last one.
 func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.Event, int64, error) {
+	events, next, _, err := s.ChangedWithLast(ctx, mark, limit)
+	return events, next, err
+}
+
+// ChangedWithLast is Changed, and the last mark handed out, under one lock.
+func (s *Store) ChangedWithLast(ctx context.Context, mark int64, limit int) (events []*seminar.Event, next, last int64, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	if limit <= 0 {
-		return nil, 0, fmt.Errorf("%w: limit %d is not positive", seminar.ErrInvalid, limit)
+		return nil, 0, 0, fmt.Errorf("%w: limit %d is not positive", seminar.ErrInvalid, limit)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -333,7 +340,7 @@ func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.
 		}
 	}
 	if len(newer) == 0 {
-		return nil, s.mark, nil
+		return nil, s.mark, s.mark, nil
 	}
 	slices.SortFunc(newer, func(a, b changed) int { return cmp.Compare(a.mark, b.mark) })
 	newer = newer[:min(limit, len(newer))]
@@ -341,7 +348,7 @@ func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.
 	for i, c := range newer {
 		out[i] = s.byID[c.id].Clone()
 	}
-	return out, newer[len(newer)-1].mark, nil
+	return out, newer[len(newer)-1].mark, s.mark, nil
 }
 
 // List returns copies of up to q.Limit events matching q, ordered by Start

@@ -10,6 +10,8 @@ import (
 	"github.com/seminarkit/seminar"
 )
 
+var _ seminar.LastMarker = (*Store)(nil)
+
 // Changed returns up to limit events whose mark is above mark, ordered by
 // mark, and the mark of the last one; with none, the last mark taken.
 //
@@ -27,50 +29,58 @@ import (
 // above mark, that answer is returned, and no write at or below it can
 // still appear.
 func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.Event, int64, error) {
+	events, next, _, err := s.ChangedWithLast(ctx, mark, limit)
+	return events, next, err
+}
+
+// ChangedWithLast is Changed, and the last mark taken, which Changed reads
+// first anyway: one round trip.
+func (s *Store) ChangedWithLast(ctx context.Context, mark int64, limit int) (events []*seminar.Event, next, last int64, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, 0, fmt.Errorf("postgres: changed events: %w", err)
+		return nil, 0, 0, fmt.Errorf("postgres: changed events: %w", err)
 	}
 	if limit <= 0 {
-		return nil, 0, fmt.Errorf("postgres: changed events: %w: limit %d is not positive", seminar.ErrInvalid, limit)
+		return nil, 0, 0, fmt.Errorf("postgres: changed events: %w: limit %d is not positive", seminar.ErrInvalid, limit)
 	}
 	b := &pgx.Batch{}
 	b.Queue(s.sql.lastMark)
 	b.Queue(s.sql.changed, mark, limit)
 	results := s.pool.SendBatch(ctx, b)
-	events, last, err := readChanged(results, limit)
+	events, next, last, err = readChanged(results, limit)
 	if cerr := results.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("postgres: changed events after mark %d: %w", mark, dbError(ctx, err))
+		return nil, 0, 0, fmt.Errorf("postgres: changed events after mark %d: %w", mark, dbError(ctx, err))
 	}
-	return events, last, nil
+	return events, next, last, nil
 }
 
-// readChanged reads the answers to the batch of Changed.
-func readChanged(results pgx.BatchResults, limit int) ([]*seminar.Event, int64, error) {
-	var last int64
+// readChanged reads the answers to the batch of Changed: the events, the
+// mark of the last one (last when there is none), and the last mark taken.
+func readChanged(results pgx.BatchResults, limit int) (events []*seminar.Event, next, last int64, err error) {
 	if err := results.QueryRow().Scan(&last); err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	rows, err := results.Query()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	defer rows.Close()
-	events := make([]*seminar.Event, 0, min(limit, 256))
+	events = make([]*seminar.Event, 0, min(limit, 256))
 	row := newEventRow()
 	var m int64
 	row.dest = append(row.dest, &m)
+	next = last
 	for rows.Next() {
 		e, err := row.scan(rows)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		events = append(events, e)
-		last = m
+		next = m
 	}
-	return events, last, rows.Err()
+	return events, next, last, rows.Err()
 }
 
 // ChangeToken returns the last mark taken, which every committed Create,

@@ -9,7 +9,10 @@ import (
 	"github.com/seminarkit/seminar"
 )
 
-var _ seminar.ChangeTracker = (*Store)(nil)
+var (
+	_ seminar.ChangeTracker = (*Store)(nil)
+	_ seminar.LastMarker    = (*Store)(nil)
+)
 
 // changedSQL selects the events with a mark above ?1 in the order of their
 // marks, up to ?2, each with its mark after its columns.
@@ -24,11 +27,18 @@ var lastMarkAboveSQL = "SELECT (" + lastMarkSQL + "), EXISTS (SELECT 1 FROM even
 // none, it returns the last mark taken. It walks the index of marks: one
 // statement when nothing is newer, two when something is.
 func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.Event, int64, error) {
+	events, next, _, err := s.ChangedWithLast(ctx, mark, limit)
+	return events, next, err
+}
+
+// ChangedWithLast is Changed, and the last mark taken, which Changed reads
+// anyway, before the events.
+func (s *Store) ChangedWithLast(ctx context.Context, mark int64, limit int) (events []*seminar.Event, next, last int64, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, 0, fmt.Errorf("sqlite: changed events: %w", err)
+		return nil, 0, 0, fmt.Errorf("sqlite: changed events: %w", err)
 	}
 	if limit <= 0 {
-		return nil, 0, fmt.Errorf("sqlite: changed events: %w: limit %d is not positive", seminar.ErrInvalid, limit)
+		return nil, 0, 0, fmt.Errorf("sqlite: changed events: %w: limit %d is not positive", seminar.ErrInvalid, limit)
 	}
 	// The last mark and whether any event lies above mark are read in one
 	// statement, from one snapshot: with no event above mark in it, no
@@ -36,39 +46,32 @@ func (s *Store) Changed(ctx context.Context, mark int64, limit int) ([]*seminar.
 	// mark. The events are read after, perhaps from a later snapshot; with
 	// none left above mark then (deleted meanwhile), the last mark holds
 	// as well.
-	var (
-		last  int64
-		newer bool
-	)
+	var newer bool
 	if err := s.lastMarkAbove.QueryRowContext(ctx, mark).Scan(&last, &newer); err != nil {
-		return nil, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
+		return nil, 0, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
 	}
 	if !newer {
-		return nil, last, nil
+		return nil, last, last, nil
 	}
 	rows, err := s.changed.QueryContext(ctx, mark, limit)
 	if err != nil {
-		return nil, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
+		return nil, 0, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
 	}
 	defer rows.Close()
-	var (
-		events []*seminar.Event
-		next   int64 // the mark of the last event read
-	)
 	for rows.Next() {
-		e, err := scanEvent(rows, &next)
+		e, err := scanEvent(rows, &next) // next: the mark of the last event read
 		if err != nil {
-			return nil, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
+			return nil, 0, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
 		}
 		events = append(events, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
+		return nil, 0, 0, fmt.Errorf("sqlite: changed events: %w", dbError(ctx, err))
 	}
 	if len(events) == 0 {
-		return nil, last, nil
+		return nil, last, last, nil
 	}
-	return events, next, nil
+	return events, next, last, nil
 }
 
 // ChangeToken returns the last mark taken, in decimal: every committed

@@ -89,6 +89,11 @@
 //     not stored, none, or given twice; exact comparison; more keys than
 //     an SQL statement binds; the state after updates and deletes; no
 //     memory shared; a done context.
+//   - LastMark, for a seminar.LastMarker: ChangedWithLast returns the
+//     events and next mark of Changed, a batch split by the limit
+//     included, and the last mark, which every committed write raises,
+//     series writes included, and which undone transactions and reads
+//     leave.
 //   - Changes, for a seminar.ChangeTracker: a new token after every
 //     committed write, alone or concurrent, series writes included in a
 //     store that keeps series, and the same token after reads and refused
@@ -192,6 +197,17 @@ func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
 				"do not run; Reconcile then reads the deliveries of each changed event on its own")
 		}
 		runCases(t, deliveryBatchCases, newStore)
+	})
+	t.Run("LastMark", func(t *testing.T) {
+		st := newStore(t)
+		if _, ok := st.(seminar.LastMarker); !ok {
+			t.Skip("the store does not implement seminar.LastMarker, so the LastMark cases do not run; " +
+				"a cache that follows the marks then reads the change token and the changed events apart")
+		}
+		if _, ok := st.(seminar.Outbox); !ok {
+			t.Fatal("a LastMarker must be an Outbox, whose marks it reports")
+		}
+		runCases(t, lastMarkCases, newStore)
 	})
 	t.Run("Changes", func(t *testing.T) {
 		if _, ok := newStore(t).(seminar.ChangeTracker); !ok {
