@@ -151,8 +151,9 @@ type outcome struct {
 }
 
 // prepare reads the events of the claimed deliveries (in one call, with a
-// BatchGetter), drops those no longer wanted and composes the messages of the others. A delivery whose
-// event could not be read is left to its lease.
+// BatchGetter), drops those no longer wanted and composes the messages of
+// the others. A delivery whose event could not be read is left to its
+// lease.
 func (c *Calendar) prepare(ctx context.Context, claimed []*Delivery, now time.Time) *claimedBatch {
 	b := &claimedBatch{now: now, outs: make([]outcome, 0, len(claimed)), msgs: make([]Outgoing, 0, len(claimed))}
 	events := c.getClaimed(ctx, claimed)

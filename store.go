@@ -106,9 +106,10 @@ type Outbox interface {
 	// in a store that keeps series (SeriesStore), each write of a series,
 	// each higher than every mark already committed, so that a caller who
 	// passes back the mark it got sees every later write, once. Deleted
-	// events are not returned, nor anything for a series write. With nothing newer it returns no events and the highest
-	// mark taken, which is below mark only if the store went back in time
-	// (restored from a backup, say); 0 stands for before the first write.
+	// events are not returned, nor anything for a series write. With
+	// nothing newer it returns no events and the highest mark taken,
+	// which is below mark only if the store went back in time (restored
+	// from a backup, say); 0 stands for before the first write.
 	// limit must be positive.
 	Changed(ctx context.Context, mark int64, limit int) ([]*Event, int64, error)
 }
