@@ -53,7 +53,9 @@ func (m *Mailer) SendBatch(ctx context.Context, msgs []seminar.Outgoing, done fu
 	}
 }
 
-// batch is the connection SendBatch keeps between messages.
+// batch is the connection a SendBatch, or a Send, holds between messages:
+// the Mailer's idle connection it took, or one it dialled, until the
+// Mailer parks it at the end of the call.
 type batch struct {
 	m    *Mailer
 	conn net.Conn     // nil when there is none
