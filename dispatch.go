@@ -43,11 +43,13 @@ type DispatchReport struct {
 //   - Recipients a server refused for now while it accepted others get a
 //     follow-up delivery of the same message.
 //   - Deliveries are claimed in batches of up to 20. The messages of a
-//     batch go to the Mailer together (over one SMTP connection, when it
-//     is a BatchMailer such as mail.Mailer), while the next batch is read
-//     and composed, and the batch's outcomes are recorded in one
-//     transaction once its last message was answered, or each on its own
-//     if that transaction fails.
+//     batch go to the Mailer together (one after another over one SMTP
+//     connection, when it is a BatchMailer such as mail.Mailer, which
+//     keeps that connection open for the next batch, up to its
+//     Options.MessagesPerConnection), while the next batch is read and
+//     composed, and the batch's outcomes are recorded in one transaction
+//     once its last message was answered, or each on its own if that
+//     transaction fails.
 //   - A delivery is marked sent only after the server accepted the message.
 //     If a dispatcher dies between claiming and recording the result, the
 //     lease expires and another dispatcher sends the message again, with
@@ -119,8 +121,8 @@ func (c *Calendar) prepareDue(ctx context.Context, batches chan<- *claimedBatch)
 
 // dispatchBatch is how many deliveries DispatchDue claims at a time: their
 // messages go to the Mailer together (over one connection, with a
-// BatchMailer that can), and their outcomes are recorded in one
-// transaction.
+// BatchMailer that can; mail.Mailer goes on over it with the next batch),
+// and their outcomes are recorded in one transaction.
 const dispatchBatch = 20
 
 func (r *DispatchReport) count(d *Delivery) {

@@ -14,18 +14,24 @@ import (
 
 // SendBatch sends each message of msgs as Send does and calls done with
 // each one's result, in order, as soon as it is known: over one
-// connection for up to Options.MessagesPerConnection messages, and QUIT
-// after the last. A message after one the server accepted follows it
-// directly: the reply to the end of DATA ended that transaction (RFC 5321
-// 4.1.1.4), and RSET would add a round trip that changes nothing. After a
-// transaction that failed, RSET clears what the server may still hold of
-// it before the next MAIL FROM.
+// connection for up to Options.MessagesPerConnection messages. A message
+// after one the server accepted follows it directly: the reply to the end
+// of DATA ended that transaction (RFC 5321 4.1.1.4), and RSET would add a
+// round trip that changes nothing. After a transaction that failed, RSET
+// clears what the server may still hold of it before the next MAIL FROM.
+//
+// The connection outlives the call: SendBatch starts on the Mailer's idle
+// connection when there is one, and leaves its own connection idle at its
+// end, for the next call, when it can carry more messages (see
+// Options.IdleTimeout and Close); otherwise it says QUIT. The count of
+// Options.MessagesPerConnection goes on across calls.
 //
 // A message is sent again, once, over a new connection when the
 // connection it was to go over turned out to be gone before the server
 // answered DATA with 354 (the server closed it, answered 421, or the
 // network failed), as happens with a server that allows fewer messages in
-// one session than Options.MessagesPerConnection. Nothing is sent again
+// one session than Options.MessagesPerConnection, or one that closed an
+// idle connection. Nothing is sent again
 // once DATA began: an error from then on is the message's, as it would be
 // Send's. A reply refusing one message (a 5xx to MAIL FROM, every
 // recipient refused, a 552 at the end of DATA) fails that message alone,
@@ -40,14 +46,16 @@ func (m *Mailer) SendBatch(ctx context.Context, msgs []seminar.Outgoing, done fu
 		return
 	}
 	b := &batch{m: m}
-	defer b.quit()
+	defer m.park(b)
 	for i, msg := range msgs {
 		res, err := b.send(ctx, msg.Envelope, msg.Raw)
 		done(i, res, err)
 	}
 }
 
-// batch is the connection SendBatch keeps between messages.
+// batch is the connection a SendBatch, or a Send, holds between messages:
+// the Mailer's idle connection it took, or one it dialled, until the
+// Mailer parks it at the end of the call.
 type batch struct {
 	m    *Mailer
 	conn net.Conn     // nil when there is none
@@ -68,6 +76,9 @@ func (b *batch) send(ctx context.Context, env seminar.Envelope, raw []byte) (*se
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, b.m.opts.Timeout)
 		defer cancel()
+	}
+	if b.conn == nil {
+		b.take()
 	}
 	if b.conn != nil && b.sent >= b.m.opts.MessagesPerConnection {
 		b.quit()
@@ -102,7 +113,14 @@ func (b *batch) transact(s *session, env seminar.Envelope, raw []byte) (*seminar
 	_ = b.conn.SetDeadline(deadline)
 	conn := b.conn
 	stop := context.AfterFunc(s.ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	defer func() {
+		// The context ended as the transaction did: the connection's
+		// deadline may move to the past at any moment, under the next
+		// transaction's feet.
+		if !stop() {
+			b.drop()
+		}
+	}()
 	if b.open {
 		if err := b.c.Reset(); err != nil {
 			b.drop()
@@ -156,15 +174,21 @@ func usable(err error) bool {
 	return errors.Is(err, errRefused)
 }
 
+// take makes the Mailer's idle connection the batch's, if there is one.
+func (b *batch) take() {
+	if idle := b.m.takeIdle(); idle != nil {
+		b.conn, b.c, b.sent, b.open = idle.conn, idle.c, idle.sent, idle.open
+	}
+}
+
 // quit says QUIT, waiting a bounded time for the reply, and closes the
 // connection.
 func (b *batch) quit() {
 	if b.conn == nil {
 		return
 	}
-	_ = b.conn.SetDeadline(time.Now().Add(quitTimeout))
-	_ = b.c.Quit()
-	b.drop()
+	quit(b.conn, b.c)
+	b.conn, b.c, b.sent, b.open = nil, nil, 0, false
 }
 
 // drop closes the connection without QUIT: a failed connection, or a

@@ -56,8 +56,17 @@ func sendBatch(t *testing.T, m *smail.Mailer, msgs []seminar.Outgoing) []batchRe
 // plainMailer is a Mailer for a plaintext test server.
 func plainMailer(t *testing.T, addr string, perConn int) *smail.Mailer {
 	t.Helper()
-	m, err := smail.New(smail.Options{Addr: addr, TLS: smail.TLSNone, AllowInsecure: true, MessagesPerConnection: perConn})
+	return plainMailerWith(t, addr, smail.Options{MessagesPerConnection: perConn})
+}
+
+// plainMailerWith is a Mailer with opts for a plaintext test server,
+// closed when t ends.
+func plainMailerWith(t *testing.T, addr string, opts smail.Options) *smail.Mailer {
+	t.Helper()
+	opts.Addr, opts.TLS, opts.AllowInsecure = addr, smail.TLSNone, true
+	m, err := smail.New(opts)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = m.Close() })
 	return m
 }
 
@@ -92,10 +101,12 @@ func all(n int) []int {
 func TestMailer_SendBatch_OneSession(t *testing.T) {
 	ts := smtptest.Start(t, &smtptest.Options{TLS: smtptest.Plaintext, Transcripts: true})
 	msgs := batchOf(t, 5)
-	for i, r := range sendBatch(t, plainMailer(t, ts.Addr, 0), msgs) {
+	m := plainMailer(t, ts.Addr, 0)
+	for i, r := range sendBatch(t, m, msgs) {
 		require.NoError(t, r.err, "message %d", i)
 		assert.Equal(t, msgs[i].Envelope.To, r.res.Accepted, "message %d", i)
 	}
+	require.NoError(t, m.Close())
 	requireArrivedOnce(t, ts, msgs, all(5)...)
 	assert.Equal(t, 1, ts.Sessions(), "five messages go over one connection")
 	scripts := ts.Transcripts()
@@ -103,7 +114,7 @@ func TestMailer_SendBatch_OneSession(t *testing.T) {
 	assert.Zero(t, bytes.Count(scripts[0], []byte("\r\nRSET\r\n")), "no RSET after a message the server took")
 	assert.Equal(t, 5, bytes.Count(scripts[0], []byte("\r\nDATA\r\n")))
 	assert.Equal(t, 4, bytes.Count(scripts[0], []byte("\r\n.\r\nMAIL FROM:")), "each MAIL FROM after the first follows the end of the DATA before")
-	assert.True(t, bytes.HasSuffix(scripts[0], []byte("\r\nQUIT\r\n")), "the session ends with QUIT")
+	assert.True(t, bytes.HasSuffix(scripts[0], []byte("\r\nQUIT\r\n")), "Close ends the session with QUIT")
 }
 
 func TestMailer_SendBatch_HonoursMessagesPerConnection(t *testing.T) {

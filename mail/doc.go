@@ -7,6 +7,7 @@
 //		Username: "talks@example.org",
 //		Password: password,
 //	})
+//	defer m.Close()
 //	cal, err := seminar.New(store, &seminar.Options{Mailer: m, ...})
 //
 // # Composing
@@ -25,14 +26,27 @@
 //
 // # Sending
 //
-// Send speaks SMTP through net/smtp on a connection of its own, one
-// transaction per call, bounded by the context's deadline or
-// Options.Timeout. STARTTLS is required unless Options.TLS says otherwise;
-// plaintext needs Options.AllowInsecure as well. Each recipient's refusal is
-// reported without stopping the others, and every error says whether to try
-// again: errors.Is(err, seminar.ErrTemporary) for 4xx replies, network
-// errors and timeouts, seminar.ErrPermanent for 5xx replies and
-// configuration problems.
+// Send speaks SMTP through net/smtp, one transaction per call, bounded by
+// the context's deadline or Options.Timeout; SendBatch sends several, one
+// transaction after another. STARTTLS is required unless Options.TLS says
+// otherwise; plaintext needs Options.AllowInsecure as well. Each
+// recipient's refusal is reported without stopping the others, and every
+// error says whether to try again: errors.Is(err, seminar.ErrTemporary) for
+// 4xx replies, network errors and timeouts, seminar.ErrPermanent for 5xx
+// replies and configuration problems.
+//
+// # Connections
+//
+// A connection carries up to Options.MessagesPerConnection messages, 100 by
+// default, across calls: after a Send or SendBatch, the Mailer keeps the
+// connection open and idle for Options.IdleTimeout, 5 seconds by default,
+// and the next call goes on over it, without connecting, greeting, securing
+// and authenticating again. Once the timeout passes, or when Close is
+// called, the Mailer says QUIT. One connection is kept; concurrent calls
+// that find it taken connect anew. A kept connection the server closed
+// meanwhile (or answers 421) is noticed before the message's DATA, and the
+// message goes over a new connection: it is never sent twice. Call Close
+// when done sending, such as before a command exits.
 //
 // A connection lost after the message was transmitted but before the
 // server's reply leaves the outcome unknown; Send reports it as temporary.

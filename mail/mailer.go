@@ -9,6 +9,7 @@ import (
 	"net/smtp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/seminarkit/seminar"
@@ -79,12 +80,17 @@ type Options struct {
 	// message of a SendBatch; default DefaultTimeout. A context deadline
 	// always wins.
 	Timeout time.Duration
-	// MessagesPerConnection is how many messages SendBatch sends over one
-	// connection, one transaction after another (RSET only after one that
-	// failed), before it says QUIT and connects
-	// again; default DefaultMessagesPerConnection. 1 sends each message
-	// over a connection of its own, as Send does.
+	// MessagesPerConnection is how many messages the Mailer sends over
+	// one connection, one transaction after another (RSET only after one
+	// that failed), in one SendBatch or across calls, before it says QUIT
+	// and connects again; default DefaultMessagesPerConnection. 1 sends
+	// each message over a connection of its own.
 	MessagesPerConnection int
+	// IdleTimeout is how long the Mailer keeps a connection open after a
+	// Send or SendBatch, for the next one to go on with, before it says
+	// QUIT; default DefaultIdleTimeout. A negative value keeps none: each
+	// call says QUIT at its end. Close says QUIT at once.
+	IdleTimeout time.Duration
 }
 
 // DefaultMessagesPerConnection is the default of
@@ -94,12 +100,21 @@ type Options struct {
 const DefaultMessagesPerConnection = 100
 
 // Mailer is a seminar.Mailer that speaks SMTP with net/smtp: one
-// connection and one transaction per Send, and, as a seminar.BatchMailer,
-// several transactions per connection in SendBatch. It is safe for
-// concurrent use.
+// transaction per Send, and, as a seminar.BatchMailer, several
+// transactions one after another in SendBatch. A connection carries up to
+// Options.MessagesPerConnection messages, across calls: one that can carry
+// more is kept idle for the next call, for Options.IdleTimeout, as
+// net/http keeps a connection alive. Call Close when done sending, to say
+// QUIT on it at once. A Mailer is safe for concurrent use; calls that find
+// the idle connection taken connect anew.
 type Mailer struct {
 	opts Options
 	host string // Addr's host: the TLS server name and the AUTH host
+
+	mu       sync.Mutex
+	idle     *idleConn // the connection kept between calls, or nil
+	closed   bool      // set by Close: keep no connection idle
+	expiring sync.WaitGroup
 }
 
 var _ seminar.BatchMailer = (*Mailer)(nil)
@@ -161,6 +176,9 @@ func checkOptions(o *Options) error {
 	if o.MessagesPerConnection == 0 {
 		o.MessagesPerConnection = DefaultMessagesPerConnection
 	}
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
 	return nil
 }
 
@@ -186,7 +204,19 @@ func (m *Mailer) Compose(msg *seminar.Message) ([]byte, error) {
 //
 // The context bounds the whole transaction; without a deadline,
 // Options.Timeout does.
+//
+// Send goes over the Mailer's idle connection when there is one, and
+// leaves its connection idle for the next call as SendBatch does, unless
+// Options.MessagesPerConnection is 1 or Options.IdleTimeout negative: then
+// it connects, sends and says QUIT. A message whose idle connection turns
+// out to be gone before the server answered DATA with 354 is sent over a
+// new connection.
 func (m *Mailer) Send(ctx context.Context, env seminar.Envelope, raw []byte) (*seminar.SendResult, error) {
+	if m.keepsConnections() {
+		b := &batch{m: m}
+		defer m.park(b)
+		return b.send(ctx, env, raw)
+	}
 	if err := m.checkSend(env, raw); err != nil {
 		return nil, err
 	}
@@ -201,6 +231,12 @@ func (m *Mailer) Send(ctx context.Context, env seminar.Envelope, raw []byte) (*s
 		return res, fmt.Errorf("mail: send via %s: %w", m.opts.Addr, err)
 	}
 	return res, nil
+}
+
+// keepsConnections reports whether a connection may carry more than one
+// message and stay open between calls.
+func (m *Mailer) keepsConnections() bool {
+	return m.opts.MessagesPerConnection > 1 && m.opts.IdleTimeout >= 0
 }
 
 // checkSend returns Send's error for a message that cannot be sent at all.

@@ -27,6 +27,7 @@ func newMailer(t testing.TB, addr string, opts smail.Options) *smail.Mailer {
 	}
 	m, err := smail.New(opts)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = m.Close() })
 	return m
 }
 

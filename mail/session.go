@@ -17,7 +17,9 @@ import (
 // sent.
 const quitTimeout = 2 * time.Second
 
-// session is one Send: one connection and one transaction on it.
+// session is one transaction. Its run is a Send over a connection of its
+// own, for a Mailer that keeps no connection between calls; a batch uses
+// its other methods over the connection it holds.
 type session struct {
 	m   *Mailer
 	ctx context.Context

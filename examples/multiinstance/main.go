@@ -87,13 +87,15 @@ const (
 	from   = "CSAIL Seminars <seminars@csail.mit.edu>"
 )
 
-// newCalendar returns a Calendar on store that sends through the SMTP
-// server at addr, in plaintext: it is on the loopback interface.
-func newCalendar(store seminar.Store, addr string) (*seminar.Calendar, error) {
-	mailer, err := mail.New(mail.Options{Addr: addr, TLS: mail.TLSNone, AllowInsecure: true, Timeout: 10 * time.Second})
-	if err != nil {
-		return nil, err
-	}
+// newMailer returns a Mailer that sends through the SMTP server at addr,
+// in plaintext: it is on the loopback interface. Close it when done, to
+// end the connection it keeps between dispatches.
+func newMailer(addr string) (*mail.Mailer, error) {
+	return mail.New(mail.Options{Addr: addr, TLS: mail.TLSNone, AllowInsecure: true, Timeout: 10 * time.Second})
+}
+
+// newCalendar returns a Calendar on store that sends through mailer.
+func newCalendar(store seminar.Store, mailer *mail.Mailer) (*seminar.Calendar, error) {
 	return seminar.New(store, &seminar.Options{
 		Domain:   domain,
 		TimeZone: "America/New_York",
@@ -128,7 +130,12 @@ func demo(ctx context.Context, out io.Writer, c config) (err error) {
 	}
 	defer func() { err = errors.Join(err, smtpSink.Close()) }()
 
-	cal, err := newCalendar(store, smtpSink.Addr)
+	mailer, err := newMailer(smtpSink.Addr)
+	if err != nil {
+		return err
+	}
+	defer mailer.Close()
+	cal, err := newCalendar(store, mailer)
 	if err != nil {
 		return err
 	}
@@ -251,7 +258,12 @@ func dispatch(ctx context.Context, out io.Writer, c config) error {
 		return err
 	}
 	defer store.Close()
-	cal, err := newCalendar(store, c.smtp)
+	mailer, err := newMailer(c.smtp)
+	if err != nil {
+		return err
+	}
+	defer mailer.Close()
+	cal, err := newCalendar(store, mailer)
 	if err != nil {
 		return err
 	}

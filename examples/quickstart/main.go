@@ -55,6 +55,7 @@ func run(ctx context.Context, out io.Writer, dbPath string) error {
 	if err != nil {
 		return err
 	}
+	defer mailer.Close()
 	clock := func() time.Time { return enteredAt }
 	cal, err := seminar.New(store, &seminar.Options{
 		Domain:   "csail.mit.edu",

@@ -170,6 +170,7 @@ func benchMailer(b *testing.B, c *config) *mail.Mailer {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { _ = mailer.Close() })
 	return mailer
 }
 

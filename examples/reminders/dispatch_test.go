@@ -208,6 +208,7 @@ func TestDispatch_leaseExpiry(t *testing.T) {
 	first, _ := newCalendar(hung)
 	smtpMailer, err := mail.New(c.mailOptions())
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = smtpMailer.Close() })
 	second, store := newCalendar(smtpMailer)
 
 	firstDone := make(chan *seminar.DispatchReport, 1)

@@ -163,6 +163,10 @@ func (c *config) run(ctx context.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if m, ok := mailer.(*mail.Mailer); ok {
+		// Ends the connection the Mailer keeps between batches.
+		defer m.Close()
+	}
 	cal, err := seminar.New(store, c.calendarOptions(mailer, stderr))
 	if err != nil {
 		return usageError{err}

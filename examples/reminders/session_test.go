@@ -115,3 +115,25 @@ func messageIDOf(t *testing.T, raw []byte) string {
 func countDATA(transcript []byte) int {
 	return bytes.Count(transcript, []byte("\r\nDATA\r\n"))
 }
+
+// The command's dispatch sends its batches of reminders over one
+// connection, and ends it with QUIT before it exits.
+func TestRun_dispatchOneConnection(t *testing.T) {
+	const n = 45 // three batches of claims
+	var talks []*seminar.Event
+	for i := range n {
+		e := talk(t, fmt.Sprintf("Talk %02d", i), 20, 9)
+		e.Start, e.End = e.Start.Add(time.Duration(i)*time.Minute), e.End.Add(time.Duration(i)*time.Minute)
+		e.Reminders.Schedule = []time.Duration{24 * time.Hour}
+		talks = append(talks, e)
+	}
+	db, _ := newDB(t, time.Date(2017, time.June, 1, 12, 0, 0, 0, time.UTC), talks...)
+	ts := startServer(t, &smtptest.Options{TLS: smtptest.Plaintext, Transcripts: true})
+	r := runCmd(t, "-db", db, "-smtp", ts.Addr, "-insecure", "-dispatch", "-now", "2017-06-20T06:00:00Z")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Equal(t, fmt.Sprintf("sent %d, retrying 0, failed 0, dropped 0 (0 past), repaired 0\n", n), r.stdout)
+	scripts := ts.Transcripts()
+	require.Len(t, scripts, 1, "every batch over one connection")
+	assert.Equal(t, n, countDATA(scripts[0]))
+	assert.True(t, bytes.HasSuffix(scripts[0], []byte("\r\nQUIT\r\n")), "the command ends the connection with QUIT")
+}

@@ -253,6 +253,13 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
+// HangUp closes every connection open now, without a word, as a server
+// does with a connection idle too long; the server goes on accepting new
+// ones.
+func (s *Server) HangUp() {
+	s.conns.closeConns()
+}
+
 // Refuse makes RCPT TO answer code and message for addr.
 func (s *Server) Refuse(addr string, code int, message string) {
 	s.mu.Lock()
