@@ -3,6 +3,8 @@ package seminar
 import (
 	"bytes"
 	"strings"
+
+	"github.com/seminarkit/seminar/internal/htmlesc"
 )
 
 // writeReminderHTML writes what the default reminder HTML template
@@ -14,7 +16,7 @@ import (
 // template must be made to this function too.
 func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>")
-	writeHTMLText(b, d.Subject)
+	htmlesc.Text(b, d.Subject)
 	b.WriteString("</title>\n<style>h2{margin:16px 0 4px;font-size:16px}p{margin:0 0 8px}td{padding:2px 0}" +
 		"td.l{padding:2px 12px 2px 0;color:#555;vertical-align:top}.m{color:#555}a{color:#0b57d0}</style></head>\n" +
 		"<body style=\"margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.45;" +
@@ -25,40 +27,40 @@ func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 			"CANCELLED: this talk will not take place.")
 		if d.CancelReason != "" {
 			b.WriteString("<br><span style=\"font-weight:normal\">Reason: ")
-			writeHTMLText(b, d.CancelReason)
+			htmlesc.Text(b, d.CancelReason)
 			b.WriteString("</span>")
 		}
 		b.WriteString("</p>")
 	case KindUpdate:
 		b.WriteString("\n<p style=\"margin:0 0 12px;padding:8px 12px;background:#fff4e5;color:#7a4b00;font-weight:bold\">UPDATED: ")
-		writeHTMLText(b, d.Note)
+		htmlesc.Text(b, d.Note)
 		b.WriteString("</p>")
 	}
 	b.WriteString("\n<h1 style=\"margin:0 0 8px;font-size:20px;line-height:1.3\">")
-	writeHTMLText(b, d.Title)
+	htmlesc.Text(b, d.Title)
 	b.WriteString("</h1>")
 	for _, s := range d.Speakers {
 		b.WriteString("\n<p style=\"margin:0 0 4px\"><strong>")
-		writeHTMLText(b, s.Name)
+		htmlesc.Text(b, s.Name)
 		b.WriteString("</strong>")
 		if s.Affiliation != "" {
 			b.WriteString(" (")
-			writeHTMLText(b, s.Affiliation)
+			htmlesc.Text(b, s.Affiliation)
 			b.WriteString(")")
 		}
 		b.WriteString("</p>")
 	}
 	b.WriteString("\n<table role=\"presentation\" style=\"margin:12px 0;border-collapse:collapse;font-size:15px\">\n" +
 		"<tr><td class=\"l\">Date</td><td>")
-	writeHTMLText(b, d.Date)
+	htmlesc.Text(b, d.Date)
 	b.WriteString("</td></tr>\n<tr><td class=\"l\">Time</td><td>")
-	writeHTMLText(b, d.Time)
+	htmlesc.Text(b, d.Time)
 	b.WriteString(" <span class=\"m\">(")
-	writeHTMLText(b, d.ZoneNote)
+	htmlesc.Text(b, d.ZoneNote)
 	b.WriteString(")</span>")
 	if d.RecipientTime != "" {
 		b.WriteString("<br>Your time: ")
-		writeHTMLText(b, d.RecipientTime)
+		htmlesc.Text(b, d.RecipientTime)
 	}
 	b.WriteString("</td></tr>")
 	row := func(label, value string) {
@@ -66,7 +68,7 @@ func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 			return
 		}
 		b.WriteString("\n<tr><td class=\"l\">" + label + "</td><td>")
-		writeHTMLText(b, value)
+		htmlesc.Text(b, value)
 		b.WriteString("</td></tr>")
 	}
 	row("Location", d.Place)
@@ -91,7 +93,7 @@ func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 	}
 	for _, g := range d.LinkGroups {
 		b.WriteString("\n<p>")
-		writeHTMLText(b, g.Label)
+		htmlesc.Text(b, g.Label)
 		b.WriteString(": ")
 		for i, u := range g.URLs {
 			if i > 0 {
@@ -104,7 +106,7 @@ func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 	for _, s := range d.Speakers {
 		if s.URL != "" {
 			b.WriteString("\n<p>")
-			writeHTMLText(b, s.Name)
+			htmlesc.Text(b, s.Name)
 			b.WriteString(": ")
 			writeHTMLLink(b, s.URL)
 			b.WriteString("</p>")
@@ -114,7 +116,7 @@ func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 		b.WriteString("\n<p style=\"margin:16px 0 0\">")
 		if d.HostName != "" {
 			b.WriteString("Host: ")
-			writeHTMLText(b, d.HostName)
+			htmlesc.Text(b, d.HostName)
 			if d.ContactLine != "" {
 				b.WriteString("<br>")
 			}
@@ -130,7 +132,7 @@ func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 				b.WriteString("<br>")
 			}
 			b.WriteString(label)
-			writeHTMLText(b, value)
+			htmlesc.Text(b, value)
 			sep = true
 		}
 		if d.Type != "" {
@@ -156,7 +158,7 @@ func writeHTMLContact(b *bytes.Buffer, c Person) {
 	switch {
 	case c.Name != "":
 		b.WriteString("Contact: ")
-		writeHTMLText(b, c.Name)
+		htmlesc.Text(b, c.Name)
 		if c.Email != "" {
 			b.WriteString(", ")
 			writeHTMLMailto(b, c.Email)
@@ -170,9 +172,9 @@ func writeHTMLContact(b *bytes.Buffer, c Person) {
 // writeHTMLMailto writes <a href="mailto:ADDR">ADDR</a>.
 func writeHTMLMailto(b *bytes.Buffer, addr string) {
 	b.WriteString("<a href=\"mailto:")
-	writeURLNormalized(b, addr)
+	htmlesc.NormalizedURL(b, addr)
 	b.WriteString("\">")
-	writeHTMLText(b, addr)
+	htmlesc.Text(b, addr)
 	b.WriteString("</a>")
 }
 
@@ -180,13 +182,9 @@ func writeHTMLMailto(b *bytes.Buffer, addr string) {
 // normalized in the attribute as html/template does.
 func writeHTMLLink(b *bytes.Buffer, u string) {
 	b.WriteString("<a href=\"")
-	if safeURL(u) {
-		writeURLNormalized(b, u)
-	} else {
-		b.WriteString("#ZgotmplZ")
-	}
+	htmlesc.URL(b, u)
 	b.WriteString("\">")
-	writeHTMLText(b, u)
+	htmlesc.Text(b, u)
 	b.WriteString("</a>")
 }
 
@@ -195,75 +193,7 @@ func writeHTMLLink(b *bytes.Buffer, u string) {
 func writeHTMLParagraphs(b *bytes.Buffer, s string) {
 	for _, p := range paragraphs(s) {
 		b.WriteString("\n<p>")
-		writeHTMLText(b, p)
+		htmlesc.Text(b, p)
 		b.WriteString("</p>")
 	}
-}
-
-// writeHTMLText writes s escaped as html/template escapes text and
-// attribute values: NUL, quotes, "&", "+", "<" and ">".
-func writeHTMLText(b *bytes.Buffer, s string) {
-	written := 0
-	for i := 0; i < len(s); i++ {
-		var repl string
-		switch s[i] {
-		case 0:
-			repl = "\uFFFD"
-		case '"':
-			repl = "&#34;"
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '+':
-			repl = "&#43;"
-		case '<':
-			repl = "&lt;"
-		case '>':
-			repl = "&gt;"
-		default:
-			continue
-		}
-		b.WriteString(s[written:i])
-		b.WriteString(repl)
-		written = i + 1
-	}
-	b.WriteString(s[written:])
-}
-
-// safeURL reports whether html/template lets u into an href: a URL without
-// a scheme, or with http, https or mailto.
-func safeURL(u string) bool {
-	if scheme, _, ok := strings.Cut(u, ":"); ok && !strings.Contains(scheme, "/") {
-		return strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https") || strings.EqualFold(scheme, "mailto")
-	}
-	return true
-}
-
-// writeURLNormalized writes u as html/template normalizes a URL in an
-// attribute: every octet other than the unreserved and reserved characters
-// of RFC 3986 and the "%" of a valid escape is percent-encoded, and "&"
-// and "+" are then escaped as in any attribute value.
-func writeURLNormalized(b *bytes.Buffer, u string) {
-	const hex = "0123456789abcdef"
-	written := 0
-	for i := 0; i < len(u); i++ {
-		c := u[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-			continue
-		case strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0:
-			continue
-		case c == '%' && i+2 < len(u) && isHexDigit(u[i+1]) && isHexDigit(u[i+2]):
-			continue
-		}
-		writeHTMLText(b, u[written:i])
-		b.Write([]byte{'%', hex[c>>4], hex[c&0xf]})
-		written = i + 1
-	}
-	writeHTMLText(b, u[written:])
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

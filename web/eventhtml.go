@@ -200,13 +200,7 @@ func (page *eventPage) details(w *htmlWriter) {
 			w.raw(", ")
 		}
 		if c.Email != "" {
-			// After "mailto:" the address is a part of the URL: normalized,
-			// not filtered.
-			w.raw("<a href=\"mailto:")
-			w.text(normalizeURL(c.Email))
-			w.raw("\">")
-			w.text(c.Email)
-			w.raw("</a>")
+			w.mailto(c.Email)
 		}
 		w.raw("</dd>")
 	}
