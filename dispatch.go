@@ -48,8 +48,8 @@ type DispatchReport struct {
 //     keeps that connection open for the next batch, up to its
 //     Options.MessagesPerConnection), while the next batch is read and
 //     composed, and the batch's outcomes are recorded in one transaction
-//     once its last message was answered, or each on its own if that
-//     transaction fails.
+//     once its last message was answered (or each on its own if that
+//     transaction fails) while the next batch is sent.
 //   - A delivery is marked sent only after the server accepted the message.
 //     If a dispatcher dies between claiming and recording the result, the
 //     lease expires and another dispatcher sends the message again, with
@@ -72,14 +72,30 @@ func (c *Calendar) DispatchDue(ctx context.Context) (*DispatchReport, error) {
 	// network's round trips of the one before.
 	batches := make(chan *claimedBatch)
 	go c.prepareDue(ctx, batches)
+	// A third goroutine records the outcomes of a sent batch while this
+	// one sends the next: at most two batches are sent and not yet
+	// recorded, and a dispatcher that dies leaves them to their leases.
+	sent := make(chan *claimedBatch)
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		for b := range sent {
+			for _, d := range c.recordAll(ctx, b.outs) {
+				report.count(d)
+			}
+		}
+	}()
 	var claimErr error
 	for b := range batches {
 		if b.err != nil {
 			claimErr = b.err
 			continue
 		}
-		c.deliver(ctx, b, report)
+		c.send(ctx, b)
+		sent <- b
 	}
+	close(sent)
+	<-recorded
 	switch {
 	case claimErr != nil:
 		return report, fmt.Errorf("seminar: dispatch: %w", claimErr)
@@ -232,17 +248,14 @@ func (c *Calendar) eventOf(ctx context.Context, d *Delivery, events map[string]*
 	return e, nil
 }
 
-// deliver sends the messages of a prepared batch and records every
-// outcome of the batch, counting in report those it recorded.
-func (c *Calendar) deliver(ctx context.Context, b *claimedBatch, report *DispatchReport) {
+// send sends the messages of a prepared batch and settles the outcome of
+// each in b.outs, for recordAll.
+func (c *Calendar) send(ctx context.Context, b *claimedBatch) {
 	outs := b.outs
 	c.sendAll(ctx, b.msgs, func(i int, res *SendResult, err error) {
 		o := &outs[b.sending[i]]
 		o.follow, o.err = c.settle(o.d, res, err, b.now), err
 	})
-	for _, d := range c.recordAll(ctx, outs) {
-		report.count(d)
-	}
 }
 
 // sendAll sends msgs through the Mailer, together when it is a BatchMailer,

@@ -220,3 +220,60 @@ func TestCalendar_Reconcile_readsDeliveriesTogether(t *testing.T) {
 		})
 	}
 }
+
+// stallingStore holds up the first transaction begun once the mailer has
+// its first batch, until release is closed or a while has passed, and
+// says which.
+type stallingStore struct {
+	*memstore.Store
+	armed    atomic.Bool
+	release  chan struct{}
+	released atomic.Bool // the held transaction went on because of release
+}
+
+func (s *stallingStore) Atomic(ctx context.Context, fn func(seminar.Tx) error) error {
+	if s.armed.CompareAndSwap(true, false) {
+		select {
+		case <-s.release:
+			s.released.Store(true)
+		case <-time.After(10 * time.Second):
+		}
+	}
+	return s.Store.Atomic(ctx, fn)
+}
+
+// DispatchDue records the outcomes of a batch while it sends the next: the
+// second batch reaches the mailer while the first one's transaction is
+// still open. Recording one batch before sending the next would hold the
+// transaction for its whole wait and fail the test.
+func TestCalendar_DispatchDue_recordsWhileSendingTheNext(t *testing.T) {
+	store, clk, talks := dueTalks(t, 30)
+	// Reminders due for the talks starting within a day: 24 of them, in
+	// batches of 20 and 4.
+	clk.Set(talks[0].Start.Add(-time.Minute))
+	talks = talks[:24]
+	stall := &stallingStore{Store: store, release: make(chan struct{})}
+	m := &batchRecorder{Recorder: &mail.Recorder{}}
+	m.before = func(i int) {
+		switch {
+		case len(m.batches) == 1 && i == 0:
+			stall.armed.Store(true) // the first batch's outcomes are recorded after this
+		case len(m.batches) == 2 && i == 0:
+			close(stall.release)
+		}
+	}
+	cal, err := seminar.New(stall, &seminar.Options{Domain: "csail.mit.edu", Now: clk.Now, Mailer: m,
+		ICS: fakeICS{}, From: "CSAIL Seminars <seminars@csail.mit.edu>"})
+	require.NoError(t, err)
+	r, err := cal.DispatchDue(t.Context())
+	require.NoError(t, err)
+	assert.True(t, stall.released.Load(), "the second batch went to the mailer only once the first was recorded")
+	assert.Equal(t, seminar.DispatchReport{Sent: len(talks)}, *r)
+	require.Equal(t, 2, len(m.batches), "batches")
+	for _, e := range talks {
+		ds, err := store.Deliveries(t.Context(), e.ID)
+		require.NoError(t, err)
+		require.Len(t, ds, 1)
+		assert.Equal(t, seminar.StateSent, ds[0].State, "%s", ds[0].ID)
+	}
+}
