@@ -5,11 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"mime"
-	"mime/multipart"
 	"net/mail"
-	"net/textproto"
 	"strings"
 	"time"
 
@@ -32,7 +29,8 @@ import (
 //     clients show the invitation.
 //
 // What is left after working around all of that is the standard library's
-// mime, mime/multipart and mime/quotedprintable, used here directly.
+// mime, and MIME's multipart and quoted-printable formats written here
+// directly.
 
 // defaultFilename names the calendar part when the Message has none.
 const defaultFilename = "invite.ics"
@@ -67,7 +65,7 @@ const defaultFilename = "invite.ics"
 // the text alone. Alternatives go from plainest to richest (RFC 2046
 // 5.1.4): a client shows the last one it can display.
 //
-// Each part goes in the transfer encoding that suits it (see encodeText):
+// Each part goes in the transfer encoding that suits it (see appendText):
 // 7bit when it is ASCII in short lines, as the text, the calendar (folded
 // at 75 octets) and most reminders are, else the shorter of
 // quoted-printable and base64.
@@ -80,10 +78,7 @@ func Compose(msg *seminar.Message) ([]byte, error) {
 	if err := writeHeader(&buf, msg); err != nil {
 		return nil, fmt.Errorf("mail: compose: %w: %s", seminar.ErrInvalid, err)
 	}
-	if err := writeBody(&buf, msg); err != nil {
-		return nil, fmt.Errorf("mail: compose: %w", err)
-	}
-	return buf.Bytes(), nil
+	return appendBody(buf.Bytes(), msg), nil
 }
 
 func calendarData(msg *seminar.Message) []byte {
@@ -117,31 +112,30 @@ func writeHeader(buf *bytes.Buffer, msg *seminar.Message) error {
 	return h.err
 }
 
-// writeBody writes the Content-Type of the message, the blank line and the
-// body. Boundaries are derived from the Message-ID so that the bytes are
-// the same on every call; they begin with "=_", which cannot occur in
-// quoted-printable or base64 text and which encodeText keeps from the
+// appendBody appends the Content-Type of the message, the blank line and
+// the body. Boundaries are derived from the Message-ID so that the bytes
+// are the same on every call; they begin with "=_", which cannot occur in
+// quoted-printable or base64 text and which appendText keeps from the
 // start of a 7bit line, so no part can contain them.
-func writeBody(buf *bytes.Buffer, msg *seminar.Message) error {
+func appendBody(dst []byte, msg *seminar.Message) []byte {
 	if msg.HTML == "" && msg.Calendar == nil {
-		body := encodeText(msg.Text)
-		buf.WriteString("Content-Type: text/plain; charset=utf-8\r\n")
-		buf.WriteString("Content-Transfer-Encoding: " + body.encoding + "\r\n\r\n")
-		buf.Write(body.data)
-		if !bytes.HasSuffix(buf.Bytes(), []byte("\r\n")) {
-			buf.WriteString("\r\n")
+		dst = appendText(dst, msg.Text, func(dst []byte, encoding string) []byte {
+			dst = append(dst, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: "...)
+			dst = append(dst, encoding...)
+			return append(dst, "\r\n\r\n"...)
+		})
+		if !bytes.HasSuffix(dst, []byte("\r\n")) {
+			dst = append(dst, "\r\n"...)
 		}
-		return nil
+		return dst
 	}
 	b := boundary(msg.MessageID, "alternative")
-	writeContentType(buf, "multipart/alternative", b)
-	return writeAlternatives(buf, b, msg)
-}
-
-func writeContentType(buf *bytes.Buffer, mediaType, boundary string) {
-	buf.WriteString("Content-Type: ")
-	buf.WriteString(mime.FormatMediaType(mediaType, map[string]string{"boundary": boundary}))
-	buf.WriteString("\r\n\r\n")
+	// What mime.FormatMediaType gives: "=" is a tspecial, so the boundary
+	// is quoted.
+	dst = append(dst, `Content-Type: multipart/alternative; boundary="`...)
+	dst = append(dst, b...)
+	dst = append(dst, "\"\r\n\r\n"...)
+	return appendAlternatives(dst, b, msg)
 }
 
 // boundary derives a MIME boundary for one level of the message from its
@@ -152,20 +146,13 @@ func boundary(messageID, level string) string {
 	return "=_" + hex.EncodeToString(sum[:12])
 }
 
-// writeAlternatives writes the multipart/alternative body: text, HTML when
-// set, and the calendar when set.
-func writeAlternatives(w io.Writer, b string, msg *seminar.Message) error {
-	alt := multipart.NewWriter(w)
-	if err := alt.SetBoundary(b); err != nil {
-		return err
-	}
-	if err := writeTextPart(alt, "text/plain; charset=utf-8", msg.Text); err != nil {
-		return err
-	}
+// appendAlternatives appends the multipart/alternative body: text, HTML
+// when set, and the calendar when set, delimited as mime/multipart's
+// Writer delimits parts.
+func appendAlternatives(dst []byte, b string, msg *seminar.Message) []byte {
+	dst = appendPart(dst, b, true, "text/plain; charset=utf-8", msg.Text)
 	if msg.HTML != "" {
-		if err := writeTextPart(alt, "text/html; charset=utf-8", msg.HTML); err != nil {
-			return err
-		}
+		dst = appendPart(dst, b, false, "text/html; charset=utf-8", msg.HTML)
 	}
 	if c := msg.Calendar; c != nil {
 		name := c.Filename
@@ -174,24 +161,29 @@ func writeAlternatives(w io.Writer, b string, msg *seminar.Message) error {
 		}
 		contentType := mime.FormatMediaType("text/calendar",
 			map[string]string{"charset": "utf-8", "method": c.Method, "name": name})
-		if err := writeTextPart(alt, contentType, string(c.Data)); err != nil {
-			return err
-		}
+		dst = appendPart(dst, b, false, contentType, string(c.Data))
 	}
-	return alt.Close()
+	dst = append(dst, "\r\n--"...)
+	dst = append(dst, b...)
+	return append(dst, "--\r\n"...)
 }
 
-func writeTextPart(mw *multipart.Writer, contentType, text string) error {
-	body := encodeText(text)
-	p, err := mw.CreatePart(textproto.MIMEHeader{
-		"Content-Type":              {contentType},
-		"Content-Transfer-Encoding": {body.encoding},
-	})
-	if err != nil {
-		return err
+// appendPart appends the delimiter line, the part's header fields, in
+// the order of their names, and its text.
+func appendPart(dst []byte, b string, first bool, contentType, text string) []byte {
+	if !first {
+		dst = append(dst, "\r\n"...)
 	}
-	_, err = p.Write(body.data)
-	return err
+	dst = append(dst, "--"...)
+	dst = append(dst, b...)
+	dst = append(dst, "\r\n"...)
+	return appendText(dst, text, func(dst []byte, encoding string) []byte {
+		dst = append(dst, "Content-Transfer-Encoding: "...)
+		dst = append(dst, encoding...)
+		dst = append(dst, "\r\nContent-Type: "...)
+		dst = append(dst, contentType...)
+		return append(dst, "\r\n\r\n"...)
+	})
 }
 
 // Composer is the seminar.Composer of this package: Compose as a value, for

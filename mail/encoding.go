@@ -1,26 +1,21 @@
 package mail
 
 import (
-	"bytes"
 	"encoding/base64"
-	"mime/quotedprintable"
+	"strings"
 )
 
 // maxSevenBitLine is the longest line a part keeps as it is: the 78
 // octets RFC 5322 2.1.1 asks lines to stay within.
 const maxSevenBitLine = 78
 
-// textBody is the body of a text part in its transfer encoding.
-type textBody struct {
-	encoding string // "7bit", "quoted-printable" or "base64"
-	data     []byte
-}
-
-// encodeText returns text in canonical form (CRLF line breaks, RFC 2045
-// 6.1) and the transfer encoding that suits it, as Python's email package
-// chooses one: 7bit when it can go as it is, else the shorter of
+// appendText appends text in canonical form (CRLF line breaks, RFC 2045
+// 6.1) and in the transfer encoding that suits it, as Python's email
+// package chooses one: 7bit when it can go as it is, else the shorter of
 // quoted-printable and base64, quoted-printable on a tie. The choice
 // depends on the text alone, so the bytes are the same on every call.
+// Before the text, head appends the header fields that name the encoding
+// and the blank line; the body follows them in dst without a copy.
 //
 // Base64, which every part used to get, adds a third to the text and
 // leaves nothing readable in the message's source; a reminder's text and
@@ -28,101 +23,68 @@ type textBody struct {
 // lines, such as the HTML, goes in quoted-printable. Base64 is left for
 // text mostly outside ASCII, such as a title in Japanese, for which it is
 // the shorter.
-func encodeText(text string) textBody {
-	canonical := canonicalLines(text)
-	if sevenBit(canonical) {
-		return textBody{"7bit", canonical}
+func appendText(dst []byte, text string, head func(dst []byte, encoding string) []byte) []byte {
+	canonicalLen, sevenBit := scanText(text)
+	if sevenBit {
+		return appendCanonical(head(dst, "7bit"), text)
 	}
-	b64Len := base64Len(len(canonical))
-	// Text that quoted-printable cannot fit within base64's length is not
-	// encoded in quoted-printable at all.
-	if bound := qpLenBound(canonical); bound <= b64Len {
-		var qp bytes.Buffer
-		qp.Grow(bound + bound/16)
-		w := quotedprintable.NewWriter(&qp)
-		w.Write(canonical) // a bytes.Buffer does not fail
-		w.Close()
-		if qp.Len() <= b64Len {
-			return textBody{"quoted-printable", qp.Bytes()}
-		}
+	mark := len(dst)
+	b64Len := base64Len(canonicalLen)
+	// Quoted-printable is written where it goes and given up as soon as
+	// it is longer than base64 would be.
+	if qp, ok := appendQP(head(dst, "quoted-printable"), text, b64Len); ok {
+		return qp
 	}
-	var b64 bytes.Buffer
-	b64.Grow(b64Len)
-	writeBase64(&b64, canonical)
-	return textBody{"base64", b64.Bytes()}
+	return appendBase64(head(dst[:mark], "base64"), appendCanonical(make([]byte, 0, canonicalLen), text))
 }
 
-// qpLenBound returns a length that mime/quotedprintable's Writer never
-// writes less than for canonical text (line breaks CRLF only, as
-// canonicalLines makes them): every octet other than printable ASCII,
-// space, tab and the line breaks takes three, as does "="; a CRLF takes
-// two; and a line of n encoded characters takes a soft line break
-// (3 more) after each 75 but the last, which the Writer allows at most
-// before one. It leaves out what the Writer may add beyond that: the
-// encoding of white space at the end of a line, and soft line breaks
-// taken early so that an encoded octet is not split.
-func qpLenBound(canonical []byte) int {
-	const perLine = 75 // characters on a line before a soft line break
-	total, line := 0, 0
-	endLine := func() {
-		if line > perLine {
-			total += 3 * ((line+perLine-1)/perLine - 1)
-		}
-		total += line
-		line = 0
-	}
-	for i := 0; i < len(canonical); i++ {
-		switch c := canonical[i]; {
-		case c == '\r' && i+1 < len(canonical) && canonical[i+1] == '\n':
-			endLine()
-			total += 2
-			i++
-		case (c >= ' ' && c <= '~' && c != '=') || c == '\t':
-			line++
-		default:
-			line += 3
+// scanText returns the length of text once its line breaks are canonical,
+// and whether it can then go as 7bit data (RFC 2045 2.7) that every relay
+// passes on unchanged: printable ASCII and tabs, in lines of at most 78
+// octets, none of which begins as a delimiter of our MIME boundaries
+// ("--=_") would.
+func scanText(text string) (canonicalLen int, sevenBit bool) {
+	canonicalLen, sevenBit = len(text), true
+	lineStart := 0
+	endLine := func(end int) {
+		if end-lineStart > maxSevenBitLine || strings.HasPrefix(text[lineStart:end], "--=_") {
+			sevenBit = false
 		}
 	}
-	endLine()
-	return total
-}
-
-// canonicalLines turns every line break of text (CR, LF or CRLF) into
-// CRLF, MIME's canonical form of text.
-func canonicalLines(text string) []byte {
-	out := make([]byte, 0, len(text)+len(text)/32)
 	for i := 0; i < len(text); i++ {
-		switch c := text[i]; c {
-		case '\r':
-			if i+1 < len(text) && text[i+1] == '\n' {
+		switch c := text[i]; {
+		case c == '\r' || c == '\n':
+			endLine(i)
+			if c == '\r' && i+1 < len(text) && text[i+1] == '\n' {
 				i++
+			} else {
+				canonicalLen++
 			}
-			out = append(out, '\r', '\n')
-		case '\n':
-			out = append(out, '\r', '\n')
-		default:
-			out = append(out, c)
+			lineStart = i + 1
+		case (c < ' ' && c != '\t') || c > '~':
+			sevenBit = false
 		}
 	}
-	return out
+	endLine(len(text))
+	return canonicalLen, sevenBit
 }
 
-// sevenBit reports whether canonical text can go as 7bit data (RFC 2045
-// 2.7) that every relay passes on unchanged: printable ASCII and tabs, in
-// lines of at most 78 octets, none of which begins as a delimiter of our
-// MIME boundaries ("--=_") would.
-func sevenBit(canonical []byte) bool {
-	for line := range bytes.SplitSeq(canonical, []byte("\r\n")) {
-		if len(line) > maxSevenBitLine || bytes.HasPrefix(line, []byte("--=_")) {
-			return false
+// appendCanonical appends text with every line break (CR, LF or CRLF) as
+// CRLF.
+func appendCanonical(dst []byte, text string) []byte {
+	for len(text) > 0 {
+		i := strings.IndexAny(text, "\r\n")
+		if i < 0 {
+			return append(dst, text...)
 		}
-		for _, c := range line {
-			if (c < ' ' && c != '\t') || c > '~' {
-				return false
-			}
+		dst = append(dst, text[:i]...)
+		dst = append(dst, '\r', '\n')
+		if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+			i++
 		}
+		text = text[i+1:]
 	}
-	return true
+	return dst
 }
 
 // base64Len is the length of n octets in base64 lines of 76 characters.
@@ -131,13 +93,15 @@ func base64Len(n int) int {
 	return chars + 2*((chars+75)/76)
 }
 
-// writeBase64 writes data in base64 lines of 76 characters (RFC 2045 6.8).
-func writeBase64(w *bytes.Buffer, data []byte) {
+// appendBase64 appends data in base64 lines of 76 characters (RFC 2045
+// 6.8).
+func appendBase64(dst, data []byte) []byte {
 	const perLine = 57 // octets per 76-character line
 	for len(data) > 0 {
 		n := min(perLine, len(data))
-		w.Write(base64.StdEncoding.AppendEncode(w.AvailableBuffer(), data[:n]))
-		w.WriteString("\r\n")
+		dst = base64.StdEncoding.AppendEncode(dst, data[:n])
+		dst = append(dst, '\r', '\n')
 		data = data[n:]
 	}
+	return dst
 }
