@@ -38,6 +38,26 @@ func appendText(dst []byte, text string, head func(dst []byte, encoding string) 
 	return appendBase64(head(dst[:mark], "base64"), appendCanonical(make([]byte, 0, canonicalLen), text))
 }
 
+// Classes of octets in a text part.
+const (
+	textSevenBit  = iota // printable ASCII or tab
+	textLineBreak        // CR or LF
+	textOther            // what 7bit data cannot carry
+)
+
+// textClass is the class of each octet, looked up once per octet.
+var textClass = func() (t [256]uint8) {
+	for c := range t {
+		t[c] = textOther
+	}
+	for c := ' '; c <= '~'; c++ {
+		t[c] = textSevenBit
+	}
+	t['\t'] = textSevenBit
+	t['\r'], t['\n'] = textLineBreak, textLineBreak
+	return t
+}()
+
 // scanText returns the length of text once its line breaks are canonical,
 // and whether it can then go as 7bit data (RFC 2045 2.7) that every relay
 // passes on unchanged: printable ASCII and tabs, in lines of at most 78
@@ -52,16 +72,17 @@ func scanText(text string) (canonicalLen int, sevenBit bool) {
 		}
 	}
 	for i := 0; i < len(text); i++ {
-		switch c := text[i]; {
-		case c == '\r' || c == '\n':
+		switch textClass[text[i]] {
+		case textSevenBit:
+		case textLineBreak:
 			endLine(i)
-			if c == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
 				i++
 			} else {
 				canonicalLen++
 			}
 			lineStart = i + 1
-		case (c < ' ' && c != '\t') || c > '~':
+		default:
 			sevenBit = false
 		}
 	}
@@ -72,8 +93,12 @@ func scanText(text string) (canonicalLen int, sevenBit bool) {
 // appendCanonical appends text with every line break (CR, LF or CRLF) as
 // CRLF.
 func appendCanonical(dst []byte, text string) []byte {
+	cr := strings.IndexByte(text, '\r') // the next CR, or -1: most texts have none
 	for len(text) > 0 {
-		i := strings.IndexAny(text, "\r\n")
+		i := strings.IndexByte(text, '\n')
+		if cr >= 0 && (i < 0 || cr < i) {
+			i = cr
+		}
 		if i < 0 {
 			return append(dst, text...)
 		}
@@ -83,6 +108,11 @@ func appendCanonical(dst []byte, text string) []byte {
 			i++
 		}
 		text = text[i+1:]
+		if cr >= 0 {
+			if cr -= i + 1; cr < 0 {
+				cr = strings.IndexByte(text, '\r')
+			}
+		}
 	}
 	return dst
 }
