@@ -159,13 +159,34 @@ func appendAlternatives(dst []byte, b string, msg *seminar.Message) []byte {
 		if name == "" {
 			name = defaultFilename
 		}
-		contentType := mime.FormatMediaType("text/calendar",
-			map[string]string{"charset": "utf-8", "method": c.Method, "name": name})
-		dst = appendPart(dst, b, false, contentType, string(c.Data))
+		dst = appendPart(dst, b, false, calendarType(c.Method, name), string(c.Data))
 	}
 	dst = append(dst, "\r\n--"...)
 	dst = append(dst, b...)
 	return append(dst, "--\r\n"...)
+}
+
+// calendarType returns the Content-Type of the calendar part. A file name
+// that is a MIME token, as most are, goes as it is, which is what
+// mime.FormatMediaType writes for it; others go through FormatMediaType to
+// be quoted or encoded. The method is a token already (checkCalendar).
+func calendarType(method, filename string) string {
+	if isToken(filename) {
+		return "text/calendar; charset=utf-8; method=" + method + "; name=" + filename
+	}
+	return mime.FormatMediaType("text/calendar",
+		map[string]string{"charset": "utf-8", "method": method, "name": filename})
+}
+
+// isToken reports whether s is a token of RFC 2045 5.1: one or more
+// printable ASCII octets but the tspecials.
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c > '~' || strings.IndexByte(`()<>@,;:\"/[]?=`, c) >= 0 {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // appendPart appends the delimiter line, the part's header fields, in
