@@ -24,29 +24,29 @@ func checkMessage(msg *seminar.Message) error {
 	if msg == nil {
 		return errors.New("message is nil")
 	}
-	if err := checkMailbox("from", msg.From); err != nil {
-		return err
+	if err := checkMailbox(msg.From); err != nil {
+		return fmt.Errorf("from.%w", err)
 	}
 	if len(msg.To)+len(msg.Cc) == 0 {
 		return errors.New("to: no recipient in To or Cc")
 	}
 	for i, a := range msg.To {
-		if err := checkMailbox(fmt.Sprintf("to[%d]", i), a); err != nil {
-			return err
+		if err := checkMailbox(a); err != nil {
+			return fmt.Errorf("to[%d].%w", i, err)
 		}
 	}
 	for i, a := range msg.Cc {
-		if err := checkMailbox(fmt.Sprintf("cc[%d]", i), a); err != nil {
-			return err
+		if err := checkMailbox(a); err != nil {
+			return fmt.Errorf("cc[%d].%w", i, err)
 		}
 	}
 	if msg.ReplyTo != nil {
-		if err := checkMailbox("replyTo", *msg.ReplyTo); err != nil {
-			return err
+		if err := checkMailbox(*msg.ReplyTo); err != nil {
+			return fmt.Errorf("replyTo.%w", err)
 		}
 	}
-	if err := checkLine("subject", msg.Subject); err != nil {
-		return err
+	if err := checkLine(msg.Subject); err != nil {
+		return fmt.Errorf("subject: %w", err)
 	}
 	if y := msg.Date.Year(); msg.Date.IsZero() || y < 1900 || y > 9999 {
 		return fmt.Errorf("date: %v is not a date a Date header can carry", msg.Date)
@@ -64,8 +64,8 @@ func checkMessage(msg *seminar.Message) error {
 		return errors.New("html: not valid UTF-8")
 	}
 	for i, h := range msg.Headers {
-		if err := checkHeader(fmt.Sprintf("headers[%d]", i), h); err != nil {
-			return err
+		if err := checkHeader(h); err != nil {
+			return fmt.Errorf("headers[%d]%w", i, err)
 		}
 	}
 	if msg.Calendar != nil {
@@ -74,14 +74,17 @@ func checkMessage(msg *seminar.Message) error {
 	return nil
 }
 
+// The checks below return errors that do not name the field; their
+// callers do, so that no field name is formatted for a value that passes.
+
 // checkLine accepts valid UTF-8 without control characters (C0, DEL, C1).
-func checkLine(field, s string) error {
+func checkLine(s string) error {
 	if !utf8.ValidString(s) {
-		return fmt.Errorf("%s: not valid UTF-8", field)
+		return errors.New("not valid UTF-8")
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return fmt.Errorf("%s: contains the control character %U", field, r)
+			return fmt.Errorf("contains the control character %U", r)
 		}
 	}
 	return nil
@@ -89,30 +92,34 @@ func checkLine(field, s string) error {
 
 // checkMailbox accepts a display name without control characters and a
 // bare ASCII addr-spec. Non-ASCII addresses would need UTF-8 headers (RFC
-// 6532), which readers without SMTPUTF8 support flag as defects.
-func checkMailbox(field string, a mail.Address) error {
-	if err := checkLine(field+".name", a.Name); err != nil {
-		return err
+// 6532), which readers without SMTPUTF8 support flag as defects. Its
+// error begins with "name: " or "address: ".
+func checkMailbox(a mail.Address) error {
+	if err := checkLine(a.Name); err != nil {
+		return fmt.Errorf("name: %w", err)
 	}
-	return checkAddrSpec(field+".address", a.Address, false)
+	if err := checkAddrSpec(a.Address, false); err != nil {
+		return fmt.Errorf("address: %w", err)
+	}
+	return nil
 }
 
 // checkAddrSpec accepts one bare address such as "jane@example.org":
 // no display name, no angle brackets, an "@" and, unless utf8 is set,
 // ASCII only.
-func checkAddrSpec(field, addr string, utf8OK bool) error {
-	if err := checkLine(field, addr); err != nil {
+func checkAddrSpec(addr string, utf8OK bool) error {
+	if err := checkLine(addr); err != nil {
 		return err
 	}
 	if addr == "" {
-		return fmt.Errorf("%s: empty", field)
+		return errors.New("empty")
 	}
 	if !utf8OK && !isASCII(addr) {
-		return fmt.Errorf("%s: %q is not ASCII; internationalized addresses are not supported", field, addr)
+		return fmt.Errorf("%q is not ASCII; internationalized addresses are not supported", addr)
 	}
 	p, err := mail.ParseAddress(addr)
 	if err != nil || p.Name != "" || p.Address != addr || !strings.Contains(addr, "@") {
-		return fmt.Errorf("%s: %q is not a bare address such as jane@example.org", field, addr)
+		return fmt.Errorf("%q is not a bare address such as jane@example.org", addr)
 	}
 	return nil
 }
@@ -146,25 +153,29 @@ func isAtext(c byte) bool {
 }
 
 // checkHeader accepts a field name of printable ASCII without a colon that
-// Compose does not own, and a value without control characters.
-func checkHeader(field string, h seminar.Header) error {
+// Compose does not own, and a value without control characters. Its error
+// begins with ": " or ".value: ", to follow the field's name.
+func checkHeader(h seminar.Header) error {
 	if h.Name == "" {
-		return fmt.Errorf("%s: empty name", field)
+		return errors.New(": empty name")
 	}
 	for i := 0; i < len(h.Name); i++ {
 		if c := h.Name[i]; c <= ' ' || c > '~' || c == ':' {
-			return fmt.Errorf("%s: name %q: only printable ASCII without a colon is allowed", field, h.Name)
+			return fmt.Errorf(": name %q: only printable ASCII without a colon is allowed", h.Name)
 		}
 	}
 	for _, own := range ownHeaders {
 		if strings.EqualFold(h.Name, own) {
-			return fmt.Errorf("%s: %s is written by Compose from the Message's fields", field, h.Name)
+			return fmt.Errorf(": %s is written by Compose from the Message's fields", h.Name)
 		}
 	}
 	if len(h.Name) >= 8 && strings.EqualFold(h.Name[:8], "Content-") {
-		return fmt.Errorf("%s: %s belongs to the MIME structure Compose builds", field, h.Name)
+		return fmt.Errorf(": %s belongs to the MIME structure Compose builds", h.Name)
 	}
-	return checkLine(field+".value", h.Value)
+	if err := checkLine(h.Value); err != nil {
+		return fmt.Errorf(".value: %w", err)
+	}
+	return nil
 }
 
 // checkCalendar accepts a METHOD that is an iCalendar token and matches the
@@ -185,8 +196,8 @@ func checkCalendar(c *seminar.CalendarPart) error {
 	if inside != c.Method {
 		return fmt.Errorf("calendar.method: %s, but the calendar says METHOD:%s", c.Method, inside)
 	}
-	if err := checkLine("calendar.filename", c.Filename); err != nil {
-		return err
+	if err := checkLine(c.Filename); err != nil {
+		return fmt.Errorf("calendar.filename: %w", err)
 	}
 	if len(c.Filename) > 100 || strings.ContainsAny(c.Filename, `/\"`) {
 		return fmt.Errorf("calendar.filename: %q is not a plain file name of at most 100 octets", c.Filename)

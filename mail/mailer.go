@@ -147,7 +147,7 @@ func checkOptions(o *Options) error {
 	if o.HeloName == "" {
 		o.HeloName = "localhost"
 	}
-	if err := checkLine("heloName", o.HeloName); err != nil || !isASCII(o.HeloName) || strings.ContainsRune(o.HeloName, ' ') {
+	if err := checkLine(o.HeloName); err != nil || !isASCII(o.HeloName) || strings.ContainsRune(o.HeloName, ' ') {
 		return fmt.Errorf("heloName: %q is not a host name", o.HeloName)
 	}
 	switch o.TLS {
@@ -254,16 +254,16 @@ func (m *Mailer) checkSend(env seminar.Envelope, raw []byte) error {
 // or more bare recipient addresses and a non-empty message.
 func checkEnvelope(env seminar.Envelope, raw []byte) error {
 	if env.From != "" {
-		if err := checkAddrSpec("envelope.from", env.From, true); err != nil {
-			return err
+		if err := checkAddrSpec(env.From, true); err != nil {
+			return fmt.Errorf("envelope.from: %w", err)
 		}
 	}
 	if len(env.To) == 0 {
 		return errors.New("envelope.to: no recipient")
 	}
 	for i, to := range env.To {
-		if err := checkAddrSpec(fmt.Sprintf("envelope.to[%d]", i), to, true); err != nil {
-			return err
+		if err := checkAddrSpec(to, true); err != nil {
+			return fmt.Errorf("envelope.to[%d]: %w", i, err)
 		}
 	}
 	if len(raw) == 0 {
