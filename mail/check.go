@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -207,10 +208,10 @@ func checkCalendar(c *seminar.CalendarPart) error {
 
 // calendarMethod returns the value of the first METHOD property line.
 func calendarMethod(data []byte) (string, bool) {
-	for line := range strings.SplitSeq(string(data), "\n") {
-		name, value, ok := strings.Cut(strings.TrimSuffix(line, "\r"), ":")
-		if ok && strings.EqualFold(name, "METHOD") {
-			return strings.ToUpper(value), true
+	for line := range bytes.SplitSeq(data, []byte("\n")) {
+		name, value, ok := bytes.Cut(bytes.TrimSuffix(line, []byte("\r")), []byte(":"))
+		if ok && bytes.EqualFold(name, []byte("METHOD")) {
+			return strings.ToUpper(string(value)), true
 		}
 	}
 	return "", false
