@@ -31,12 +31,15 @@ func (h *headerWriter) field(name string, tokens ...string) {
 	if h.err != nil {
 		return
 	}
-	start := h.buf.Len()
 	h.buf.WriteString(name)
 	h.buf.WriteByte(':')
-	line := len(name) + 1
+	line := len(name) + 1 // octets on the current line; no token holds a line break
+	tooLong := 0          // the last line past lineHardMax
 	for _, t := range tokens {
 		if line+1+len(t) > lineSoftMax {
+			if line > lineHardMax {
+				tooLong = line
+			}
 			h.buf.WriteString("\r\n")
 			line = 0
 		}
@@ -45,11 +48,12 @@ func (h *headerWriter) field(name string, tokens ...string) {
 		line += 1 + len(t)
 	}
 	h.buf.WriteString("\r\n")
-	for l := range bytes.SplitSeq(h.buf.Bytes()[start:], []byte("\r\n")) {
-		if len(l) > lineHardMax {
-			h.err = fmt.Errorf("header %s: a line of %d octets cannot be folded under the limit of %d",
-				name, len(l), lineHardMax)
-		}
+	if line > lineHardMax {
+		tooLong = line
+	}
+	if tooLong > 0 {
+		h.err = fmt.Errorf("header %s: a line of %d octets cannot be folded under the limit of %d",
+			name, tooLong, lineHardMax)
 	}
 }
 
@@ -145,7 +149,7 @@ func isAtom(w string) bool {
 // the places where a header can be folded without changing its value.
 // Other spaces stay inside the words.
 func words(s string) []string {
-	var ws []string
+	ws := make([]string, 0, strings.Count(s, " ")+1)
 	start := 0
 	for i := 1; i < len(s)-1; i++ {
 		if s[i] == ' ' && s[i-1] != ' ' && s[i+1] != ' ' {
