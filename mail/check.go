@@ -118,6 +118,9 @@ func checkAddrSpec(addr string, utf8OK bool) error {
 	if !utf8OK && !isASCII(addr) {
 		return fmt.Errorf("%q is not ASCII; internationalized addresses are not supported", addr)
 	}
+	if isDotAtomAddr(addr) {
+		return nil // as mail.ParseAddress would accept it, without parsing
+	}
 	p, err := mail.ParseAddress(addr)
 	if err != nil || p.Name != "" || p.Address != addr || !strings.Contains(addr, "@") {
 		return fmt.Errorf("%q is not a bare address such as jane@example.org", addr)
@@ -128,11 +131,18 @@ func checkAddrSpec(addr string, utf8OK bool) error {
 // checkMessageID accepts id-left "@" id-right, each a dot-atom-text (RFC
 // 5322 3.6.4), in ASCII.
 func checkMessageID(id string) error {
-	left, right, ok := strings.Cut(id, "@")
-	if !ok || !isDotAtom(left) || !isDotAtom(right) {
+	if !isDotAtomAddr(id) {
 		return fmt.Errorf("messageID: %q is not of the form left@right with dot-atom sides, without angle brackets, in ASCII", id)
 	}
 	return nil
+}
+
+// isDotAtomAddr reports whether s is dot-atom-text "@" dot-atom-text in
+// ASCII, the form of nearly every address, which mail.ParseAddress reads
+// back as the same address without a name.
+func isDotAtomAddr(s string) bool {
+	left, right, ok := strings.Cut(s, "@")
+	return ok && isDotAtom(left) && isDotAtom(right)
 }
 
 func isDotAtom(s string) bool {
