@@ -50,7 +50,7 @@ func appendQP(dst []byte, text string, limit int) ([]byte, bool) {
 				i += n
 			}
 		case qpLineBreak:
-			dst, line = qpEndLine(dst, line)
+			dst, _ = qpEndLine(dst, line)
 			dst = append(dst, '\r', '\n')
 			line = len(dst)
 			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
