@@ -102,12 +102,12 @@ const DefaultMessagesPerConnection = 100
 // Mailer is a seminar.Mailer that speaks SMTP with net/smtp: one
 // transaction per Send, and, as a seminar.BatchMailer, several
 // transactions one after another in SendBatch. With a server that offers
-// PIPELINING, a transaction's commands up to DATA go in one write. A connection carries up to
-// Options.MessagesPerConnection messages, across calls: one that can carry
-// more is kept idle for the next call, for Options.IdleTimeout, as
-// net/http keeps a connection alive. Call Close when done sending, to say
-// QUIT on it at once. A Mailer is safe for concurrent use; calls that find
-// the idle connection taken connect anew.
+// PIPELINING, a transaction's commands up to DATA go in one write. A
+// connection carries up to Options.MessagesPerConnection messages, across
+// calls: one that can carry more is kept idle for the next call, for
+// Options.IdleTimeout, as net/http keeps a connection alive. Call Close
+// when done sending, to say QUIT on it at once. A Mailer is safe for
+// concurrent use; calls that find the idle connection taken connect anew.
 type Mailer struct {
 	opts Options
 	host string // Addr's host: the TLS server name and the AUTH host

@@ -40,7 +40,6 @@ func (s *session) pipeline(c *smtp.Client, env seminar.Envelope, raw []byte) (*s
 	}
 	_, _ = w.WriteString("DATA\r\n")
 	if err := w.Flush(); err != nil {
-		s.lost = true
 		return nil, s.fail("MAIL FROM", err)
 	}
 
