@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"errors"
 	"net/smtp"
 	"net/textproto"
@@ -83,11 +84,10 @@ func (s *session) pipeline(c *smtp.Client, env seminar.Envelope, raw []byte) (*s
 // body sends the message after DATA's 354 and reads the reply to its
 // end, whose 250 means sent.
 func (s *session) body(c *smtp.Client, raw []byte) error {
-	w := c.Text.DotWriter()
-	if _, err := w.Write(raw); err != nil {
+	if err := writeDot(c.Text, raw); err != nil {
 		return s.fail("DATA", err)
 	}
-	if err := w.Close(); err != nil {
+	if err := c.Text.W.Flush(); err != nil {
 		return s.fail("end of DATA", err)
 	}
 	if _, _, err := c.Text.ReadResponse(250); err != nil {
@@ -95,6 +95,31 @@ func (s *session) body(c *smtp.Client, raw []byte) error {
 	}
 	return nil
 }
+
+// writeDot writes raw as the content of DATA, ended by a line holding a
+// dot. A message such as Compose writes, in CRLF lines none of which
+// begins with a dot, goes as it is, in one write instead of the byte at a
+// time of textproto's DotWriter; any other goes through DotWriter, which
+// doubles a leading dot and ends bare LFs with CR.
+func writeDot(text *textproto.Conn, raw []byte) error {
+	asIs := len(raw) > 0 && raw[0] != '.' && bytes.HasSuffix(raw, crlf) &&
+		!bytes.Contains(raw, []byte("\n.")) && !bytes.Contains(raw, []byte("\r\r")) &&
+		bytes.Count(raw, crlf) == bytes.Count(raw, crlf[1:])
+	if !asIs {
+		w := text.DotWriter()
+		if _, err := w.Write(raw); err != nil {
+			return err
+		}
+		return w.Close()
+	}
+	if _, err := text.W.Write(raw); err != nil {
+		return err
+	}
+	_, err := text.W.WriteString(".\r\n")
+	return err
+}
+
+var crlf = []byte("\r\n")
 
 // mailParameters are the parameters net/smtp's Client.Mail adds to MAIL
 // FROM, for the extensions the server offers.

@@ -272,3 +272,37 @@ func TestMailer_SendBatch_PipeliningOrNot(t *testing.T) {
 		})
 	}
 }
+
+// Pipelined or not, the server receives the same bytes: a message in CRLF
+// lines as it is, a leading dot doubled on the wire and undone by the
+// server, a bare LF ended with CR.
+func TestMailer_Send_PipelinedBody(t *testing.T) {
+	_, composed := composeSeed(t)
+	for _, tt := range []struct {
+		name string
+		raw  string
+		want string // what the server receives, when not raw
+	}{
+		{name: "composed", raw: string(composed)},
+		{name: "a line with a leading dot", raw: "Subject: x\r\n\r\nfirst\r\n.second\r\n..third\r\n"},
+		{name: "a leading dot first", raw: ".Subject: x\r\n\r\nbody\r\n"},
+		{name: "bare LF", raw: "Subject: x\n\nbody\n.dot\r\n", want: "Subject: x\r\n\r\nbody\r\n.dot\r\n"},
+		{name: "no final line break", raw: "Subject: x\r\n\r\nbody", want: "Subject: x\r\n\r\nbody\r\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			want := tt.want
+			if want == "" {
+				want = tt.raw
+			}
+			for _, noPipelining := range []bool{false, true} {
+				ts := smtptest.Start(t, &smtptest.Options{TLS: smtptest.Plaintext, NoPipelining: noPipelining})
+				m := plainMailer(t, ts.Addr, 0)
+				_, err := m.Send(testContext(t), twoRecipients, []byte(tt.raw))
+				require.NoError(t, err)
+				got := ts.Received()
+				require.Len(t, got, 1)
+				assert.Equal(t, want, string(got[0].Data), "the message the server got, NoPipelining %v", noPipelining)
+			}
+		})
+	}
+}
