@@ -133,7 +133,7 @@ func (b *batch) transact(s *session, env seminar.Envelope, raw []byte) (*seminar
 	b.sent++
 	res, err := s.transact(b.c, env, raw)
 	b.open = err != nil
-	if err != nil && !usable(err) {
+	if err != nil && (s.lost || !usable(err)) {
 		b.drop()
 	}
 	return res, err

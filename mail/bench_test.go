@@ -29,6 +29,8 @@ func BenchmarkCompose(b *testing.B) {
 // messages), and through a bare net/smtp loop doing the same steps (dial,
 // EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, QUIT) as the baseline; "one
 // connection" is the bare loop's transactions over a single connection.
+// "plaintext-unpipelined" is "plaintext" with a server that does not offer
+// PIPELINING, so that the Mailer sends one command at a time.
 // Run with -benchtime=1000x to send 1,000 messages per run.
 func BenchmarkSend(b *testing.B) {
 	const distinct = 1000
@@ -51,6 +53,8 @@ func BenchmarkSend(b *testing.B) {
 	}{
 		{"starttls+auth", smtptest.Options{Mechanisms: []string{"PLAIN"}}, authOptions()},
 		{"plaintext", smtptest.Options{TLS: smtptest.Plaintext}, smail.Options{TLS: smail.TLSNone, AllowInsecure: true}},
+		{"plaintext-unpipelined", smtptest.Options{TLS: smtptest.Plaintext, NoPipelining: true},
+			smail.Options{TLS: smail.TLSNone, AllowInsecure: true}},
 	} {
 		ts := smtptest.Start(b, &mode.server)
 		tlsConfig := clientTLS(b)

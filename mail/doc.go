@@ -28,12 +28,16 @@
 //
 // Send speaks SMTP through net/smtp, one transaction per call, bounded by
 // the context's deadline or Options.Timeout; SendBatch sends several, one
-// transaction after another. STARTTLS is required unless Options.TLS says
-// otherwise; plaintext needs Options.AllowInsecure as well. Each
-// recipient's refusal is reported without stopping the others, and every
-// error says whether to try again: errors.Is(err, seminar.ErrTemporary) for
-// 4xx replies, network errors and timeouts, seminar.ErrPermanent for 5xx
-// replies and configuration problems.
+// transaction after another. When the server offers PIPELINING (RFC
+// 2920), a transaction's MAIL FROM, RCPT TO and DATA go in one write and
+// their replies are read after, which saves a round trip for each command
+// but the last; the message itself goes only once DATA was answered 354.
+// STARTTLS is required unless Options.TLS says otherwise; plaintext needs
+// Options.AllowInsecure as well. Each recipient's refusal is reported
+// without stopping the others, and every error says whether to try again:
+// errors.Is(err, seminar.ErrTemporary) for 4xx replies, network errors and
+// timeouts, seminar.ErrPermanent for 5xx replies and configuration
+// problems.
 //
 // # Connections
 //

@@ -132,8 +132,10 @@ func TestMailer_IdleConnectionGone(t *testing.T) {
 			requireArrivedOnce(t, ts, msgs, all(4)...)
 			scripts := ts.Transcripts()
 			require.Len(t, scripts, 2)
-			assert.Equal(t, 2, bytes.Count(scripts[0], []byte("\r\nDATA\r\n")), "no DATA on the connection that was gone")
-			assert.Equal(t, 2, bytes.Count(scripts[1], []byte("\r\nDATA\r\n")), "the new connection is kept in turn")
+			// A message ends with a line holding a dot; DATA itself may
+			// have gone out with MAIL FROM, pipelined.
+			assert.Equal(t, 2, bytes.Count(scripts[0], []byte("\r\n.\r\n")), "no message on the connection that was gone")
+			assert.Equal(t, 2, bytes.Count(scripts[1], []byte("\r\n.\r\n")), "the new connection is kept in turn")
 		})
 	}
 }

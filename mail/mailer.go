@@ -101,12 +101,13 @@ const DefaultMessagesPerConnection = 100
 
 // Mailer is a seminar.Mailer that speaks SMTP with net/smtp: one
 // transaction per Send, and, as a seminar.BatchMailer, several
-// transactions one after another in SendBatch. A connection carries up to
-// Options.MessagesPerConnection messages, across calls: one that can carry
-// more is kept idle for the next call, for Options.IdleTimeout, as
-// net/http keeps a connection alive. Call Close when done sending, to say
-// QUIT on it at once. A Mailer is safe for concurrent use; calls that find
-// the idle connection taken connect anew.
+// transactions one after another in SendBatch. With a server that offers
+// PIPELINING, a transaction's commands up to DATA go in one write. A
+// connection carries up to Options.MessagesPerConnection messages, across
+// calls: one that can carry more is kept idle for the next call, for
+// Options.IdleTimeout, as net/http keeps a connection alive. Call Close
+// when done sending, to say QUIT on it at once. A Mailer is safe for
+// concurrent use; calls that find the idle connection taken connect anew.
 type Mailer struct {
 	opts Options
 	host string // Addr's host: the TLS server name and the AUTH host
@@ -210,7 +211,8 @@ func (m *Mailer) Compose(msg *seminar.Message) ([]byte, error) {
 // Options.MessagesPerConnection is 1 or Options.IdleTimeout negative: then
 // it connects, sends and says QUIT. A message whose idle connection turns
 // out to be gone before the server answered DATA with 354 is sent over a
-// new connection.
+// new connection; pipelined, that is a connection found gone while
+// reading the replies to MAIL FROM, RCPT TO and DATA.
 func (m *Mailer) Send(ctx context.Context, env seminar.Envelope, raw []byte) (*seminar.SendResult, error) {
 	if m.keepsConnections() {
 		b := &batch{m: m}

@@ -26,6 +26,9 @@ type session struct {
 	// data is set once the server answered DATA with 354: from then on,
 	// the message may be on its way.
 	data bool
+	// lost is set when the connection failed after the reply that decided
+	// the transaction's outcome: it can carry no other.
+	lost bool
 }
 
 // run connects, prepares the connection and sends. Every error it returns
@@ -126,8 +129,12 @@ func (s *session) check(c *smtp.Client, env seminar.Envelope, raw []byte) error 
 }
 
 // transact sends MAIL FROM, RCPT TO for each recipient, collecting
-// refusals, and DATA when any recipient was accepted.
+// refusals, and DATA when any recipient was accepted: all in one write
+// when the server pipelines, one command at a time otherwise.
 func (s *session) transact(c *smtp.Client, env seminar.Envelope, raw []byte) (*seminar.SendResult, error) {
+	if pipelines(c, env) {
+		return s.pipeline(c, env, raw)
+	}
 	if err := c.Mail(env.From); err != nil {
 		return nil, s.fail("MAIL FROM", err)
 	}

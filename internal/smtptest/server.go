@@ -77,6 +77,9 @@ type Options struct {
 	// Transcripts keeps what clients send on each connection, for
 	// [Server.Transcripts]; meant for Plaintext servers.
 	Transcripts bool
+	// NoPipelining leaves PIPELINING out of the reply to EHLO, which
+	// go-smtp always offers; meant for Plaintext servers.
+	NoPipelining bool
 }
 
 // Message is a message the server accepted.
@@ -336,6 +339,7 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	tc := &trackedConn{Conn: c, l: l}
+	tc.noPipelining = l.srv != nil && l.srv.opts.NoPipelining
 	if l.srv != nil && l.srv.opts.Transcripts {
 		tc.script = &transcript{}
 		l.srv.mu.Lock()
@@ -366,6 +370,22 @@ type trackedConn struct {
 	net.Conn
 	l      *trackingListener
 	script *transcript // nil unless Options.Transcripts
+	// noPipelining drops the PIPELINING line from what the server writes.
+	noPipelining bool
+}
+
+// pipeliningLine is how go-smtp offers PIPELINING: first of its
+// extensions, so never on the reply's last line.
+var pipeliningLine = []byte("250-PIPELINING\r\n")
+
+func (c *trackedConn) Write(p []byte) (int, error) {
+	if !c.noPipelining || !bytes.Contains(p, pipeliningLine) {
+		return c.Conn.Write(p)
+	}
+	if _, err := c.Conn.Write(bytes.ReplaceAll(p, pipeliningLine, nil)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {

@@ -261,3 +261,19 @@ func TestServer_Sink(t *testing.T) {
 	assert.Empty(t, s.Received(), "a sink keeps no message")
 	assert.Equal(t, []string{"<1@example.org>", "<1@example.org>", "<1@example.org>"}, s.MessageIDs())
 }
+
+// go-smtp offers PIPELINING; NoPipelining takes it, and only it, away.
+func TestServer_NoPipelining(t *testing.T) {
+	for _, off := range []bool{false, true} {
+		ts := smtptest.Start(t, &smtptest.Options{TLS: smtptest.Plaintext, NoPipelining: off})
+		c, err := smtp.Dial(ts.Addr)
+		require.NoError(t, err)
+		require.NoError(t, c.Hello("localhost"))
+		ok, _ := c.Extension("PIPELINING")
+		assert.Equal(t, !off, ok, "PIPELINING offered with NoPipelining %v", off)
+		ok, _ = c.Extension("8BITMIME")
+		assert.True(t, ok, "8BITMIME offered with NoPipelining %v", off)
+		require.NoError(t, send(t, c, false, "b@example.org"))
+		require.NoError(t, c.Quit())
+	}
+}
