@@ -90,7 +90,7 @@ func (b *batch) send(ctx context.Context, env seminar.Envelope, raw []byte) (*se
 		if err == nil {
 			return res, nil
 		}
-		if b.conn == nil && reused && !s.data && ctx.Err() == nil {
+		if b.conn == nil && reused && !s.data && !usable(err) && ctx.Err() == nil {
 			continue // the connection was gone: try once over a new one
 		}
 		return res, fmt.Errorf("mail: send via %s: %w", b.m.opts.Addr, err)

@@ -9,6 +9,7 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -305,4 +306,37 @@ func TestMailer_Send_PipelinedBody(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A refused MAIL FROM decides the message even when the server then
+// closes the connection: the message fails with that reply, and is not
+// sent again over a new connection (which this server would never
+// answer), as a connection gone before any reply would be.
+func TestMailer_SendBatch_RefusedThenClosed(t *testing.T) {
+	_, raw := composeSeed(t)
+	one := seminar.Envelope{To: []string{"seminars@csail.mit.edu"}}
+	addr := scriptedServer(t, []string{"PIPELINING"}, func(c *textproto.Conn) error {
+		if _, err := expectLines(c, "MAIL FROM:<>", "RCPT TO:<seminars@csail.mit.edu>", "DATA"); err != nil {
+			return err
+		}
+		if err := reply(c, "250 sender ok", "250 recipient ok", "354 go ahead"); err != nil {
+			return err
+		}
+		if _, err := c.ReadDotBytes(); err != nil {
+			return fmt.Errorf("read the message: %w", err)
+		}
+		if err := reply(c, "250 queued"); err != nil {
+			return err
+		}
+		if _, err := expectLines(c, "MAIL FROM:<>", "RCPT TO:<seminars@csail.mit.edu>", "DATA"); err != nil {
+			return err
+		}
+		return reply(c, "550 sender refused") // and the connection closes
+	})
+	m := plainMailerWith(t, addr, smail.Options{IdleTimeout: -1, Timeout: 3 * time.Second})
+	got := sendBatch(t, m, []seminar.Outgoing{{Envelope: one, Raw: raw}, {Envelope: one, Raw: raw}})
+	require.NoError(t, got[0].err)
+	require.Error(t, got[1].err)
+	assert.ErrorIs(t, got[1].err, seminar.ErrPermanent)
+	assert.Contains(t, got[1].err.Error(), "550")
 }

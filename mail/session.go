@@ -26,8 +26,8 @@ type session struct {
 	// data is set once the server answered DATA with 354: from then on,
 	// the message may be on its way.
 	data bool
-	// lost is set when the connection failed after the reply that decided
-	// the transaction's outcome: it can carry no other.
+	// lost is set when the connection failed while the replies to a
+	// pipelined group were read: it can carry no other transaction.
 	lost bool
 }
 
