@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/seminarkit/seminar/internal/plain"
 )
 
 // Limits on what one event may hold, so that a single event stays a page and
@@ -345,7 +347,7 @@ func (v *validator) words(path string, list []string) {
 }
 
 func (v *validator) email(path path, s string) {
-	if s == "" || !v.line(path, s, false) || plainEmail(s) {
+	if s == "" || !v.line(path, s, false) || plain.Email(s) {
 		return
 	}
 	addr, err := mail.ParseAddress(s)
@@ -368,7 +370,7 @@ func (v *validator) url(path path, s string) {
 		v.add(path, "is %d bytes long, more than the limit of %d", len(s), MaxURLLen)
 		return
 	}
-	if plainURL(s) {
+	if plain.URL(s) {
 		return
 	}
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 {
@@ -384,63 +386,4 @@ func (v *validator) url(path path, s string) {
 	case u.Host == "":
 		v.add(path, "has no host: %q", s)
 	}
-}
-
-// plainURL reports whether s is an http or https URL of the plainest
-// kind, which url.Parse takes as it is: a lower-case scheme, a host of
-// letters, digits, dots and hyphens, and a path and query of letters,
-// digits and -._~/?=&+. Other URLs are for url.Parse to judge.
-func plainURL(s string) bool {
-	rest, ok := strings.CutPrefix(s, "https://")
-	if !ok {
-		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
-			return false
-		}
-	}
-	host := 0
-	for host < len(rest) && isHostByte(rest[host]) {
-		host++
-	}
-	if host == 0 || host < len(rest) && rest[host] != '/' {
-		return false
-	}
-	for i := host; i < len(rest); i++ {
-		if c := rest[i]; !isHostByte(c) && strings.IndexByte("_~/?=&+", c) < 0 {
-			return false
-		}
-	}
-	return true
-}
-
-func isHostByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
-}
-
-// plainEmail reports whether s is an email address of the plainest kind,
-// which net/mail reads as that bare address: dot-separated words of
-// letters, digits and _+- before the '@', of letters, digits and hyphens
-// after it. Other addresses are for net/mail to judge.
-func plainEmail(s string) bool {
-	local, domain, ok := strings.Cut(s, "@")
-	return ok && plainWords(local, "_+-") && plainWords(domain, "-")
-}
-
-// plainWords reports whether s is one or more words of letters, digits
-// and the bytes of extra, joined by single dots.
-func plainWords(s, extra string) bool {
-	word := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '.':
-			if word == 0 {
-				return false
-			}
-			word = 0
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(extra, c) >= 0:
-			word++
-		default:
-			return false
-		}
-	}
-	return word > 0
 }

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seminarkit/seminar"
+	"github.com/seminarkit/seminar/internal/plain"
 )
 
 // vevent is one VEVENT as read: when it is and what it recurs by, and the
@@ -598,7 +599,7 @@ func badURL(s string) string {
 	if len(s) > seminar.MaxURLLen {
 		return fmt.Sprintf("is longer than seminar's limit of %d bytes", seminar.MaxURLLen)
 	}
-	if plainURL(s) {
+	if plain.URL(s) {
 		return ""
 	}
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 ||
@@ -630,7 +631,7 @@ func (f fieldReader) email(p *contentLine, what, s string) string {
 	if s == "" {
 		return ""
 	}
-	if plainEmail(s) && len(s) <= seminar.MaxLineLen {
+	if plain.Email(s) && len(s) <= seminar.MaxLineLen {
 		return s
 	}
 	addr, err := mail.ParseAddress(s)
@@ -639,65 +640,6 @@ func (f fieldReader) email(p *contentLine, what, s string) string {
 		return ""
 	}
 	return s
-}
-
-// plainURL reports whether s is an http or https URL of the plainest
-// kind, which url.Parse takes as it is: a lower-case scheme, a host of
-// letters, digits, dots and hyphens, and a path and query of letters,
-// digits and -._~/?=&+. Other URLs are for url.Parse to judge.
-func plainURL(s string) bool {
-	rest, ok := strings.CutPrefix(s, "https://")
-	if !ok {
-		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
-			return false
-		}
-	}
-	host := 0
-	for host < len(rest) && isHostByte(rest[host]) {
-		host++
-	}
-	if host == 0 || host < len(rest) && rest[host] != '/' {
-		return false
-	}
-	for i := host; i < len(rest); i++ {
-		if c := rest[i]; !isHostByte(c) && strings.IndexByte("_~/?=&+", c) < 0 {
-			return false
-		}
-	}
-	return true
-}
-
-func isHostByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
-}
-
-// plainEmail reports whether s is an email address of the plainest kind,
-// which net/mail takes as it is: dot-separated words of letters, digits
-// and _+- before the '@', of letters, digits and hyphens after it. Other
-// addresses are for net/mail to judge.
-func plainEmail(s string) bool {
-	local, domain, ok := strings.Cut(s, "@")
-	return ok && plainWords(local, "_+-") && plainWords(domain, "-")
-}
-
-// plainWords reports whether s is one or more words of letters, digits
-// and the bytes of extra, joined by single dots.
-func plainWords(s, extra string) bool {
-	word := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '.':
-			if word == 0 {
-				return false
-			}
-			word = 0
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(extra, c) >= 0:
-			word++
-		default:
-			return false
-		}
-	}
-	return word > 0
 }
 
 // address reads a CAL-ADDRESS with its CN: ORGANIZER, CALENDAR-ADDRESS.

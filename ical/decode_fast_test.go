@@ -3,12 +3,13 @@ package ical
 import (
 	"cmp"
 	"math/rand/v2"
-	"net/mail"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/seminarkit/seminar/internal/plain"
 )
 
 // randomString returns a string of up to n bytes drawn from alphabet.
@@ -90,7 +91,7 @@ func TestUnescapeText(t *testing.T) {
 	}
 }
 
-// TestPlainURL checks that every URL plainURL lets skip url.Parse is one
+// TestPlainURL checks that every URL plain.URL lets skip url.Parse is one
 // the full check takes, and that it takes the usual ones.
 func TestPlainURL(t *testing.T) {
 	slow := func(s string) string { // badURL without its fast path
@@ -100,47 +101,21 @@ func TestPlainURL(t *testing.T) {
 		return urlProblem(s)
 	}
 	for _, s := range []string{"https://arxiv.org/abs/1611.01838", "http://a", "https://x.y/p?q=1&r=2+3", "https://e.org/~a/_b"} {
-		if !plainURL(s) {
-			t.Errorf("plainURL(%q) = false", s)
+		if !plain.URL(s) {
+			t.Errorf("plain.URL(%q) = false", s)
 		}
 	}
 	for _, s := range []string{"https://", "ftp://a.b", "HTTPS://a.b", "https://a.b:80/", "https://[::1]/", "https://a.b/%zz", "https://a.b#f", "https://a b"} {
-		if plainURL(s) {
-			t.Errorf("plainURL(%q) = true", s)
+		if plain.URL(s) {
+			t.Errorf("plain.URL(%q) = true", s)
 		}
 	}
 	r := rand.New(rand.NewPCG(5, 6))
 	prefixes := []string{"https://", "http://", "https:/", "htp://", ""}
 	for range 50000 {
 		s := prefixes[r.IntN(len(prefixes))] + randomString(r, "aZ09.-_~/?=&+%:@#[] é", 20)
-		if plainURL(s) && slow(s) != "" {
-			t.Fatalf("plainURL(%q) = true, but the full check says %q", s, slow(s))
-		}
-	}
-}
-
-// TestPlainEmail checks that every address plainEmail lets skip net/mail
-// is one net/mail reads as that bare address.
-func TestPlainEmail(t *testing.T) {
-	slow := func(s string) bool {
-		a, err := mail.ParseAddress(s)
-		return err == nil && a.Name == "" && a.Address == s
-	}
-	for _, s := range []string{"bzhou@csail.mit.edu", "a+b@x", "a.b-c_d@e-f.g"} {
-		if !plainEmail(s) || !slow(s) {
-			t.Errorf("%q: plainEmail %v, net/mail %v", s, plainEmail(s), slow(s))
-		}
-	}
-	for _, s := range []string{"", "@x", "a@", "a..b@x", ".a@x", "a.@x", "a@b@c", "a@x..y", "a @x", "<a@x>"} {
-		if plainEmail(s) {
-			t.Errorf("plainEmail(%q) = true", s)
-		}
-	}
-	r := rand.New(rand.NewPCG(7, 8))
-	for range 50000 {
-		s := randomString(r, "aZ9.-_+@ <>\"(),;é", 14)
-		if plainEmail(s) && !slow(s) {
-			t.Fatalf("plainEmail(%q) = true, but net/mail does not read it as that address", s)
+		if plain.URL(s) && slow(s) != "" {
+			t.Fatalf("plain.URL(%q) = true, but the full check says %q", s, slow(s))
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package seminar
+package plain
 
 import (
 	"math/rand/v2"
@@ -17,10 +17,10 @@ func randomString(r *rand.Rand, alphabet string, n int) string {
 	return string(b)
 }
 
-// TestValidate_plainURL checks that every URL that Validate takes without
-// url.Parse is one it takes with it, and that the usual ones are.
-func TestValidate_plainURL(t *testing.T) {
-	full := func(s string) bool { // validator.url without its fast path
+// TestURL checks that every URL that URL recognizes is one url.Parse reads
+// as an http or https URL with a host, and that the usual ones are.
+func TestURL(t *testing.T) {
+	full := func(s string) bool { // the check of seminar's Validate
 		if strings.ContainsAny(s, " \t\r\n\x00\x7f") {
 			return false
 		}
@@ -28,47 +28,47 @@ func TestValidate_plainURL(t *testing.T) {
 		return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 	}
 	for _, s := range []string{"https://arxiv.org/abs/1611.01838", "http://a", "https://x.y/p?q=1&r=2+3", "https://e.org/~a/_b"} {
-		if !plainURL(s) {
-			t.Errorf("plainURL(%q) = false", s)
+		if !URL(s) {
+			t.Errorf("URL(%q) = false", s)
 		}
 	}
 	for _, s := range []string{"https://", "ftp://a.b", "HTTPS://a.b", "https://a.b:80/", "https://[::1]/", "https://a.b/%zz", "https://a.b#f", "https://a b"} {
-		if plainURL(s) {
-			t.Errorf("plainURL(%q) = true", s)
+		if URL(s) {
+			t.Errorf("URL(%q) = true", s)
 		}
 	}
 	r := rand.New(rand.NewPCG(5, 6))
 	prefixes := []string{"https://", "http://", "https:/", "htp://", ""}
 	for range 50000 {
 		s := prefixes[r.IntN(len(prefixes))] + randomString(r, "aZ09.-_~/?=&+%:@#[] é\x00", 20)
-		if plainURL(s) && !full(s) {
-			t.Fatalf("plainURL(%q) = true, but url.Parse does not read it as an http or https URL with a host", s)
+		if URL(s) && !full(s) {
+			t.Fatalf("URL(%q) = true, but url.Parse does not read it as an http or https URL with a host", s)
 		}
 	}
 }
 
-// TestValidate_plainEmail checks that every address that Validate takes
-// without net/mail is one net/mail reads as that bare address.
-func TestValidate_plainEmail(t *testing.T) {
+// TestEmail checks that every address that Email recognizes is one
+// net/mail reads as that bare address.
+func TestEmail(t *testing.T) {
 	full := func(s string) bool {
 		a, err := mail.ParseAddress(s)
 		return err == nil && a.Name == "" && a.Address == s
 	}
 	for _, s := range []string{"bzhou@csail.mit.edu", "a+b@x", "a.b-c_d@e-f.g"} {
-		if !plainEmail(s) || !full(s) {
-			t.Errorf("%q: plainEmail %v, net/mail %v", s, plainEmail(s), full(s))
+		if !Email(s) || !full(s) {
+			t.Errorf("%q: Email %v, net/mail %v", s, Email(s), full(s))
 		}
 	}
 	for _, s := range []string{"", "@x", "a@", "a..b@x", ".a@x", "a.@x", "a@b@c", "a@x..y", "a @x", "<a@x>"} {
-		if plainEmail(s) {
-			t.Errorf("plainEmail(%q) = true", s)
+		if Email(s) {
+			t.Errorf("Email(%q) = true", s)
 		}
 	}
 	r := rand.New(rand.NewPCG(7, 8))
 	for range 50000 {
 		s := randomString(r, "aZ9.-_+@ <>\"(),;é", 14)
-		if plainEmail(s) && !full(s) {
-			t.Fatalf("plainEmail(%q) = true, but net/mail does not read it as that address", s)
+		if Email(s) && !full(s) {
+			t.Fatalf("Email(%q) = true, but net/mail does not read it as that address", s)
 		}
 	}
 }
