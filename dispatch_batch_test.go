@@ -267,7 +267,7 @@ func TestCalendar_DispatchDue_recordsWhileSendingTheNext(t *testing.T) {
 	require.NoError(t, err)
 	r, err := cal.DispatchDue(t.Context())
 	require.NoError(t, err)
-	assert.True(t, stall.released.Load(), "the second batch went to the mailer only once the first was recorded")
+	assert.True(t, stall.released.Load(), "the first batch's outcomes were recorded before the second batch went to the mailer")
 	assert.Equal(t, seminar.DispatchReport{Sent: len(talks)}, *r)
 	require.Equal(t, 2, len(m.batches), "batches")
 	for _, e := range talks {

@@ -50,7 +50,7 @@ func appendQP(dst []byte, text string, limit int) ([]byte, bool) {
 				i += n
 			}
 		case qpLineBreak:
-			dst, _ = qpEndLine(dst, line)
+			dst = qpEndLine(dst, line)
 			dst = append(dst, '\r', '\n')
 			line = len(dst)
 			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
@@ -65,7 +65,7 @@ func appendQP(dst []byte, text string, limit int) ([]byte, bool) {
 			return dst, false
 		}
 	}
-	dst, _ = qpEndLine(dst, line)
+	dst = qpEndLine(dst, line)
 	return dst, len(dst)-start <= limit
 }
 
@@ -81,12 +81,12 @@ func qpEncode(dst []byte, line int, c byte) ([]byte, int) {
 
 // qpEndLine encodes a space or tab that ends the line, which a relay could
 // otherwise strip (RFC 2045 6.7, rule 3).
-func qpEndLine(dst []byte, line int) ([]byte, int) {
+func qpEndLine(dst []byte, line int) []byte {
 	if len(dst) == line {
-		return dst, line
+		return dst
 	}
 	if c := dst[len(dst)-1]; c == ' ' || c == '\t' {
-		return qpEncode(dst[:len(dst)-1], line, c)
+		dst, _ = qpEncode(dst[:len(dst)-1], line, c)
 	}
-	return dst, line
+	return dst
 }

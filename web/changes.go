@@ -34,10 +34,11 @@ type changes struct {
 	mu sync.Mutex // guards what follows
 	// busy is set while a read of the token is under way; one runs at a
 	// time. pending is the read that begins after it, which the requests
-	// that came meanwhile wait for: a read begun before a request came
-	// may miss a write made just before it, so a request never takes
-	// one; but all the requests that came during one read share the
-	// next.
+	// that came meanwhile wait for, all of them sharing it: a read begun
+	// before a request came may miss a write of this process made just
+	// before it. (That next read is skipped when the reading just made is
+	// still fresh: no write of this process since, and younger than the
+	// poll interval, which bounds how late other processes' writes show.)
 	busy    bool
 	pending *round
 	// noLastMark is set once the Store is found not to be a
@@ -152,10 +153,26 @@ func (c *changes) next(ctx context.Context) {
 				return
 			}
 			c.mu.Unlock()
-			rd.gen = c.read(ctx)
+			rd.gen = c.readShared(ctx)
 			close(rd.done)
 		}
 	}()
+}
+
+// readShared is read for the requests waiting for a round. It runs on a
+// goroutine of its own, outside net/http's recovery of a handler's panic:
+// a Store that panics is logged, and the waiting requests keep the last
+// generation, rather than the process going down.
+func (c *changes) readShared(ctx context.Context) (gen uint64) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.log.LogAttrs(ctx, slog.LevelError, "web: change token not read: the Store panicked", slog.Any("panic", v))
+			if r := c.last.Load(); r != nil {
+				gen = r.gen
+			}
+		}
+	}()
+	return c.read(ctx)
 }
 
 // read reads the token, and what was written since the reading before,

@@ -24,12 +24,16 @@ type tokenStore struct {
 	started chan struct{} // a read began
 	release chan struct{} // let one read answer
 	token   atomic.Int64
+	panics  atomic.Bool // a released read panics
 }
 
 func (s *tokenStore) ChangeToken(ctx context.Context) (string, error) {
 	s.reads.Add(1)
 	s.started <- struct{}{}
 	<-s.release
+	if s.panics.Load() {
+		panic("the store is down")
+	}
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -79,4 +83,44 @@ func TestChanges_sharedReads(t *testing.T) {
 	for i, gen := range gens {
 		assert.Equal(t, uint64(2), gen, "request %d gets the generation of the read after it came", i)
 	}
+}
+
+// TestChanges_sharedReadPanics has the read that waiting requests share
+// panic: it runs on a goroutine of its own, where a panic would take the
+// process down; the requests get the last generation instead.
+func TestChanges_sharedReadPanics(t *testing.T) {
+	store := &tokenStore{Store: memstore.New(), started: make(chan struct{}), release: make(chan struct{})}
+	cal, err := seminar.New(store, nil)
+	require.NoError(t, err)
+	c := &changes{cal: cal, every: -1, log: slog.New(slog.DiscardHandler)}
+
+	firstGen := make(chan uint64)
+	go func() { firstGen <- c.generation(context.Background()) }()
+	<-store.started
+	const n = 3
+	var wg sync.WaitGroup
+	gens := make([]uint64, n)
+	for i := range n {
+		wg.Go(func() { gens[i] = c.generation(context.Background()) })
+	}
+	for {
+		c.mu.Lock()
+		waiting := c.pending != nil && c.pending.waiters == n
+		c.mu.Unlock()
+		if waiting {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	store.release <- struct{}{}
+	require.Equal(t, uint64(1), <-firstGen)
+
+	store.panics.Store(true)
+	<-store.started
+	store.release <- struct{}{}
+	wg.Wait()
+	assert.Equal(t, []uint64{1, 1, 1}, gens, "the waiting requests keep the last generation")
+	c.mu.Lock()
+	assert.False(t, c.busy, "reads may begin again")
+	c.mu.Unlock()
 }

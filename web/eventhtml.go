@@ -9,8 +9,9 @@ import (
 // template: it shows some fifty values, and html/template calls each
 // value's escapers through reflection, which cost more than the rest of a
 // page made after a change. htmlWriter escapes as html/template does in
-// the same places (htmlwriter_test.go holds it to that, and the golden
-// pages of testdata/pages to the bytes); templates/layout.html still
+// the same places (through internal/htmlesc, whose tests hold it to that;
+// the golden pages of testdata/pages hold the page to the bytes);
+// templates/layout.html still
 // writes what is around it.
 
 // main writes the main part of page as HTML, which templates/event.html

@@ -101,9 +101,8 @@ func testDeliveryBatchNoAliasing(t *testing.T, s seminar.Store) {
 		d.Recipients[0] = "scribbled@example.org"
 		d.Refused[0] = "scribbled@example.org"
 	}
-	ids[0] = "scribbled"
 	assertSameDelivery(t, fullDelivery(t, "full"), mustGetDelivery(t, o, "full"),
-		"a DeliveryBatchGetter must share no memory with the deliveries returned by DeliveriesOf or its arguments")
+		"a DeliveryBatchGetter must share no memory with the deliveries returned by DeliveriesOf")
 }
 
 func testDeliveryBatchDoneContext(t *testing.T, s seminar.Store) {

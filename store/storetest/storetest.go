@@ -207,6 +207,9 @@ func Run(t *testing.T, newStore func(t *testing.T) seminar.Store) {
 		if _, ok := st.(seminar.Outbox); !ok {
 			t.Fatal("a LastMarker must be an Outbox, whose marks it reports")
 		}
+		if _, ok := st.(seminar.ChangeTracker); !ok {
+			t.Fatal("a LastMarker must be a ChangeTracker, whose token its last mark stands in for")
+		}
 		runCases(t, lastMarkCases, newStore)
 	})
 	t.Run("Changes", func(t *testing.T) {
