@@ -74,7 +74,7 @@ func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 	row("Location", d.Place)
 	if u := d.Location.URL; u != "" {
 		b.WriteString("\n<tr><td class=\"l\">Online</td><td>")
-		writeHTMLLink(b, u)
+		htmlesc.Link(b, u, u)
 		b.WriteString("</td></tr>")
 	}
 	row("Room", d.RoomDescription)
@@ -99,7 +99,7 @@ func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeHTMLLink(b, u)
+			htmlesc.Link(b, u, u)
 		}
 		b.WriteString("</p>")
 	}
@@ -108,7 +108,7 @@ func writeReminderHTML(b *bytes.Buffer, d *reminderData) {
 			b.WriteString("\n<p>")
 			htmlesc.Text(b, s.Name)
 			b.WriteString(": ")
-			writeHTMLLink(b, s.URL)
+			htmlesc.Link(b, s.URL, s.URL)
 			b.WriteString("</p>")
 		}
 	}
@@ -161,31 +161,12 @@ func writeHTMLContact(b *bytes.Buffer, c Person) {
 		htmlesc.Text(b, c.Name)
 		if c.Email != "" {
 			b.WriteString(", ")
-			writeHTMLMailto(b, c.Email)
+			htmlesc.Mailto(b, c.Email)
 		}
 	case c.Email != "":
 		b.WriteString("Contact: ")
-		writeHTMLMailto(b, c.Email)
+		htmlesc.Mailto(b, c.Email)
 	}
-}
-
-// writeHTMLMailto writes <a href="mailto:ADDR">ADDR</a>.
-func writeHTMLMailto(b *bytes.Buffer, addr string) {
-	b.WriteString("<a href=\"mailto:")
-	htmlesc.NormalizedURL(b, addr)
-	b.WriteString("\">")
-	htmlesc.Text(b, addr)
-	b.WriteString("</a>")
-}
-
-// writeHTMLLink writes <a href="URL">URL</a>, the URL filtered and
-// normalized in the attribute as html/template does.
-func writeHTMLLink(b *bytes.Buffer, u string) {
-	b.WriteString("<a href=\"")
-	htmlesc.URL(b, u)
-	b.WriteString("\">")
-	htmlesc.Text(b, u)
-	b.WriteString("</a>")
 }
 
 // writeHTMLParagraphs writes each paragraph of s as <p>, as the template's

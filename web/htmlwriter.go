@@ -19,22 +19,10 @@ func (w *htmlWriter) text(s string) { htmlesc.Text(&w.Buffer, s) }
 func (w *htmlWriter) url(s string) { htmlesc.URL(&w.Buffer, s) }
 
 // mailto writes a link to write to addr, reading addr.
-func (w *htmlWriter) mailto(addr string) {
-	w.raw("<a href=\"mailto:")
-	htmlesc.NormalizedURL(&w.Buffer, addr)
-	w.raw("\">")
-	w.text(addr)
-	w.raw("</a>")
-}
+func (w *htmlWriter) mailto(addr string) { htmlesc.Mailto(&w.Buffer, addr) }
 
 // link writes a link to href reading text.
-func (w *htmlWriter) link(href, text string) {
-	w.raw("<a href=\"")
-	w.url(href)
-	w.raw("\">")
-	w.text(text)
-	w.raw("</a>")
-}
+func (w *htmlWriter) link(href, text string) { htmlesc.Link(&w.Buffer, href, text) }
 
 // fact writes a term and its definition.
 func (w *htmlWriter) fact(term, def string) {

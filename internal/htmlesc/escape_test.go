@@ -37,6 +37,12 @@ var positions = []struct {
 		htmlesc.NormalizedURL(b, s)
 		b.WriteString(`">`)
 	}},
+	{"Link", template.Must(template.New("").Parse(`<a href="{{.}}">{{.}}</a>`)), func(b *bytes.Buffer, s string) {
+		htmlesc.Link(b, s, s)
+	}},
+	{"Mailto", template.Must(template.New("").Parse(`<a href="mailto:{{.}}">{{.}}</a>`)), func(b *bytes.Buffer, s string) {
+		htmlesc.Mailto(b, s)
+	}},
 }
 
 // values need escaping in every way the escapers know, or look as if they
